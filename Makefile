@@ -1,0 +1,76 @@
+# Platform Liability Lab (平台责任实验室): build, test and demo entry points.
+#
+#   make venv     .venv with the package (editable) and the test tools
+#   make browser  Debian's headless Chromium (+ CJK fonts) and axe-core from npm
+#   make test     venv + browser, then the whole pytest suite
+#   make demo     venv, then `liability-lab serve` (Voila on http://127.0.0.1:8866)
+#   make bench    benchmarks/run.py, if present
+#   make clean    remove everything the targets above made
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+NODE_DIR := tests/e2e/node
+AXE_JS := $(NODE_DIR)/node_modules/axe-core/axe.min.js
+PYTEST_ARGS ?=
+
+# CI=true turns a missing browser into a failure (in this Makefile and in the tests).
+export CI
+
+.PHONY: venv browser chromium axe test demo bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+browser: chromium axe
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  echo "chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "chromium: installing Debian's chromium and fonts-noto-cjk"; \
+	  apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk \
+	    || { echo "chromium: apt-get install failed" >&2; [ "$(CI)" != true ]; }; \
+	else \
+	  echo "chromium: $(CHROMIUM) not found; the browser tests will be skipped." >&2; \
+	  echo "  On Debian/Ubuntu, as root: apt-get update && apt-get install -y chromium fonts-noto-cjk" >&2; \
+	  echo "  Elsewhere: install Chromium and run e.g. 'make test CHROMIUM=/path/to/chromium'" >&2; \
+	  [ "$(CI)" != true ]; \
+	fi
+
+axe: $(AXE_JS)
+
+$(AXE_JS): $(NODE_DIR)/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(NODE_DIR) --no-package-lock --no-audit --no-fund --silent && touch $@; \
+	else \
+	  echo "axe: npm not found; install Node.js/npm for the accessibility checks" >&2; \
+	  [ "$(CI)" != true ]; \
+	fi
+
+test: venv browser
+	LL_CHROMIUM_PATH=$(CHROMIUM) $(VPY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+demo: venv
+	$(VENV)/bin/liability-lab serve
+
+bench: venv
+	@if [ -f benchmarks/run.py ]; then \
+	  $(VPY) benchmarks/run.py; \
+	else \
+	  echo "bench: benchmarks/run.py does not exist yet"; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info artifacts .pytest_cache .hypothesis $(NODE_DIR)/node_modules
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +

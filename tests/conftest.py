@@ -1,0 +1,184 @@
+"""Shared fixtures for the browser (end-to-end) tests.
+
+Fixtures:
+
+- ``chromium_path`` (session): path of Debian's Chromium; skips the test when it is
+  absent, except under ``CI=true`` where a missing browser fails it.
+- ``voila_server`` (session): a factory ``voila_server(notebook_dir="notebooks",
+  *extra_args, timeout=90.0) -> str`` that starts standalone Voila on a free port
+  on 127.0.0.1 serving ``notebook_dir`` and returns its base URL (ending in ``/``).
+  Servers are reused for identical arguments and stopped at the end of the session.
+- ``browser`` (session): a headless Playwright Chromium ``Browser`` launched from
+  ``chromium_path``.
+- ``page`` (function): a fresh ``Page`` in its own browser context, closed after.
+- ``artifacts_dir`` (session): ``<repo>/artifacts/screenshots`` (git-ignored), created.
+
+The project never reads ``../shared``; nothing here does either.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from e2e_helpers import in_ci, skip_or_fail  # noqa: F401  (re-exported for tests)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("LL_CHROMIUM_PATH") or DEFAULT_CHROMIUM
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        skip_or_fail(
+            f"Chromium not found at {path}; run `make browser` "
+            "(as root on Debian: apt-get install -y chromium fonts-noto-cjk)"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    path = ROOT / "artifacts" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class _VoilaProcess:
+    def __init__(self, notebook_dir: Path, extra_args: tuple[str, ...], log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        cmd = [
+            sys.executable,
+            "-m",
+            "voila",
+            "--no-browser",
+            f"--port={self.port}",
+            "--Voila.ip=127.0.0.1",
+            *extra_args,
+            str(notebook_dir),
+        ]
+        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(lines[-n:])
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"voila exited with {self.proc.returncode} before answering:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as resp:
+                    if resp.status < 500:
+                        return
+            except urllib.error.HTTPError as exc:
+                if exc.code < 500:
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"voila did not answer on {self.url} within {timeout}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        # SIGINT lets Voila shut its kernels down; SIGTERM/SIGKILL if it does not stop.
+        if self.proc.poll() is None:
+            for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+                self.proc.send_signal(sig)
+                try:
+                    self.proc.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    servers: dict[tuple[str, tuple[str, ...]], _VoilaProcess] = {}
+    log_dir = tmp_path_factory.mktemp("voila-logs")
+
+    def start(notebook_dir: str | os.PathLike[str] = "notebooks", *extra_args: str, timeout: float = 90.0) -> str:
+        nb_dir = Path(notebook_dir)
+        if not nb_dir.is_absolute():
+            nb_dir = ROOT / nb_dir
+        key = (str(nb_dir.resolve()), tuple(extra_args))
+        server = servers.get(key)
+        if server is not None and server.proc.poll() is None:
+            return server.url
+        server = _VoilaProcess(nb_dir, tuple(extra_args), log_dir / f"voila-{len(servers)}.log")
+        servers[key] = server
+        server.wait_ready(timeout)
+        return server.url
+
+    yield start
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright Python package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
