@@ -1,0 +1,142 @@
+"""The ``liability-lab`` command: analyse a scenario, list the casebook, serve the tutorial.
+
+Bad input never shows a traceback: it ends with exit status 2 and one line on stderr naming the field and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        self.exit(EXIT_BAD_INPUT, f"liability-lab: {message} (see liability-lab --help)\n")
+
+
+def _fail(message: str) -> int:
+    one_line = " ".join(str(message).split())
+    print(f"liability-lab: {one_line}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_analyze(args) -> int:
+    from .engine import analyze
+    from .scenario import ScenarioError, load
+
+    try:
+        scenario, _raw = load(args.file)
+        result = analyze(scenario, args.regime, args.lang)
+    except ScenarioError as exc:
+        return _fail(str(exc))
+    if args.json:
+        _print_json(result)
+    else:
+        print(result["form_name"])
+        print(result["summary"])
+        for step in result["trace"]:
+            mark = "✓" if step["held"] else "✗"
+            print(f"  {mark} {step['name']} ({step['citation']}): {step['reason']}")
+        p = result["payments"]
+        print(f"  seller {p['seller']:,.2f} / platform {p['platform']:,.2f} / unrecovered {p['consumer_unrecovered']:,.2f}")
+    return 0
+
+
+def cmd_cases(args) -> int:
+    from .cases import decisions_json
+
+    data = decisions_json()
+    if args.json:
+        _print_json(data)
+    else:
+        for d in data:
+            print(f"{d['id']:28} {d['case_number'] or '—':24} {d['instance']:6} {d['liability_form']}")
+    return 0
+
+
+def notebooks_dir() -> Path:
+    """The tutorial's notebooks: beside the package in a checkout, else ./notebooks."""
+    here = Path(__file__).resolve().parent.parent / "notebooks"
+    return here if here.is_dir() else Path.cwd() / "notebooks"
+
+
+def voila_argv(port: int, public: bool, ip: str, root: Path) -> list[str]:
+    """The Voila command line; ``--public`` adds the hardened settings documented in the README."""
+    argv = [
+        sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    if public:
+        from .serving import public_settings
+
+        argv += public_settings()
+    return argv
+
+
+def cmd_serve(args) -> int:
+    root = Path(args.notebooks) if args.notebooks else notebooks_dir()
+    if not root.is_dir():
+        return _fail(f"notebooks: no such folder {root}")
+    argv = voila_argv(args.port, args.public, args.ip, root)
+    print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
+    os.execv(sys.executable, argv)  # hand the process over to Voila; nothing of ours is left to clean up
+    return 0  # pragma: no cover
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .engine import LANGS, REGIMES
+
+    parser = _Parser(prog="liability-lab", description="Platform Liability Lab (平台责任实验室)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    a = sub.add_parser("analyze", help="analyse a scenario file (JSON or YAML; - for stdin)")
+    a.add_argument("file")
+    a.add_argument("--regime", default="statute", choices=REGIMES)
+    a.add_argument("--lang", default="zh", choices=LANGS)
+    a.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    a.set_defaults(func=cmd_analyze)
+
+    c = sub.add_parser("cases", help="list the casebook's decisions")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_cases)
+
+    s = sub.add_parser("serve", help="serve the tutorial with Voila")
+    s.add_argument("--port", type=_port, default=8866)
+    s.add_argument("--public", action="store_true", help="hardened settings for a public demo")
+    s.add_argument("--ip", default="127.0.0.1", help="address to bind (default: loopback only)")
+    s.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be a whole number from 1 to 65535, not {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535, not {port}")
+    return port
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `liability-lab cases --json | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,632 @@
+"""The rules engine: from the facts of a dispute to the platform's liability, the payments and the burden of proof.
+
+One pure function, :func:`analyze`, turns a scenario, a regime and a language into the analysis of the contract.
+It reads no file, keeps no state and imports no UI library, so a page can re-run it on every click.
+
+Each rule below is named after the provision it applies and quotes it. Where two rules hold at once, a rule that
+declares ``overrides`` displaces the other (the special law beats the general one); among the rest the consumer may
+rely on whichever basis protects them most, and the trace says which rule decided and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .scenario import FIELD_BY_NAME, FIELDS, Scenario, ScenarioError, validate
+from .texts import (
+    FORM_NAMES,
+    READING_TEXT,
+    RULE_NAMES,
+    T,
+    cite_refs,
+    fmt_share,
+)
+
+REGIMES = ("statute", "joint", "supplementary", "proportional", "non_genuine_joint", "proposal", "proposal_ladder")
+READINGS = ("joint", "supplementary", "proportional", "non_genuine_joint")
+FORMS = ("none", "as_seller", "joint", "supplementary", "proportional", "non_genuine_joint", "undetermined")
+LANGS = ("zh", "en")
+
+# How far each form protects the consumer: whom they may ask, and for how much. An undetermined form counts as its
+# weakest reading, since that is all a consumer can count on before the judge chooses.
+STRENGTH = {"as_seller": 6, "joint": 5, "non_genuine_joint": 4, "supplementary": 3, "proportional": 2,
+            "undetermined": 2, "none": 0}
+
+ECL, CRPL, FSL, CC = "e-commerce-law", "consumer-rights-protection-law", "food-safety-law", "civil-code"
+SPC1, SPCFD = "spc-online-consumption-disputes-1", "spc-food-drug-disputes"
+CPLI, EVID = "civil-procedure-interpretation", "spc-civil-evidence-rules"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one rule made of the facts."""
+
+    held: bool
+    reason: str  # a key into texts.T
+    form: str = "none"
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    refs: tuple  # ((law, article, paragraph or None), ...)
+    test: Callable[[Scenario, str], Finding]
+    overrides: tuple = ()
+    gate: bool = False  # a condition of every claim below it: when it fails, nothing below can hold
+    addition: bool = False  # beyond the paper's §3.1: the tutorial's own addition
+
+
+RULES: list[Rule] = []
+
+
+def rule(id: str, refs, overrides=(), gate=False, addition=False):
+    def register(fn):
+        RULES.append(Rule(id, tuple(refs), fn, tuple(overrides), gate, addition))
+        return fn
+
+    return register
+
+
+# --- gates -----------------------------------------------------------------------------------------------------
+
+
+@rule("harm_required", [(CC, 1165, 1)], gate=True)
+def harm_required(s: Scenario, regime: str) -> Finding:
+    """《民法典》第一千一百六十五条第一款: "行为人因过错侵害他人民事权益造成损害的，应当承担侵权责任。"
+
+    Every basis below asks for harm ("合法权益受到损害", "造成消费者损害"). Without it nobody owes compensation.
+    """
+    return Finding(s.harm != "none", "harm_yes" if s.harm != "none" else "harm_no")
+
+
+@rule("victim_is_consumer", [(ECL, 38, None), (CRPL, 44, None)], gate=True)
+def victim_is_consumer(s: Scenario, regime: str) -> Finding:
+    """ECL art. 38 and CRPL art. 44 protect the consumer who bought ("消费者通过网络交易平台购买商品或者接受服务").
+
+    A third party hurt by the goods or service claims under general tort law, which the paper does not treat.
+    """
+    return Finding(s.victim_is_consumer, "consumer_yes" if s.victim_is_consumer else "consumer_no")
+
+
+# --- the platform as seller -------------------------------------------------------------------------------------
+
+INTERMEDIARY_RULES = ("fsl_131_1", "ecl_38_1", "crpl_44_1_promise", "fsl_131_2", "crpl_44_1", "ecl_38_2")
+
+
+@rule("platform_as_seller", [(ECL, 37, 2), (SPC1, 4, 1), (SPC1, 4, 2)], overrides=INTERMEDIARY_RULES,
+      addition=True)
+def platform_as_seller(s: Scenario, regime: str) -> Finding:
+    """《电子商务法》第三十七条第二款: "电子商务平台经营者对其标记为自营的业务依法承担商品销售者或者服务提供者的民事责任。"
+
+    《网络消费规定（一）》第四条: self-operated business, marked or not (para. 1), or marks that lead consumers to
+    believe it is self-operated (para. 2) → the platform answers as seller. The platform is then no intermediary, so
+    the rules for intermediaries give way.
+    """
+    if s.platform_mode == "self_operated":
+        return Finding(True, "seller_self", "as_seller")
+    if s.platform_mode == "appears_self_operated":
+        return Finding(True, "seller_appears", "as_seller")
+    return Finding(False, "seller_marketplace")
+
+
+# --- joint liability --------------------------------------------------------------------------------------------
+
+
+@rule("fsl_131_1", [(FSL, 131, 1), (FSL, 62, None)], overrides=("ecl_38_2", "ecl_38_1"), addition=True)
+def fsl_131_1(s: Scenario, regime: str) -> Finding:
+    """《食品安全法》第一百三十一条第一款: a food platform that "未对入网食品经营者进行实名登记、审查许可证，或者未履行报告、
+    停止提供网络交易平台服务等义务的 … 使消费者的合法权益受到损害的，应当与食品经营者承担连带责任。"
+
+    The reporting and stopping duties arise when the platform discovers a violation (第六十二条第二款 "发现"), so
+    a platform that knew and did nothing fails them. As the special law for food it displaces ECL art. 38.
+    """
+    if not s.food:
+        return Finding(False, "fsl131_not_food")
+    if s.qualification_review == "failed":
+        return Finding(True, "fsl131_review", "joint")
+    if s.platform_knowledge == "knew" and not s.necessary_measures:
+        return Finding(True, "fsl131_report", "joint")
+    return Finding(False, "fsl131_duties_met")
+
+
+@rule("ecl_38_1", [(ECL, 38, 1), (CRPL, 44, 2)], overrides=("ecl_38_2",))
+def ecl_38_1(s: Scenario, regime: str) -> Finding:
+    """《电子商务法》第三十八条第一款: "知道或者应当知道平台内经营者 … 侵害消费者合法权益行为，未采取必要措施的，
+    依法与该平台内经营者承担连带责任。" 《消费者权益保护法》第四十四条第二款 says the same ("明知或者应知").
+
+    Where it holds it fixes the form (joint), leaving nothing for para. 2's open "相应的责任" to decide.
+    """
+    if s.platform_knowledge == "none":
+        return Finding(False, "k_none")
+    if s.necessary_measures:
+        return Finding(False, "k_measures", params=(s.platform_knowledge,))
+    return Finding(True, "k_joint", "joint", (s.platform_knowledge,))
+
+
+# --- the consumer cannot reach the seller, or the platform promised more -------------------------------------------
+
+
+@rule("crpl_44_1_promise", [(CRPL, 44, 1)])
+def crpl_44_1_promise(s: Scenario, regime: str) -> Finding:
+    """《消费者权益保护法》第四十四条第一款: "网络交易平台提供者作出更有利于消费者的承诺的，应当履行承诺。"
+
+    What the promise covers depends on its terms. The tutorial assumes a promise of advance compensation (先行赔付):
+    the platform pays the consumer first and recovers from the seller ("赔偿后，有权向销售者或者服务者追偿").
+    """
+    if s.favourable_promise:
+        return Finding(True, "promise_yes", "non_genuine_joint")
+    return Finding(False, "promise_no")
+
+
+@rule("fsl_131_2", [(FSL, 131, 2), (SPCFD, 9, 1)], overrides=("crpl_44_1",), addition=True)
+def fsl_131_2(s: Scenario, regime: str) -> Finding:
+    """《食品安全法》第一百三十一条第二款: "网络食品交易第三方平台提供者不能提供入网食品经营者的真实名称、地址和有效联系方式的，
+    由网络食品交易第三方平台提供者赔偿。网络食品交易第三方平台提供者赔偿后，有权向入网食品经营者或者食品生产者追偿。"
+    """
+    if not s.food:
+        return Finding(False, "fsl131_not_food")
+    if not s.seller_identity_disclosed:
+        return Finding(True, "disclose_no", "supplementary")
+    return Finding(False, "disclose_yes")
+
+
+@rule("crpl_44_1", [(CRPL, 44, 1)])
+def crpl_44_1(s: Scenario, regime: str) -> Finding:
+    """《消费者权益保护法》第四十四条第一款: "网络交易平台提供者不能提供销售者或者服务者的真实名称、地址和有效联系方式的，
+    消费者也可以向网络交易平台提供者要求赔偿 … 网络交易平台提供者赔偿后，有权向销售者或者服务者追偿。"
+
+    The paper reads this as 补充赔偿责任 for failing a disclosure duty; much doctrine reads it as 不真正连带 (advance
+    compensation). Either way the consumer cannot collect from a seller nobody can name, so the platform answers for
+    the whole and recovers afterwards.
+    """
+    if not s.seller_identity_disclosed:
+        return Finding(True, "disclose_no", "supplementary")
+    return Finding(False, "disclose_yes")
+
+
+# --- ECL art. 38 para. 2: "相应的责任" -----------------------------------------------------------------------------
+
+
+@rule("ecl_38_2", [(ECL, 38, 2)])
+def ecl_38_2(s: Scenario, regime: str) -> Finding:
+    """《电子商务法》第三十八条第二款: "对关系消费者生命健康的商品或者服务，电子商务平台经营者对平台内经营者的资质资格未尽到
+    审核义务，或者对消费者未尽到安全保障义务，造成消费者损害的，依法承担相应的责任。"
+
+    The form of "相应的责任" is what the regimes disagree on: left open under the statute, fixed by a reading, or
+    decided by the paper's proposal (§4.1.1).
+    """
+    if not s.goods_concern_life_health:
+        return Finding(False, "l38_not_life")
+    failed = [d for d in ("qualification_review", "safety_duty") if getattr(s, d) == "failed"]
+    if not failed:
+        return Finding(False, "l38_duties_met")
+    if s.causation == "none":
+        return Finding(False, "l38_no_cause", params=(tuple(failed),))
+    return Finding(True, "l38_held", _reading_form(s, regime)[0], (tuple(failed),))
+
+
+def _ladder(s: Scenario) -> str | None:
+    """Paper §4.1.1, corporate social responsibility: a tiered ladder for large platforms."""
+    if s.platform_tier != "large":
+        return None
+    return {"major_public_safety": "joint", "label_defect": "supplementary"}.get(s.risk_level)
+
+
+def _causation_form(s: Scenario) -> str:
+    """Paper §4.1.1: a breach that caused preventable harm → joint; an omission that only raised the risk → supplementary."""
+    return "joint" if s.causation == "decisive" else "supplementary"
+
+
+def _reading_form(s: Scenario, regime: str) -> tuple[str, str]:
+    """The form of "相应的责任" under a regime, and which rule of the regime decided it."""
+    if regime == "statute":
+        return "undetermined", "statute_open"
+    if regime in READINGS:
+        return regime, "reading"
+    ladder, causal = _ladder(s), _causation_form(s)
+    if regime == "proposal_ladder" and ladder is not None:
+        return ladder, "ladder"
+    return causal, "causation"
+
+
+# --- the end of the road ----------------------------------------------------------------------------------------
+
+
+@rule("seller_alone", [(CRPL, 44, 1)])
+def seller_alone(s: Scenario, regime: str) -> Finding:
+    """《消费者权益保护法》第四十四条第一款: "其合法权益受到损害的，可以向销售者或者服务者要求赔偿。"
+
+    When no rule makes the platform answer, the consumer's claim lies against the seller alone.
+    """
+    return Finding(True, "seller_alone", "none")
+
+
+RULE_BY_ID = {r.id: r for r in RULES}
+assert set(RULE_NAMES) == set(RULE_BY_ID), "every rule needs a name in both languages"
+
+
+# --- evaluation -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    findings: tuple  # (Rule, Finding) in declared order, up to the gate that failed
+    winner: Rule
+    form: str
+    displaced: dict  # rule id -> id of the rule that displaced it
+
+
+def evaluate(s: Scenario, regime: str) -> Evaluation:
+    """Apply every rule and choose the one that decides. Cheap enough to call for every counterfactual."""
+    findings = []
+    for r in RULES:
+        f = r.test(s, regime)
+        findings.append((r, f))
+        if r.gate and not f.held:
+            return Evaluation(tuple(findings), r, "none", {})
+    held = [(r, f) for r, f in findings if f.held and not r.gate]
+    displaced = {}
+    for r, _ in held:
+        for other in r.overrides:
+            displaced.setdefault(other, r.id)
+    live = [(r, f) for r, f in held if r.id not in displaced]
+    # The most protective live basis decides; ties go to the rule declared first (the more specific one).
+    winner, finding = max(reversed(live), key=lambda rf: STRENGTH[rf[1].form])
+    return Evaluation(tuple(findings), winner, finding.form, displaced)
+
+
+def decide(s: Scenario, regime: str = "statute") -> str:
+    """Just the liability form."""
+    return evaluate(s, regime).form
+
+
+# --- payments ---------------------------------------------------------------------------------------------------
+
+
+def _round(x: float) -> float:
+    return round(x + 0.0, 2)
+
+
+def payments(s: Scenario, form: str, seller_reachable: bool | None = None) -> dict:
+    """Who pays the consumer what, when the consumer collects from the seller first, as far as it can pay.
+
+    The consumer's own share of fault (Civil Code art. 1173) is never paid by anyone else. A seller the platform
+    cannot identify cannot be collected from. ``recourse`` is the platform's right against the seller afterwards;
+    ``platform_exposure`` is the most the consumer may demand from the platform directly.
+    """
+    if seller_reachable is None:
+        seller_reachable = s.seller_identity_disclosed
+    d = s.damages
+    liable = d * (1.0 - s.consumer_fault)
+    reachable = d * s.seller_can_pay if seller_reachable else 0.0
+    own_share = d * s.platform_share
+    seller = platform = recourse = exposure = 0.0
+    capped = None
+    if form == "as_seller":
+        platform = exposure = liable
+    elif form == "proportional":
+        platform = exposure = min(own_share, liable)
+        seller = min(reachable, max(liable - platform, 0.0))
+    elif form in ("joint", "non_genuine_joint", "supplementary"):
+        seller = min(reachable, liable)
+        platform = liable - seller
+        if form == "joint":
+            exposure = liable
+            recourse = max(platform - own_share, 0.0)
+        elif form == "non_genuine_joint":
+            exposure = liable
+            recourse = platform
+        else:
+            exposure = platform
+            recourse = platform
+            capped_platform = min(platform, own_share)
+            capped = {"seller": _round(seller), "platform": _round(capped_platform),
+                      "consumer_unrecovered": _round(d - seller - capped_platform)}
+    else:  # none, undetermined: the seller alone
+        seller = min(reachable, liable)
+    result = {
+        "payments": {"seller": _round(seller), "platform": _round(platform),
+                     "consumer_unrecovered": _round(d - _round(seller) - _round(platform))},
+        "recourse": _round(recourse),
+        "platform_exposure": _round(exposure),
+    }
+    if capped is not None:
+        result["capped_payments"] = capped
+    return result
+
+
+def punitive(s: Scenario, form: str) -> dict | None:
+    """《食品安全法》第一百四十八条第二款: "价款十倍或者损失三倍的赔偿金；增加赔偿的金额不足一千元的，为一千元。但是，食品的标签、
+    说明书存在不影响食品安全且不会对消费者造成误导的瑕疵的除外。" Owed by the producer or seller; beyond the damages."""
+    if not (s.ten_fold_claim and s.food):
+        return None
+    if s.risk_level == "label_defect":
+        return {"amount": 0.0, "excluded": True, "platform_owes": False, "open": False}
+    amount = max(10 * s.price, 3 * s.damages, 1000.0)
+    platform_owes = form == "as_seller"
+    open_ = form in ("joint", "non_genuine_joint") or (form == "undetermined")
+    return {"amount": _round(amount), "excluded": False, "platform_owes": platform_owes, "open": open_}
+
+
+# --- burden of proof --------------------------------------------------------------------------------------------
+
+BURDEN_FACTS = ("transaction", "harm", "seller_infringement", "platform_mode", "seller_identity",
+                "favourable_promise", "platform_knowledge", "necessary_measures", "qualification_review",
+                "safety_duty", "causation")
+
+# Under "who asserts proves" (CPL Interpretation arts. 90-91) each fact lies with the party it helps.
+CURRENT_BEARER = {
+    "transaction": "consumer", "harm": "consumer", "seller_infringement": "consumer", "platform_mode": "consumer",
+    "seller_identity": "platform", "favourable_promise": "consumer", "platform_knowledge": "consumer",
+    "necessary_measures": "platform", "qualification_review": "consumer", "safety_duty": "consumer",
+    "causation": "consumer",
+}
+# Paper §4.2.3: the consumer's preliminary burden on basic facts; the platform's burden "适当加重" on whether it
+# performed its review and supervision duties and whether the merchant infringed.
+PROPOSAL_SHIFT = ("qualification_review", "safety_duty", "seller_infringement")
+PROPOSAL_OPEN = ("platform_knowledge", "causation")
+
+
+def _relevant_facts(s: Scenario) -> set:
+    rel = {"transaction", "harm", "seller_infringement", "seller_identity"}
+    if s.platform_mode != "marketplace":
+        rel.add("platform_mode")
+    if s.favourable_promise:
+        rel.add("favourable_promise")
+    rel.add("platform_knowledge")
+    if s.platform_knowledge != "none":
+        rel.add("necessary_measures")
+    if s.goods_concern_life_health:
+        rel.update(("qualification_review", "safety_duty", "causation"))
+    elif s.food:
+        rel.add("qualification_review")
+    return rel
+
+
+def burden_of_proof(s: Scenario, regime: str, lang: str) -> list:
+    proposal = regime.startswith("proposal")
+    rel = _relevant_facts(s)
+    rows = []
+    for fact in BURDEN_FACTS:
+        bears = CURRENT_BEARER[fact]
+        refs = [(CPLI, 90, None), (CPLI, 91, None)]
+        note_key = f"bp_{fact}"
+        if proposal and fact in PROPOSAL_SHIFT:
+            bears = "platform"
+            note_key = f"bp_{fact}_proposal"
+        elif proposal and fact in PROPOSAL_OPEN:
+            note_key = f"bp_{fact}_open"
+        if fact == "transaction":
+            refs.append((ECL, 62, None))
+        if bears == "consumer" and fact in ("platform_knowledge", "qualification_review", "safety_duty",
+                                            "seller_infringement"):
+            refs.append((EVID, 95, None))
+        rows.append({
+            "fact": fact,
+            "bears": bears,
+            "current": CURRENT_BEARER[fact],
+            "relevant": fact in rel,
+            "open": proposal and fact in PROPOSAL_OPEN,
+            "label": T[f"fact_{fact}"][lang],
+            "note": T[note_key][lang],
+            "citations": [cite_refs([ref], lang) for ref in refs],
+            "refs": [_ref(ref) for ref in refs],
+        })
+    return rows
+
+
+# --- the analysis -----------------------------------------------------------------------------------------------
+
+
+def _ref(ref) -> dict:
+    law, article, para = ref
+    return {"law": law, "article": article, "paragraph": para}
+
+
+def _reason(r: Rule, f: Finding, s: Scenario, regime: str, lang: str) -> str:
+    text = T[f.reason][lang]
+    params = {
+        "knowledge": FIELD_BY_NAME["platform_knowledge"].label_of(s.platform_knowledge, lang),
+        "failed": ("、" if lang == "zh" else " and ").join(
+            FIELD_BY_NAME[d].label[lang] for d in (f.params[0] if f.params and isinstance(f.params[0], tuple) else ())
+        ),
+        "form": FORM_NAMES[f.form][lang],
+    }
+    return text.format(**params)
+
+
+def _proposal_step(s: Scenario, regime: str, lang: str) -> dict:
+    ladder, causal = _ladder(s), _causation_form(s)
+    form, by = _reading_form(s, regime)
+    if ladder is None:
+        key = "prop_no_ladder" if s.platform_tier != "large" else "prop_ladder_silent"
+    elif ladder == causal:
+        key = "prop_agree"
+    elif by == "ladder":
+        key = "prop_conflict_ladder"
+    else:
+        key = "prop_conflict_causation"
+    theories = {"joint": T["theory_joint"][lang], "supplementary": T["theory_supp"][lang]}
+    if by == "ladder" or key == "prop_agree":
+        theories = dict.fromkeys(theories, T["theory_csr"][lang] if by == "ladder" else
+                                 theories[form] + ("；" if lang == "zh" else "; ") + T["theory_csr"][lang])
+    text = T[key][lang].format(
+        causal=FORM_NAMES[causal][lang], ladder=FORM_NAMES[ladder][lang] if ladder else "",
+        form=FORM_NAMES[form][lang], theories=theories[form],
+        causation=FIELD_BY_NAME["causation"].label_of(s.causation, lang),
+        risk=FIELD_BY_NAME["risk_level"].label_of(s.risk_level, lang),
+    )
+    return {
+        "rule": "proposal_4_1_1", "citation": T["cite_paper_411"][lang], "held": True, "reason": text,
+        "refs": [], "decided_by": by, "form": form, "addition": False,
+    }
+
+
+def analyze(scenario, regime: str = "statute", lang: str = "zh") -> dict:
+    """The analysis of a scenario under a regime, in Chinese (``zh``) or English (``en``).
+
+    ``scenario`` is a :class:`Scenario` or a mapping (validated here). Raises :class:`ScenarioError` on bad input.
+    """
+    s = validate(scenario)
+    if regime not in REGIMES:
+        raise ScenarioError("regime", f"got {regime!r}; allowed: one of {', '.join(REGIMES)}")
+    if lang not in LANGS:
+        raise ScenarioError("lang", f"got {lang!r}; allowed: zh or en")
+    ev = evaluate(s, regime)
+    win = ev.winner
+    seller_reachable = s.seller_identity_disclosed
+
+    trace = []
+    for r, f in ev.findings:
+        step = {
+            "rule": r.id,
+            "name": RULE_NAMES[r.id][lang],
+            "citation": cite_refs(r.refs, lang),
+            "held": f.held,
+            "reason": _reason(r, f, s, regime, lang),
+            "refs": [_ref(x) for x in r.refs],
+            "decisive": r is win,
+            "addition": r.addition,
+        }
+        if f.held and r.id in ev.displaced:
+            by = ev.displaced[r.id]
+            step["displaced_by"] = by
+            step["reason"] += " " + T["displaced"][lang].format(by=RULE_NAMES[by][lang])
+        elif f.held and not r.gate and r is not win and r.id != "seller_alone":
+            step["reason"] += " " + T["outranked"][lang].format(by=RULE_NAMES[win.id][lang])
+        trace.append(step)
+        if r.id == "ecl_38_2" and f.held and regime.startswith("proposal"):
+            trace.append(_proposal_step(s, regime, lang))
+    if s.consumer_fault > 0 and ev.form != "none":
+        trace.append({
+            "rule": "cc_1173", "name": RULE_NAMES_EXTRA["cc_1173"][lang], "citation": cite_refs([(CC, 1173, None)], lang),
+            "held": True, "reason": T["cc1173"][lang].format(share=fmt_share(s.consumer_fault, lang)),
+            "refs": [_ref((CC, 1173, None))], "decisive": False, "addition": True,
+        })
+
+    legal_basis = [_ref(x) for x in _basis_refs(win, ev.findings, s)]
+    if ev.form in ("joint",):
+        legal_basis.append(_ref((CC, 178, 2)))
+    if ev.form == "proportional":
+        legal_basis.append(_ref((CC, 177, None)))
+    if s.consumer_fault > 0 and ev.form != "none":
+        legal_basis.append(_ref((CC, 1173, None)))
+
+    money = payments(s, ev.form, seller_reachable)
+    alternatives = []
+    if ev.form == "undetermined":
+        for reading in READINGS:
+            alt = {"form": reading, "name": FORM_NAMES[reading][lang], "reading": READING_TEXT[reading][lang]}
+            alt.update(payments(s, reading, seller_reachable))
+            alternatives.append(alt)
+
+    pivots = pivotal_facts(s, regime, ev.form, lang)
+    return {
+        "regime": regime,
+        "lang": lang,
+        "liability_form": ev.form,
+        "form_name": FORM_NAMES[ev.form][lang],
+        "summary": _summary(s, ev, lang),
+        "deciding_rule": win.id,
+        "alternatives": alternatives,
+        "legal_basis": legal_basis,
+        "citations": [cite_refs([(b["law"], b["article"], b["paragraph"])], lang) for b in legal_basis],
+        "damages": _round(s.damages),
+        **money,
+        "punitive_damages": punitive(s, ev.form),
+        "burden_of_proof": burden_of_proof(s, regime, lang),
+        "trace": trace,
+        "pivotal_facts": pivots,
+        "engine_choices": _choices(s, ev, regime, lang),
+        "open_points": _open_points(s, ev, regime, lang),
+        "scenario": s.to_dict(),
+    }
+
+
+RULE_NAMES_EXTRA = {"cc_1173": {"zh": "被侵权人过错", "en": "The victim's own fault"}}
+
+
+def _basis_refs(win: Rule, findings, s: Scenario) -> list:
+    if win.id == "harm_required":
+        return [(CC, 1165, 1)]
+    if win.id == "victim_is_consumer":
+        return []
+    if win.id == "platform_as_seller":
+        return [(ECL, 37, 2), (SPC1, 4, 1)] if s.platform_mode == "self_operated" else [(SPC1, 4, 2)]
+    if win.id == "fsl_131_1":
+        return [(FSL, 131, 1)]
+    if win.id == "ecl_38_1":
+        return [(ECL, 38, 1), (CRPL, 44, 2)]
+    return [x for x in win.refs]
+
+
+def _summary(s: Scenario, ev: Evaluation, lang: str) -> str:
+    return T[f"summary_{ev.form}"][lang]
+
+
+def _choices(s: Scenario, ev: Evaluation, regime: str, lang: str) -> list:
+    out = []
+    ids = {r.id for r, f in ev.findings if f.held}
+    if len(ids - {"harm_required", "victim_is_consumer", "seller_alone"}) > 1:
+        out.append({"id": "most_protective_basis", "text": T["choice_most_protective"][lang]})
+    if "ecl_38_2" in ids and regime.startswith("proposal") and _ladder(s) not in (None, _causation_form(s)):
+        key = "choice_ladder_first" if regime == "proposal_ladder" else "choice_causation_first"
+        out.append({"id": key, "text": T[key][lang]})
+    if "crpl_44_1_promise" in ids:
+        out.append({"id": "promise_as_advance", "text": T["choice_promise"][lang]})
+    return out
+
+
+def _open_points(s: Scenario, ev: Evaluation, regime: str, lang: str) -> list:
+    out = []
+    held = {r.id for r, f in ev.findings if f.held}
+    if ev.form == "undetermined":
+        out.append(T["open_corresponding"][lang])
+    if ev.winner.id == "victim_is_consumer":
+        out.append(T["open_third_party"][lang])
+    if ev.winner.id in ("crpl_44_1", "fsl_131_2"):
+        out.append(T["open_44_label"][lang])
+    if "ecl_38_2" in held and regime.startswith("proposal") and _ladder(s) not in (None, _causation_form(s)):
+        out.append(T["open_ladder"][lang])
+    p = punitive(s, ev.form)
+    if p and p["open"]:
+        out.append(T["open_punitive_joint"][lang])
+    return out
+
+
+# --- counterfactuals --------------------------------------------------------------------------------------------
+
+_VARIANTS = tuple(
+    (f.name, v)
+    for f in FIELDS
+    if f.kind in ("choice", "bool")
+    for v in (f.options if f.kind == "choice" else (False, True))
+)
+
+
+def pivotal_facts(s: Scenario, regime: str, form: str, lang: str = "zh") -> list:
+    """Every single-fact change that would change the liability form, with the form it would become."""
+    out = []
+    for name, value in _VARIANTS:
+        if getattr(s, name) == value:
+            continue
+        other = evaluate(replace(s, **{name: value}), regime).form
+        if other != form:
+            spec = FIELD_BY_NAME[name]
+            out.append({
+                "field": name,
+                "value": value,
+                "from": getattr(s, name),
+                "liability_form": other,
+                "text": T["pivot"][lang].format(
+                    field=spec.label[lang], value=spec.label_of(value, lang), form=FORM_NAMES[other][lang]),
+            })
+    return out
+
+
+def compare(scenario, lang: str = "zh", regimes=REGIMES) -> dict:
+    """The same facts under several regimes: regime -> analysis."""
+    s = validate(scenario)
+    return {r: analyze(s, r, lang) for r in regimes}

@@ -1,0 +1,447 @@
+"""The facts of a dispute: field specifications, validation at the boundary, loading from JSON and YAML.
+
+Every field of the contract's scenario is declared once in :data:`FIELDS`, with its type, allowed values, default,
+bilingual label and help text and the article it comes from. Everything else (the widgets' controls, the JSON
+Schema, the error messages, the engine's counterfactuals) is derived from that table.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+LANGS = ("zh", "en")
+
+# Keys a scenario file may carry besides the facts. They describe the scenario and never change the analysis.
+META_KEYS = ("title", "description", "assumptions")
+
+# The number a scenario needs that the paper never gives: marked as an illustrative assumption wherever it shows.
+ILLUSTRATIVE_DAMAGES = 10000.0
+
+MAX_AMOUNT = 1e12  # yuan; beyond any real dispute, and keeps arithmetic exact enough to add up
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be analysed. ``field`` names the culprit; ``str()`` is a one-line message."""
+
+    def __init__(self, field: str | None, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "choice", "bool" or "number"
+    default: Any
+    group: str
+    label: dict
+    help: dict
+    source: str = ""
+    options: tuple = ()
+    option_labels: dict | None = None  # value -> {"zh", "en"}
+    minimum: float | None = None
+    maximum: float | None = None
+    optional: bool = False  # None allowed (the engine documents what it does then)
+
+    def allowed(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.options)
+        if self.kind == "bool":
+            return "true or false"
+        hi = "" if self.maximum is None else f" to {self.maximum:g}"
+        rng = f"a number from {self.minimum:g}{hi}" if hi else f"a number >= {self.minimum:g}"
+        return rng + (", or null" if self.optional else "")
+
+    def label_of(self, value: Any, lang: str) -> str:
+        if self.option_labels and value in self.option_labels:
+            return self.option_labels[value][lang]
+        if self.kind == "bool":
+            return {"zh": {True: "是", False: "否"}, "en": {True: "yes", False: "no"}}[lang][bool(value)]
+        return "—" if value is None else f"{value:g}"
+
+
+def _l(zh: str, en: str) -> dict:
+    return {"zh": zh, "en": en}
+
+
+GROUPS = {
+    "platform": _l("平台", "The platform"),
+    "goods": _l("商品或服务", "The goods"),
+    "conduct": _l("平台知道什么、做了什么", "What the platform knew and did"),
+    "harm": _l("损害", "The harm"),
+    "money": _l("金额与过错", "The money"),
+}
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "platform_mode", "choice", "marketplace", "platform",
+        _l("经营模式", "Business mode"),
+        _l("平台是为平台内经营者提供服务，还是自营（或标识足以使消费者相信是自营）。见《电子商务法》第三十七条、《网络消费规定（一）》第四条。",
+           "Does the platform host a third-party seller, sell itself, or look as if it sold itself? See ECL art. 37; "
+           "SPC Online Consumption Provisions (I) art. 4."),
+        "ECL 37; SPC online consumption (I) art. 4",
+        options=("marketplace", "self_operated", "appears_self_operated"),
+        option_labels={
+            "marketplace": _l("平台内经营者销售", "Third-party seller on the platform"),
+            "self_operated": _l("平台自营", "Self-operated by the platform"),
+            "appears_self_operated": _l("非自营，但标识足以误导为自营", "Not self-operated, but marked so as to look it"),
+        },
+    ),
+    Field(
+        "platform_tier", "choice", "large", "platform",
+        _l("平台规模（控制与数据能力）", "Platform tier (control and data capacity)"),
+        _l("论文§4.1.1 对大型平台设阶梯式责任；§4.1.2 主张按控制能力分层设定注意标准。",
+           "Paper §4.1.1 sets a tiered ladder for large platforms; §4.1.2 scales the standard of care to the "
+           "platform's control capacity."),
+        "paper §4.1.1, §4.1.2",
+        options=("large", "medium", "small"),
+        option_labels={"large": _l("大型", "Large"), "medium": _l("中型", "Medium"), "small": _l("小型", "Small")},
+    ),
+    Field(
+        "life_health_goods", "bool", False, "goods",
+        _l("关系消费者生命健康", "Concerns consumers' life and health"),
+        _l("《电子商务法》第三十八条第二款只适用于关系消费者生命健康的商品或者服务。",
+           "ECL art. 38 para. 2 applies only to goods or services concerning consumers' life and health."),
+        "ECL 38 para 2",
+    ),
+    Field(
+        "food", "bool", False, "goods",
+        _l("网络食品交易平台上的食品", "Food sold through an online food trading platform"),
+        _l("适用《食品安全法》第一百三十一条、第一百四十八条；食品当然关系生命健康。",
+           "Food Safety Law arts. 131 and 148 apply; food always concerns life and health."),
+        "FSL 131, 148",
+    ),
+    Field(
+        "risk_level", "choice", "ordinary", "goods",
+        _l("风险领域", "Risk level"),
+        _l("论文§4.1.1 的阶梯：重大公共安全领域适用连带责任，普通商品标签瑕疵等低风险场景适用补充责任。"
+           "“普通”是论文未命名的中间档。",
+           "Paper §4.1.1's ladder: fields of major public safety → joint; low-risk cases such as an ordinary "
+           "product's label defect → supplementary. 'Ordinary' is the middle rung the paper does not name."),
+        "paper §4.1.1",
+        options=("major_public_safety", "ordinary", "label_defect"),
+        option_labels={
+            "major_public_safety": _l("重大公共安全", "Major public safety"),
+            "ordinary": _l("普通（论文未命名）", "Ordinary (not named by the paper)"),
+            "label_defect": _l("低风险：标签瑕疵", "Low risk: label defect"),
+        },
+    ),
+    Field(
+        "seller_identity_disclosed", "bool", True, "conduct",
+        _l("平台能提供销售者真实名称、地址和有效联系方式", "Platform can give the seller's real name, address and contact"),
+        _l("不能提供的，消费者也可以向平台要求赔偿（《消费者权益保护法》第四十四条第一款）。",
+           "If it cannot, the consumer may also claim from the platform (CRPL art. 44 para. 1)."),
+        "CRPL 44 para 1",
+    ),
+    Field(
+        "favourable_promise", "bool", False, "conduct",
+        _l("平台作出了更有利于消费者的承诺", "Platform promised consumers more than the law requires"),
+        _l("平台应当履行承诺（《消费者权益保护法》第四十四条第一款）。本教程假设该承诺为先行赔付。",
+           "The platform must keep its promise (CRPL art. 44 para. 1). The tutorial assumes a promise of advance "
+           "compensation."),
+        "CRPL 44 para 1",
+    ),
+    Field(
+        "platform_knowledge", "choice", "none", "conduct",
+        _l("平台对侵权的认知", "What the platform knew of the infringement"),
+        _l("知道或者应当知道而未采取必要措施的，与经营者承担连带责任（《电子商务法》第三十八条第一款；《消费者权益保护法》第四十四条第二款）。",
+           "Knew or should have known and took no necessary measures → joint liability (ECL art. 38 para. 1; "
+           "CRPL art. 44 para. 2)."),
+        "ECL 38 para 1; CRPL 44 para 2",
+        options=("none", "should_have_known", "knew"),
+        option_labels={
+            "none": _l("不知道也不应当知道", "Neither knew nor should have known"),
+            "should_have_known": _l("应当知道", "Should have known"),
+            "knew": _l("知道（明知）", "Knew"),
+        },
+    ),
+    Field(
+        "necessary_measures", "bool", False, "conduct",
+        _l("知道后采取了必要措施", "Took necessary measures once it knew"),
+        _l("《电子商务法》第三十八条第一款：采取必要措施的，不因该款承担连带责任。",
+           "ECL art. 38 para. 1: a platform that took necessary measures is not jointly liable under it."),
+        "ECL 38 para 1",
+    ),
+    Field(
+        "qualification_review", "choice", "fulfilled", "conduct",
+        _l("对经营者资质资格的审核", "Review of the seller's qualifications"),
+        _l("见《电子商务法》第二十七条、第三十八条第二款；食品见《食品安全法》第一百三十一条。",
+           "See ECL arts. 27 and 38 para. 2; for food, FSL art. 131."),
+        "ECL 27, 38 para 2; FSL 131",
+        options=("fulfilled", "failed"),
+        option_labels={"fulfilled": _l("已尽审核义务", "Fulfilled"), "failed": _l("未尽审核义务", "Failed")},
+    ),
+    Field(
+        "safety_duty", "choice", "fulfilled", "conduct",
+        _l("对消费者的安全保障义务", "Safety-assurance duty to consumers"),
+        _l("《电子商务法》第三十八条第二款；其范围和标准法律未明确（论文§3.2.2）。",
+           "ECL art. 38 para. 2; its scope and standard are undefined in the law (paper §3.2.2)."),
+        "ECL 38 para 2",
+        options=("fulfilled", "failed"),
+        option_labels={"fulfilled": _l("已尽安全保障义务", "Fulfilled"), "failed": _l("未尽安全保障义务", "Failed")},
+    ),
+    Field(
+        "harm", "choice", "property", "harm",
+        _l("损害类型", "Type of harm"),
+        _l("没有损害，就没有赔偿。", "No harm, no compensation."),
+        "",
+        options=("none", "property", "personal_injury"),
+        option_labels={
+            "none": _l("无损害", "None"),
+            "property": _l("财产损失", "Property loss"),
+            "personal_injury": _l("人身损害", "Personal injury"),
+        },
+    ),
+    Field(
+        "causation", "choice", "decisive", "harm",
+        _l("平台违反义务与损害的因果关系", "Causal link between the platform's breach and the harm"),
+        _l("论文§4.1.1：平台本可避免的损害为“决定性”，仅提高风险为“仅增加风险”。只在《电子商务法》第三十八条第二款起决定作用时有意义。",
+           "Paper §4.1.1: harm the platform could have prevented is 'decisive'; an omission that only raised the "
+           "risk is 'risk-increasing'. Matters only where ECL art. 38 para. 2 decides."),
+        "paper §4.1.1",
+        options=("decisive", "risk_increasing", "none"),
+        option_labels={
+            "decisive": _l("决定性（平台本可避免）", "Decisive (platform could have prevented it)"),
+            "risk_increasing": _l("仅增加风险", "Only raised the risk"),
+            "none": _l("无因果关系", "No causal link"),
+        },
+    ),
+    Field(
+        "victim_is_consumer", "bool", True, "harm",
+        _l("受害人是购买者（消费者）本人", "The harmed person is the consumer who bought"),
+        _l("《电子商务法》第三十八条保护的是消费者；第三人的请求不在本教程模型之内。",
+           "ECL art. 38 protects consumers; a third party's claim is outside this tutorial's model."),
+        "ECL 38",
+    ),
+    Field(
+        "damages", "number", ILLUSTRATIVE_DAMAGES, "money",
+        _l("损失金额（元）", "Damages (yuan)"),
+        _l("默认值 10000 元为示例性假设。", "The default of 10,000 yuan is an illustrative assumption."),
+        "", minimum=0.0, maximum=MAX_AMOUNT,
+    ),
+    Field(
+        "consumer_fault", "number", 0.0, "money",
+        _l("消费者自身过错比例", "Consumer's own share of fault"),
+        _l("被侵权人有过错的，可以减轻侵权人的责任（《民法典》第一千一百七十三条）。",
+           "The victim's own fault may reduce the liability of those who caused the harm (Civil Code art. 1173)."),
+        "Civil Code 1173", minimum=0.0, maximum=1.0,
+    ),
+    Field(
+        "seller_can_pay", "number", 1.0, "money",
+        _l("销售者实际能支付的比例", "Share of the damages the seller can pay"),
+        _l("平台作为销售者承担责任时无影响。", "No effect where the platform is liable as seller."),
+        "", minimum=0.0, maximum=1.0,
+    ),
+    Field(
+        "platform_fault_share", "number", None, "money",
+        _l("平台的过错份额（占全部损失）", "Platform's share of fault (of the whole damage)"),
+        _l("按份责任中的份额。未填时，依《民法典》第一百七十七条“难以确定责任大小的，平均承担责任”，平台与销售者平分消费者过错以外的部分。",
+           "The platform's share where a court apportions. When omitted, Civil Code art. 177 ('where the extent "
+           "cannot be determined, they bear it equally'): the platform and the seller split what the consumer's "
+           "own fault leaves."),
+        "Civil Code 177", minimum=0.0, maximum=1.0, optional=True,
+    ),
+    Field(
+        "price", "number", 0.0, "money",
+        _l("价款（元）", "Price paid (yuan)"),
+        _l("用于《食品安全法》第一百四十八条第二款的价款十倍赔偿。", "Used for the ten-fold price under FSL art. 148 para. 2."),
+        "FSL 148", minimum=0.0, maximum=MAX_AMOUNT,
+    ),
+    Field(
+        "ten_fold_claim", "bool", False, "money",
+        _l("主张价款十倍或损失三倍赔偿金", "Claims ten times the price or three times the loss"),
+        _l("不符合食品安全标准的食品（《食品安全法》第一百四十八条第二款；不足一千元的，为一千元）。",
+           "Food not meeting food-safety standards (FSL art. 148 para. 2; at least 1,000 yuan)."),
+        "FSL 148 para 2",
+    ),
+)
+
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+FIELD_NAMES = tuple(FIELD_BY_NAME)
+DEFAULTS = {f.name: f.default for f in FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    platform_mode: str = "marketplace"
+    platform_tier: str = "large"
+    life_health_goods: bool = False
+    food: bool = False
+    risk_level: str = "ordinary"
+    seller_identity_disclosed: bool = True
+    favourable_promise: bool = False
+    platform_knowledge: str = "none"
+    necessary_measures: bool = False
+    qualification_review: str = "fulfilled"
+    safety_duty: str = "fulfilled"
+    harm: str = "property"
+    causation: str = "decisive"
+    victim_is_consumer: bool = True
+    damages: float = ILLUSTRATIVE_DAMAGES
+    consumer_fault: float = 0.0
+    seller_can_pay: float = 1.0
+    platform_fault_share: float | None = None
+    price: float = 0.0
+    ten_fold_claim: bool = False
+
+    def to_dict(self) -> dict:
+        return {name: getattr(self, name) for name in FIELD_NAMES}
+
+    def replace(self, **changes) -> "Scenario":
+        """A copy with some facts changed, validated like any other input."""
+        return validate({**self.to_dict(), **changes})
+
+    @property
+    def goods_concern_life_health(self) -> bool:
+        # The contract: `food` implies `life_health_goods`.
+        return self.life_health_goods or self.food
+
+    @property
+    def platform_share(self) -> float:
+        """The platform's share of the whole damage; Civil Code art. 177's equal split when none is given."""
+        if self.platform_fault_share is not None:
+            return self.platform_fault_share
+        return (1.0 - self.consumer_fault) / 2.0
+
+
+assert tuple(Scenario.__dataclass_fields__) == FIELD_NAMES, "Scenario and FIELDS must list the same fields"
+
+
+def _check_value(spec: Field, value: Any) -> Any:
+    if spec.kind == "choice":
+        if not isinstance(value, str) or value not in spec.options:
+            raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
+        return value
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
+        return value
+    if value is None and spec.optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
+    value = float(value)
+    if not math.isfinite(value) or value < spec.minimum or (spec.maximum is not None and value > spec.maximum):
+        raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
+    return value
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=repr) if not isinstance(value, float) else f"{value:g}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_meta(data: Mapping) -> None:
+    notes = data.get("assumptions")
+    if notes is None:
+        return
+    if not isinstance(notes, Mapping):
+        raise ScenarioError("assumptions", "must be a mapping from a field name to a note")
+    for key, note in notes.items():
+        if key not in FIELD_BY_NAME:
+            raise ScenarioError("assumptions", f"names unknown field {_show(key)}; allowed: {', '.join(FIELD_NAMES)}")
+        if not isinstance(note, (str, Mapping)):
+            raise ScenarioError("assumptions", f"the note on {key} must be text or a mapping {{zh, en}}")
+    for key in ("title", "description"):
+        if key in data and not isinstance(data[key], (str, Mapping)):
+            raise ScenarioError(key, "must be text or a mapping {zh, en}")
+
+
+def validate(data: Any) -> Scenario:
+    """Check a mapping of facts and return a :class:`Scenario`; omitted fields take their defaults.
+
+    Raises :class:`ScenarioError` naming the first bad field and what is allowed. Metadata keys
+    (``title``, ``description``, ``assumptions``) are checked and left out of the scenario.
+    """
+    if isinstance(data, Scenario):
+        return data
+    if not isinstance(data, Mapping):
+        raise ScenarioError(None, f"a scenario must be a mapping of field names to values, not {type(data).__name__}")
+    values = {}
+    for key, value in data.items():
+        if key in META_KEYS:
+            continue
+        spec = FIELD_BY_NAME.get(key) if isinstance(key, str) else None
+        if spec is None:
+            raise ScenarioError(str(key)[:60], f"unknown field; allowed fields: {', '.join(FIELD_NAMES)}")
+        values[key] = _check_value(spec, value)
+    _check_meta(data)
+    consumer = values.get("consumer_fault", DEFAULTS["consumer_fault"])
+    share = values.get("platform_fault_share")
+    if share is not None and share + consumer > 1.0 + 1e-9:
+        raise ScenarioError(
+            "platform_fault_share",
+            f"{share:g} plus consumer_fault {consumer:g} exceeds 1; allowed: at most {1 - consumer:g}",
+        )
+    return Scenario(**values)
+
+
+def assumptions_of(data: Mapping) -> dict:
+    """The assumption notes a scenario mapping carries ({} when none)."""
+    notes = data.get("assumptions") if isinstance(data, Mapping) else None
+    return dict(notes) if isinstance(notes, Mapping) else {}
+
+
+def parse_text(text: str, name: str = "scenario") -> dict:
+    """Parse scenario text as JSON, or else as YAML, into a mapping; ScenarioError when it is neither."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            import yaml  # imported only when a YAML file is read: keeps kernel start-up light
+
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except Exception as exc:  # any parser failure is the user's input, not our bug
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ScenarioError(None, f"{name} is neither JSON nor YAML ({first[:120]})") from None
+    if not isinstance(data, Mapping):
+        kind = "empty" if data is None else type(data).__name__
+        raise ScenarioError(None, f"{name} must hold a mapping of field names to values, not {kind}")
+    return dict(data)
+
+
+def load(path: str) -> tuple[Scenario, dict]:
+    """Read a scenario file (JSON or YAML; ``-`` for stdin). Returns the scenario and the raw mapping."""
+    import sys
+
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise ScenarioError(None, f"cannot read {path}: {reason}") from None
+    data = parse_text(text, name="stdin" if path == "-" else path)
+    return validate(data), data
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a scenario file, derived from :data:`FIELDS`."""
+    props: dict[str, dict] = {}
+    for f in FIELDS:
+        if f.kind == "choice":
+            p: dict = {"enum": list(f.options)}
+        elif f.kind == "bool":
+            p = {"type": "boolean"}
+        else:
+            p = {"type": ["number", "null"] if f.optional else "number", "minimum": f.minimum}
+            if f.maximum is not None:
+                p["maximum"] = f.maximum
+        p.update({"default": f.default, "title": f.label["en"], "description": f.help["en"]})
+        props[f.name] = p
+    props["title"] = {"type": ["string", "object"]}
+    props["description"] = {"type": ["string", "object"]}
+    props["assumptions"] = {"type": "object", "propertyNames": {"enum": list(FIELD_NAMES)}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Platform Liability Lab scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+    }
