@@ -12,6 +12,9 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# setuptools' editable install maps only the packages that exist when it runs: re-run it
+# (quickly, without dependencies) once casebook/ or widgets/ appears.
+PKG_STAMPS := $(patsubst %/__init__.py,$(VENV)/.has-%,$(wildcard casebook/__init__.py widgets/__init__.py))
 CHROMIUM ?= /usr/bin/chromium
 NODE_DIR := tests/e2e/node
 AXE_JS := $(NODE_DIR)/node_modules/axe-core/axe.min.js
@@ -22,13 +25,18 @@ export CI
 
 .PHONY: venv browser chromium axe test demo bench clean
 
-venv: $(STAMP)
+venv: $(STAMP) $(PKG_STAMPS)
 
 $(STAMP): pyproject.toml
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet -e '.[test]'
-	@touch $@
+	@rm -f $(VENV)/.has-*
+	@touch $@ $(PKG_STAMPS)
+
+$(VENV)/.has-%: $(STAMP)
+	@test -f $@ || $(VPY) -m pip install --quiet --no-deps -e .
+	@touch $(PKG_STAMPS)
 
 browser: chromium axe
 
@@ -41,7 +49,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk \
 	    || { echo "chromium: apt-get install failed" >&2; [ "$(CI)" != true ]; }; \
 	else \
-	  echo "chromium: $(CHROMIUM) not found; the browser tests will be skipped." >&2; \
+	  echo "chromium: $(CHROMIUM) not found: the browser tests will be skipped (under CI=true: this fails)." >&2; \
 	  echo "  On Debian/Ubuntu, as root: apt-get update && apt-get install -y chromium fonts-noto-cjk" >&2; \
 	  echo "  Elsewhere: install Chromium and run e.g. 'make test CHROMIUM=/path/to/chromium'" >&2; \
 	  [ "$(CI)" != true ]; \
