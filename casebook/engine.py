@@ -514,13 +514,21 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh") -> dict:
     if s.consumer_fault > 0 and ev.form != "none":
         legal_basis.append(_ref((CC, 1173, None)))
 
-    money = payments(s, ev.form, seller_reachable)
+    if s.harm == "none":  # no harm: nothing to pay, whatever figure was entered
+        s_money = replace(s, damages=0.0)
+    else:
+        s_money = s
+    money = payments(s_money, ev.form, seller_reachable)
     alternatives = []
     if ev.form == "undetermined":
         for reading in READINGS:
             alt = {"form": reading, "name": FORM_NAMES[reading][lang], "reading": READING_TEXT[reading][lang]}
-            alt.update(payments(s, reading, seller_reachable))
+            alt.update(payments(s_money, reading, seller_reachable))
             alternatives.append(alt)
+        # Until a judge picks a reading, the consumer can count only on the least favourable one.
+        worst = max(alternatives, key=lambda a: (a["payments"]["consumer_unrecovered"], -a["payments"]["platform"]))
+        money = {k: worst[k] for k in ("payments", "recourse", "platform_exposure")}
+        money["payments_basis"] = worst["form"]
 
     pivots = pivotal_facts(s, regime, ev.form, lang)
     return {
@@ -533,7 +541,7 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh") -> dict:
         "alternatives": alternatives,
         "legal_basis": legal_basis,
         "citations": [cite_refs([(b["law"], b["article"], b["paragraph"])], lang) for b in legal_basis],
-        "damages": _round(s.damages),
+        "damages": _round(s_money.damages),
         **money,
         "punitive_damages": punitive(s, ev.form),
         "burden_of_proof": burden_of_proof(s, regime, lang),

@@ -6,6 +6,8 @@ read here: citations are formatted from a table, so the engine stays fast and fr
 
 from __future__ import annotations
 
+from .statutes import zh_numeral as zh_number
+
 
 def _l(zh: str, en: str) -> dict:
     return {"zh": zh, "en": en}
@@ -21,27 +23,6 @@ LAW_SHORT = {
     "civil-procedure-interpretation": _l("《民诉法解释》", "CPL Interpretation"),
     "spc-civil-evidence-rules": _l("《民事诉讼证据规定》", "Evidence Rules"),
 }
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def zh_number(n: int) -> str:
-    """1 → 一, 38 → 三十八, 131 → 一百三十一, 1198 → 一千一百九十八 (as article numbers are written)."""
-    if n <= 0 or n >= 10000:
-        raise ValueError(f"article number out of range: {n}")
-    out, zero = [], False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, n = divmod(n, value)
-        if digit:
-            if zero:
-                out.append("零")
-            zero = False
-            # 十 stands alone at the start (十一), but 一十 inside a larger number (一百一十).
-            out.append(unit if (unit == "十" and digit == 1 and not out) else _DIGITS[digit] + unit)
-        elif out:
-            zero = True
-    return "".join(out)
-
 
 def cite(law: str, article: int, paragraph: int | None = None, lang: str = "zh") -> str:
     name = LAW_SHORT[law][lang]

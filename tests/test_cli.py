@@ -1,0 +1,75 @@
+"""The liability-lab command: JSON out, and exit 2 with one line and no traceback on any bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+CMD = [sys.executable, "-m", "casebook.cli"]
+
+
+def run(*args, stdin=""):
+    return subprocess.run([*CMD, *args], input=stdin, capture_output=True, text=True, timeout=60)
+
+
+def test_analyze_prints_the_analysis_as_json(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"platform_knowledge": "knew"}), encoding="utf-8")
+    out = run("analyze", str(path), "--json", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["liability_form"] == "joint" and data["lang"] == "en"
+
+
+def test_analyze_reads_yaml_from_stdin_under_a_regime():
+    out = run("analyze", "-", "--regime", "proposal", "--json",
+              stdin="life_health_goods: true\nsafety_duty: failed\ncausation: risk_increasing\n")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["liability_form"] == "supplementary"
+
+
+def test_analyze_without_json_prints_a_readable_summary():
+    out = run("analyze", "-", "--lang", "en", stdin="{}")
+    assert out.returncode == 0 and "No liability" in out.stdout
+
+
+def test_cases_lists_every_decision_as_json():
+    out = run("cases", "--json")
+    assert out.returncode == 0, out.stderr
+    items = json.loads(out.stdout)
+    assert {"cong-v-taobao", "zhang-v-jd"} <= {d["id"] for d in items}
+    for d in items:
+        assert {"id", "case_number", "court", "instance", "liability_form", "shares", "facts", "source"} <= set(d)
+
+
+BAD = [
+    ("an unreadable file", ["analyze", "/no/such/file.json"], "", "cannot read"),
+    ("text that is neither JSON nor YAML", ["analyze", "-"], "food: [", "neither JSON nor YAML"),
+    ("a list instead of a mapping", ["analyze", "-"], "[1]", "mapping"),
+    ("an empty file", ["analyze", "-"], "", "mapping"),
+    ("an unknown field", ["analyze", "-"], '{"colour": 1}', "colour: unknown field"),
+    ("a value out of range", ["analyze", "-"], '{"consumer_fault": 2}', "consumer_fault"),
+    ("a wrong type", ["analyze", "-"], '{"food": "yes"}', "food"),
+    ("an unknown regime", ["analyze", "-", "--regime", "lenient"], "{}", "statute"),
+    ("an unknown language", ["analyze", "-", "--lang", "fr"], "{}", "zh"),
+    ("an unknown command", ["frobnicate"], "", "invalid choice"),
+    ("no command at all", [], "", "required"),
+    ("a port that is not a number", ["serve", "--port", "http"], "", "port"),
+    ("a port out of range", ["serve", "--port", "70000"], "", "port"),
+]
+
+
+@pytest.mark.parametrize("args, stdin, message", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_with_one_line_and_no_traceback(args, stdin, message):
+    out = run(*args, stdin=stdin)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert message in out.stderr
+    assert out.stdout == ""
+
+
+def test_serve_refuses_a_missing_notebook_folder(tmp_path):
+    out = run("serve", "--notebooks", str(tmp_path / "none"))
+    assert out.returncode == 2 and "notebooks" in out.stderr
