@@ -1,0 +1,122 @@
+"""The top of every page: title, language switch, navigation, and the style that shows one language at a time.
+
+Narrative cells in the notebooks hold both languages, each inside ``<div class="ll-zh">`` or ``<div class="ll-en">``;
+the page shell hides the one not chosen, so the switch changes every text on the page at once. Widgets follow the
+shell's ``lang`` through :meth:`PageShell.follow`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import ipywidgets as W
+from traitlets import Unicode, dlink
+
+from .base import esc, safe_lang, tr
+from .nav import ANALYZER, CHAPTERS, neighbours, title
+
+UI = {
+    "prev": {"zh": "← 上一章", "en": "← Previous"},
+    "next": {"zh": "下一章 →", "en": "Next →"},
+    "analyzer": {"zh": "案例分析器", "en": "Case analyzer"},
+    "contents": {"zh": "目录", "en": "Contents"},
+    "nav": {"zh": "章节导航", "en": "Chapter navigation"},
+    "credit": {"zh": "内容依据：刘燕婷《消费者权益保护视角下电商平台法律责任问题研究》，汉斯出版社，2025，CC BY 4.0。教学工具，不构成法律意见。",
+               "en": "Based on 刘燕婷 (Liu Yanting), Research on Legal Liability of E-Commerce Platforms from the "
+                     "Perspective of Consumer Rights Protection, Hans Publishers 2025, CC BY 4.0. A teaching tool, "
+                     "not legal advice."},
+}
+
+# Projector-friendly defaults: large type, wide enough for 1280x720 without sideways scrolling.
+BASE_CSS = """
+body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; }
+.jp-Notebook, #rendered_cells { max-width: 1180px; margin: 0 auto; }
+.jp-RenderedHTMLCommon blockquote { border-left: 4px solid #3b5b92; background: #f4f6fa; padding: .4em 1em; }
+.ll-shell-nav a { margin-right: 1.2em; font-weight: 600; color: #1a4480; }
+.ll-credit { color: #444; font-size: 14px; }
+.widget-label, .widget-inline-hbox .widget-label { font-size: 15px; }
+"""
+
+
+def lang_css(lang: str) -> str:
+    hide = "en" if safe_lang(lang) == "zh" else "zh"
+    return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}</style>"
+
+
+def _link(page_id: str, label: str, lang: str) -> str:
+    return f'<a href="{esc(page_id)}.ipynb?lang={esc(lang)}">{esc(label)}</a>'
+
+
+class PageShell(W.VBox):
+    """Title, language switch and navigation of one page; ``lang`` is the page's language."""
+
+    lang = Unicode("zh")
+
+    def __init__(self, page_id: str, lang: str = "zh", messages=(), **kwargs):
+        from .language_switch import LanguageSwitch
+
+        super().__init__(**kwargs)
+        self.page_id = page_id
+        self._style = W.HTML()
+        self._title = W.HTML()
+        self._nav = W.HTML()
+        self._messages = list(messages)
+        self._notice = W.HTML()
+        self._switch = LanguageSwitch(lang=safe_lang(lang))
+        self._switch.observe(self._on_switch, "lang")
+        self.children = [self._style, W.HBox([self._title, self._switch],
+                                             layout=W.Layout(justify_content="space-between", flex_flow="row wrap",
+                                                             align_items="center", width="100%")),
+                         self._nav, self._notice]
+        self.add_class("ll-shell")
+        self.observe(self._render, "lang")
+        self.lang = safe_lang(lang)
+        self._render()
+
+    @classmethod
+    def from_environment(cls, page_id: str) -> "PageShell":
+        """A shell in the language the URL asks for (?lang=zh|en); a bad value is reported, not fatal."""
+        from casebook.share import parse_query
+
+        from .query import query_string
+
+        q = parse_query(query_string())
+        return cls(page_id, lang=q.get("lang") or "zh", messages=q.get("errors") or ())
+
+    def follow(self, *widgets):
+        """Make each widget follow the page's language; returns the first, for use as a cell's last line."""
+        for w in widgets:
+            dlink((self, "lang"), (w, "lang"))
+        return widgets[0] if widgets else None
+
+    def _on_switch(self, change):
+        self.lang = safe_lang(change["new"])
+
+    def _render(self, change=None):
+        lang = safe_lang(self.lang)
+        if self._switch.lang != lang:
+            self._switch.lang = lang
+        self._style.value = lang_css(lang)
+        self._title.value = f"<h1 style='margin:.2em 0'>{esc(title(self.page_id, lang))}</h1>"
+        prev, nxt = neighbours(self.page_id)
+        links = []
+        if prev:
+            links.append(_link(prev[0], f"{tr(UI, 'prev', lang)} {prev[1][lang]}", lang))
+        links.append(_link(CHAPTERS[0][0], tr(UI, "contents", lang), lang))
+        if nxt:
+            links.append(_link(nxt[0], f"{nxt[1][lang]} {tr(UI, 'next', lang)}", lang))
+        if self.page_id != ANALYZER[0]:
+            links.append(_link(ANALYZER[0], tr(UI, "analyzer", lang), lang))
+        self._nav.value = (f"<nav class='ll-shell-nav' aria-label='{esc(tr(UI, 'nav', lang))}'>"
+                           + "".join(links) + "</nav>")
+        notes = "".join(f"<div role='alert' style='color:#8a1c1c'>⚠ {esc(m.get(lang, m.get('zh', '')) if isinstance(m, dict) else m)}</div>"
+                        for m in self._messages)
+        self._notice.value = notes
+
+
+def credit(lang: str = "zh") -> str:
+    return f"<p class='ll-credit'>{esc(tr(UI, 'credit', lang))}</p>"
+
+
+def in_voila() -> bool:
+    return "VOILA_KERNEL_ID" in os.environ or "VOILA_PREHEAT" in os.environ
