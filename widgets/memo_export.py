@@ -1,0 +1,143 @@
+"""MemoExport: the memo of :mod:`casebook.memo` for the current facts, regime and language, as two downloads.
+
+The memo is built only when asked for ("Prepare memo"), so that changing a fact stays cheap; when the facts,
+regime, notes or language change afterwards, the links are withdrawn until the memo is prepared again.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ipywidgets import Layout
+from traitlets import Dict, Unicode, observe, validate
+
+from .base import esc, safe_lang, tr
+from ._view import FONT, MUTED, FixedButton, download_link
+from .controls import Display, FixedHBox, FixedVBox
+
+MD_NAME, HTML_NAME = "liability-memo.md", "liability-memo.html"
+
+UI = {
+    "title": {"zh": "分析备忘录", "en": "Analysis memo"},
+    "intro": {
+        "zh": "备忘录包括事实（标明假设）、各方案下的结果、推理过程、所引法条原文、举证责任与证据清单、相似判决。",
+        "en": "The memo holds the facts (assumptions flagged), the outcome under every regime, the reasoning, the "
+              "text of every cited article, the burden of proof and evidence checklist, and similar decisions.",
+    },
+    "prepare": {"zh": "生成备忘录", "en": "Prepare memo"},
+    "prepare_tip": {"zh": "按当前事实、规则方案和语言生成备忘录", "en": "Build the memo for the current facts, regime and language"},
+    "markdown": {"zh": "下载备忘录（Markdown，liability-memo.md）", "en": "Download the memo (Markdown, liability-memo.md)"},
+    "html": {"zh": "下载备忘录（HTML，可打印，liability-memo.html）",
+             "en": "Download the memo (HTML, printable, liability-memo.html)"},
+    "ready": {"zh": "备忘录已生成：", "en": "The memo is ready:"},
+    "stale": {"zh": "事实、方案或语言已改变：请重新生成备忘录。",
+              "en": "The facts, regime or language changed: prepare the memo again."},
+    "failed": {"zh": "无法生成备忘录：{detail}", "en": "The memo could not be prepared: {detail}"},
+    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+}
+
+
+class MemoExport(FixedVBox):
+    """Markdown and HTML downloads of the memo, built on request.
+
+    Constructor: ``MemoExport(analysis=None, lang="zh", assumptions=None)``. Traits in: ``analysis`` (its
+    ``scenario`` and ``regime`` are used), ``assumptions`` (field -> note, flagged in the memo), ``lang``.
+    :meth:`prepare` builds the memo (what the button does); ``markdown`` and ``html`` hold the last memo built for
+    the current inputs ("" otherwise).
+    """
+
+    analysis = Dict()
+    assumptions = Dict()
+    lang = Unicode("zh")
+    markdown = Unicode("")
+    html = Unicode("")
+
+    def __init__(self, analysis=None, lang="zh", assumptions=None, **kwargs):
+        self._built_for = None
+        self._note = None  # ("stale" | "failed", detail)
+        self._title = Display()
+        self._button = FixedButton(icon="file-text-o", layout=Layout(width="auto"))
+        self._button.add_class("ll-memo-prepare")
+        self._button.on_click(lambda _button: self.prepare())
+        self._links = Display()
+        super().__init__(children=[self._title, FixedHBox([self._button]), self._links], **kwargs)
+        self.add_class("ll-memo")
+        with self.hold_trait_notifications():
+            self.lang = lang
+            self.assumptions = assumptions or {}
+            self.analysis = analysis or {}
+        self._render()
+
+    @validate("lang")
+    def _valid_lang(self, proposal):
+        return safe_lang(proposal["value"])
+
+    def _inputs(self):
+        scenario = self.analysis.get("scenario")
+        if not isinstance(scenario, dict):
+            return None
+        regime = self.analysis.get("regime") or "statute"
+        notes = dict(self.assumptions)
+        return scenario, regime, self.lang, notes, json.dumps([scenario, regime, self.lang, notes],
+                                                              sort_keys=True, ensure_ascii=False, default=str)
+
+    def prepare(self) -> bool:
+        """Build the memo for the current inputs and show the download links. False (with a message) on failure."""
+        from casebook.memo import memo_html, memo_markdown
+        from casebook.scenario import ScenarioError
+
+        inputs = self._inputs()
+        if inputs is None:
+            self._render()
+            return False
+        scenario, regime, lang, notes, key = inputs
+        if key == self._built_for:  # a second click (or a replayed one) costs nothing
+            return True
+        try:
+            md = memo_markdown(scenario, lang, regime, notes)
+            page = memo_html(scenario, lang, regime, notes)
+        except ScenarioError as exc:
+            self._note = ("failed", str(exc)[:200])
+            self.markdown = self.html = ""
+            self._built_for = None
+            self._render()
+            return False
+        self._note = None
+        self._built_for = key
+        self.markdown, self.html = md, page
+        self._render()
+        return True
+
+    @observe("analysis", "assumptions", "lang")
+    def _on_change(self, change):
+        inputs = self._inputs()
+        if self._built_for is not None and (inputs is None or inputs[-1] != self._built_for):
+            self._built_for = None
+            self.markdown = self.html = ""
+            self._note = ("stale", "")
+        self._render()
+
+    def _render(self):
+        lang = self.lang
+        self._title.value = (f'<p style="{FONT}font-weight:bold;font-size:17px;margin:4px 0;">'
+                             f'{esc(tr(UI, "title", lang))}</p>'
+                             f'<p style="{FONT}color:{MUTED};margin:0 0 4px;">{esc(tr(UI, "intro", lang))}</p>')
+        self._button.description = tr(UI, "prepare", lang)
+        self._button.tooltip = tr(UI, "prepare_tip", lang)
+        self._button.disabled = self._inputs() is None
+        if self._built_for is not None:
+            self._links.value = (
+                f'<p style="{FONT}margin:4px 0 0;" role="status">{esc(tr(UI, "ready", lang))}</p><p style="margin:0;">'
+                + download_link(self.markdown, "text/markdown", MD_NAME, tr(UI, "markdown", lang), "ll-memo-md")
+                + download_link(self.html, "text/html", HTML_NAME, tr(UI, "html", lang), "ll-memo-html")
+                + "</p>"
+            )
+        elif self._inputs() is None:
+            self._links.value = f'<p style="{FONT}">{esc(tr(UI, "empty", lang))}</p>'
+        elif self._note is not None:
+            key, detail = self._note
+            self._links.value = (f'<p style="{FONT}color:{"#8a1c1c" if key == "failed" else MUTED};" '
+                                 f'role="{"alert" if key == "failed" else "status"}">'
+                                 f'{esc(tr(UI, key, lang).format(detail=detail))}</p>')
+        else:
+            self._links.value = ""

@@ -1,0 +1,149 @@
+"""SimilarCasesView: the casebook decisions nearest to the current facts, how the courts decided them, and which
+facts differ.
+
+The ranking, the distances and the differences come from :func:`casebook.similar.similar_decisions`; a difference
+whose decision value is the tutorial's assumption (not a fact the paper gives) is marked so, with its note.
+"""
+
+from __future__ import annotations
+
+from traitlets import Dict, Int, Unicode, observe, validate
+
+from casebook.texts import fmt_share
+
+from .base import esc, safe_lang, tr
+from ._view import BORDER, FONT, MUTED, text_in
+from .controls import Display, FixedVBox
+
+MAX_K = 5
+
+UI = {
+    "title": {"zh": "最相似的判决：法院如何判", "en": "The most similar decisions: how the courts ruled"},
+    "intro": {
+        "zh": "按与当前事实的差异排序（决定责任的事实权重最大，金额最小）。",
+        "en": "Ranked by how far their facts are from the current ones (deciding facts weigh most, amounts least).",
+    },
+    "court": {"zh": "法院", "en": "Court"},
+    "case_number": {"zh": "案号", "en": "Case number"},
+    "first": {"zh": "一审", "en": "first instance"},
+    "second": {"zh": "二审", "en": "second instance"},
+    "held": {"zh": "判决", "en": "Held"},
+    "distance": {"zh": "差异程度", "en": "Distance"},
+    "same": {"zh": "事实与当前完全相同。", "en": "The same facts as the current ones."},
+    "differs": {"zh": "不同的事实（当前 → 该判决）：", "en": "Facts that differ (current → that decision):"},
+    "assumed": {"zh": "示例性假设", "en": "illustrative assumption"},
+    "not_given": {"zh": "未提供", "en": "not given"},
+    "seller": {"zh": "销售者", "en": "seller"},
+    "platform": {"zh": "平台", "en": "platform"},
+    "consumer": {"zh": "消费者", "en": "consumer"},
+    "source": {"zh": "论文§{section}，脚注{footnote}", "en": "paper §{section}, footnote {footnote}"},
+    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+}
+
+
+def _paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
+class SimilarCasesView(FixedVBox):
+    """The ``k`` decisions of the casebook closest to the facts of ``analysis``.
+
+    Constructor: ``SimilarCasesView(analysis=None, lang="zh", k=3)``. Traits in: ``analysis`` (its ``scenario`` is
+    used), ``lang``, ``k`` (1 to 5). No events.
+    """
+
+    analysis = Dict()
+    lang = Unicode("zh")
+    k = Int(3)
+
+    def __init__(self, analysis=None, lang="zh", k=3, **kwargs):
+        self._html = Display()
+        super().__init__(children=[self._html], **kwargs)
+        self.add_class("ll-similar")
+        with self.hold_trait_notifications():
+            self.lang = lang
+            self.k = k
+            self.analysis = analysis or {}
+        self._render()
+
+    @validate("lang")
+    def _valid_lang(self, proposal):
+        return safe_lang(proposal["value"])
+
+    @validate("k")
+    def _valid_k(self, proposal):
+        return min(max(int(proposal["value"]), 1), MAX_K)
+
+    @observe("analysis", "lang", "k")
+    def _on_change(self, change):
+        self._render()
+
+    def decisions(self) -> list[dict]:
+        """The decisions shown, nearest first ([] without a valid analysis)."""
+        from casebook.scenario import ScenarioError
+        from casebook.similar import similar_decisions
+
+        scenario = self.analysis.get("scenario")
+        if not isinstance(scenario, dict):
+            return []
+        try:
+            return similar_decisions(scenario, self.k)
+        except ScenarioError:
+            return []
+
+    def _render(self):
+        lang = self.lang
+        found = self.decisions()
+        if not found:
+            self._html.value = f'<p style="{FONT}">{esc(tr(UI, "empty", lang))}</p>'
+            return
+        cards = "".join(self._card(d, lang) for d in found)
+        self._html.value = (
+            f'<div style="{FONT}"><p style="font-weight:bold;font-size:17px;margin:4px 0;">{esc(tr(UI, "title", lang))}'
+            f'</p><p style="color:{MUTED};margin:0 0 6px;">{esc(tr(UI, "intro", lang))}</p>'
+            f'<ol style="margin:0;padding-left:24px;">{cards}</ol></div>'
+        )
+
+    def _card(self, d: dict, lang: str) -> str:
+        not_given = f'<em class="ll-not-given">{esc(tr(UI, "not_given", lang))}</em>'
+        court = esc(text_in(d.get("court"), lang)) if d.get("court") else not_given
+        number = esc(d["case_number"]) if d.get("case_number") else not_given
+        colon = "：" if lang == "zh" else ": "
+        held = f"<strong>{esc(text_in(d.get('form_name'), lang))}</strong>"
+        shares = d.get("shares")
+        if isinstance(shares, dict) and shares:
+            sep = "、" if lang == "zh" else ", "
+            held += " " + esc(_paren(sep.join(f"{tr(UI, p, lang)} {fmt_share(float(v), lang)}"
+                                             for p, v in shares.items()), lang))
+        source = d.get("source") or {}
+        diffs = d.get("differences") or []
+        if diffs:
+            items = "".join(
+                f'<li data-field="{esc(x["field"])}">{esc(text_in(x["label"], lang))}{colon}'
+                f'{esc(text_in(x["value_label"], lang))} → {esc(text_in(x["decision_value_label"], lang))}'
+                + (f' <span class="ll-assumed" style="border:1px solid {MUTED};border-radius:3px;padding:0 4px;" '
+                   f'title="{esc(text_in(x.get("note"), lang))}">{esc(tr(UI, "assumed", lang))}</span>'
+                   if x.get("assumed") else "")
+                + "</li>"
+                for x in diffs
+            )
+            differences = (f'<details><summary style="cursor:pointer;">{esc(tr(UI, "differs", lang))} {len(diffs)}'
+                           f'</summary><ul style="margin:0;padding-left:20px;">{items}</ul></details>')
+        else:
+            differences = f"<p style=\"margin:0;\">{esc(tr(UI, 'same', lang))}</p>"
+        sep = "；" if lang == "zh" else "; "
+        where = tr(UI, "source", lang).format(section=source.get("section", ""), footnote=source.get("footnote", ""))
+        return (
+            f'<li class="ll-similar-case" data-decision="{esc(d["id"])}" '
+            f'style="margin:0 0 8px;padding:6px 10px;border:1px solid {BORDER};border-radius:6px;">'
+            f"<strong>{esc(text_in(d.get('short_name'), lang))}</strong> · {esc(tr(UI, d.get('instance', ''), lang))}"
+            f' <span style="color:{MUTED};">{esc(_paren(where, lang))}</span>'
+            f"<br>{esc(tr(UI, 'court', lang))}{colon}{court}{sep}{esc(tr(UI, 'case_number', lang))}{colon}{number}"
+            f"<br>{esc(tr(UI, 'held', lang))}{colon}{held} — {esc(text_in(d.get('holding'), lang))}"
+            f"<br>{esc(tr(UI, 'distance', lang))}{colon}{float(d.get('distance', 0)):.2f}"
+            f"{differences}</li>"
+        )
+
+
+# The name an earlier draft of the app imported.
+SimilarDecisions = SimilarCasesView
