@@ -511,17 +511,18 @@ def test_memo_is_built_only_when_asked():
 
 
 MEMO_CONTENT = [
-    ("the Markdown memo escapes a hostile note", MD_NAME, "\\<script\\>alert(1)\\</script\\>", "<script>"),
-    ("the HTML memo escapes a hostile note", HTML_NAME, "&lt;script&gt;alert(1)&lt;/script&gt;", "<script>alert"),
+    ("the Markdown memo holds the hostile note, inert", MD_NAME),
+    ("the HTML memo holds the hostile note, inert", HTML_NAME),
 ]
 
 
-@pytest.mark.parametrize("name, escaped, raw", [c[1:] for c in MEMO_CONTENT], ids=[c[0] for c in MEMO_CONTENT])
-def test_memo_links_hold_escaped_content_and_the_verbatim_article(name, escaped, raw):
+@pytest.mark.parametrize("name", [c[1] for c in MEMO_CONTENT], ids=[c[0] for c in MEMO_CONTENT])
+def test_memo_links_hold_escaped_content_and_the_verbatim_article(name):
     memo = _memo()
     memo.prepare()
     text = hrefs(memo._links.value)[name]
-    assert escaped in text and raw not in text
+    # The note is there, but no renderer can read a tag in it (how casebook.memo escapes is its own business).
+    assert "alert(1)" in text and "<script>alert" not in text and "</script>" not in text
     # ECL art. 38 para. 2, the article that decides these facts, in its own words
     assert "对关系消费者生命健康的商品或者服务，电子商务平台经营者对平台内经营者的资质资格未尽到审核义务" in text
     assert text == (memo.markdown if name == MD_NAME else memo.html)
