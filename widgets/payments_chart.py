@@ -1,0 +1,174 @@
+"""PaymentsChart: who pays the consumer how much as the seller's ability to pay, or the consumer's own fault, varies.
+
+Each bar is :func:`casebook.engine.payments` for the current facts with one number changed; the form is the one the
+engine decides under the current regime, or a reading the viewer picks. Plain HTML bars (no plotting library:
+kernel start-up and per-click cost matter), each with a text label, and a data table as the text alternative.
+"""
+
+from __future__ import annotations
+
+from casebook.engine import READINGS, analyze, decide, payments
+from casebook.scenario import ScenarioError, validate
+from casebook.texts import FORM_NAMES
+
+import ipywidgets as W
+
+from .base import esc, tr
+from .controls import Display, Dropdown, View
+from .regime_comparison import amount, regime_name
+
+UI = {
+    "title": {"zh": "谁付多少", "en": "Who pays how much"},
+    "lead": {"zh": "其他事实不变，只改变一个数字；金额单位：元。",
+             "en": "All other facts unchanged, one number varied; amounts in yuan."},
+    "show": {"zh": "显示的责任形态", "en": "Liability form shown"},
+    "current": {"zh": "当前方案的结论（{regime}）", "en": "The current regime's outcome ({regime})"},
+    "reading": {"zh": "若法官采：{form}", "en": "If the judge adopts: {form}"},
+    "by_seller": {"zh": "销售者的支付能力（能支付损失的比例）", "en": "The seller's ability to pay (share of the damages it can pay)"},
+    "by_fault": {"zh": "消费者自身过错比例", "en": "The consumer's own share of fault"},
+    "seller": {"zh": "销售者支付", "en": "Seller pays"},
+    "platform": {"zh": "平台支付", "en": "Platform pays"},
+    "unrecovered": {"zh": "消费者未获赔偿", "en": "Consumer unrecovered"},
+    "form": {"zh": "责任形态", "en": "Liability form"},
+    "now": {"zh": "当前", "en": "now"},
+    "invalid": {"zh": "不可能的组合（平台份额与消费者过错之和超过 100%）",
+                "en": "Not a possible combination (platform share plus consumer fault exceed 100%)"},
+    "table": {"zh": "数据表（文字版）", "en": "Data table (text version)"},
+    "value": {"zh": "取值", "en": "Value"},
+    "undetermined": {"zh": "现行法未定“相应的责任”：图中是引擎给出的、消费者在法官选定解释之前可以指望的数额；"
+                           "在上方选一种解释，看该解释下谁付多少。",
+                     "en": "The statute leaves \"corresponding liability\" open: the bars show the engine's figure for "
+                           "what the consumer can count on before a judge picks a reading; pick a reading above to see "
+                           "who pays what under it."},
+    "empty": {"zh": "尚无分析。", "en": "No analysis yet."},
+}
+
+SELLER_STEPS = tuple(i / 10 for i in range(11))
+FAULT_STEPS = tuple(i / 10 for i in range(10))
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x * 100:.1f}%"
+
+
+class PaymentsChart(View):
+    """Two small stacked-bar charts of the payments. Traits: ``analysis``, ``lang``, ``shown`` ("current" or a reading)."""
+
+    def __init__(self, analysis=None, lang: str = "zh", **kwargs):
+        self._pick = Dropdown(options=[("current", "current")] + [(r, r) for r in READINGS], value="current",
+                              style={"description_width": "initial"}, layout=W.Layout(width="auto", max_width="100%"))
+        self._pick.add_class("ll-payments-form")
+        self._relabelling = False
+        self._title = Display()
+        self._html = Display()
+        self._html.add_class("ll-payments-html")
+        super().__init__(analysis=analysis, lang=lang, **kwargs)
+        self.add_class("ll-payments-chart")
+        self._pick.observe(self._on_pick, "value")
+        self.children = [self._title, self._pick, self._html]
+
+    @property
+    def shown(self) -> str:
+        return self._pick.value
+
+    @shown.setter
+    def shown(self, value: str) -> None:
+        self._pick.value = value
+
+    @property
+    def html(self) -> str:
+        return self._html.value
+
+    def _on_pick(self, change) -> None:
+        if self._relabelling:
+            return
+        self._rendered_for = (None, None)
+        self._maybe_render()
+
+    def series(self, field: str) -> list[dict]:
+        """The rows of one chart: ``{"value", "form", "payments" or None (impossible), "current"}``, from the engine."""
+        a = self.analysis
+        base = dict(a.get("scenario") or {})
+        regime = a.get("regime", "statute")
+        now = base.get(field)
+        steps = sorted(set((SELLER_STEPS if field == "seller_can_pay" else FAULT_STEPS) + (now,)))
+        rows = []
+        for x in steps:
+            try:
+                s = validate({**base, field: x})
+            except ScenarioError:
+                rows.append({"value": x, "form": None, "payments": None, "current": x == now})
+                continue
+            form = decide(s, regime) if self.shown == "current" else self.shown
+            if form == "undetermined":
+                # The engine's own figure for an open form (what the consumer can count on): ask it.
+                money = analyze(s, regime, a.get("lang", self.lang))["payments"]
+            else:
+                money = payments(s, form)["payments"]
+            rows.append({"value": x, "form": form, "payments": money, "current": x == now})
+        return rows
+
+    def render(self) -> None:
+        lang = self.lang
+        a = self.analysis
+        self._relabel_pick(lang)
+        self._title.value = (f'<h3 class="ll-h3">{esc(tr(UI, "title", lang))}</h3>'
+                             f'<p class="ll-lead">{esc(tr(UI, "lead", lang))}</p>')
+        if not a or "scenario" not in a:
+            self._html.value = f'<p class="ll-empty">{esc(tr(UI, "empty", lang))}</p>'
+            return
+        note = ""
+        if self.shown == "current" and a.get("liability_form") == "undetermined":
+            note = f'<p class="ll-hint">{esc(tr(UI, "undetermined", lang))}</p>'
+        legend = "".join(f'<span class="ll-key"><span class="ll-swatch ll-seg-{k}"></span>{esc(tr(UI, k, lang))}</span>'
+                         for k in ("seller", "platform", "unrecovered"))
+        damages = float(a.get("damages") or 0.0)
+        charts = "".join(self._chart(field, lang, damages) for field in ("seller_can_pay", "consumer_fault"))
+        self._html.value = f'{note}<div class="ll-legend">{legend}</div>{charts}'
+
+    def _relabel_pick(self, lang: str) -> None:
+        regime = self.analysis.get("regime", "statute") if self.analysis else "statute"
+        options = [(tr(UI, "current", lang).format(regime=regime_name(regime, lang)), "current")]
+        options += [(tr(UI, "reading", lang).format(form=FORM_NAMES[r][lang]), r) for r in READINGS]
+        if [o[0] for o in options] != list(self._pick._options_labels):
+            value = self._pick.value
+            self._relabelling = True
+            try:
+                with self._pick.hold_sync():
+                    self._pick.options = options
+                    self._pick.value = value
+            finally:
+                self._relabelling = False
+        self._pick.description = tr(UI, "show", lang)
+
+    def _chart(self, field: str, lang: str, damages: float) -> str:
+        rows = self.series(field)
+        title = tr(UI, "by_seller" if field == "seller_can_pay" else "by_fault", lang)
+        bars, table = [], []
+        for row in rows:
+            now = f' <span class="ll-now">◀ {esc(tr(UI, "now", lang))}</span>' if row["current"] else ""
+            label = f'<span class="ll-bar-label">{_pct(row["value"])}{now}</span>'
+            if row["payments"] is None:
+                text = tr(UI, "invalid", lang)
+                bars.append(f'<div class="ll-bar-row ll-invalid">{label}<span class="ll-bar-text">{esc(text)}</span></div>')
+                table.append(f'<tr><th scope="row">{_pct(row["value"])}</th><td colspan="4">{esc(text)}</td></tr>')
+                continue
+            p = row["payments"]
+            parts = (("seller", p["seller"]), ("platform", p["platform"]), ("unrecovered", p["consumer_unrecovered"]))
+            spoken = "；".join if lang == "zh" else "; ".join
+            aria = spoken(f"{tr(UI, k, lang)} {amount(v, lang)}" for k, v in parts)
+            segs = "".join(
+                f'<span class="ll-seg ll-seg-{k}" style="width:{(v / damages * 100) if damages else 0:.2f}%"></span>'
+                for k, v in parts if v > 0)
+            cls = "ll-bar-row ll-bar-current" if row["current"] else "ll-bar-row"
+            bars.append(f'<div class="{cls}">{label}<span class="ll-bar" role="img" aria-label="{esc(_pct(row["value"]))}: '
+                        f'{esc(aria)}">{segs}</span><span class="ll-bar-text">{esc(amount(p["platform"], lang))}</span></div>')
+            table.append(f'<tr><th scope="row">{_pct(row["value"])}</th><td>{esc(FORM_NAMES[row["form"]][lang])}</td>'
+                         + "".join(f'<td class="ll-num">{amount(v, lang)}</td>' for _, v in parts) + "</tr>")
+        head = "".join(f'<th scope="col">{esc(tr(UI, k, lang))}</th>' for k in ("value", "form", "seller", "platform", "unrecovered"))
+        return (f'<figure class="ll-chart" data-field="{field}"><figcaption class="ll-h4">{esc(title)}</figcaption>'
+                f'<div class="ll-bar-head"><span></span><span></span><span class="ll-bar-text">{esc(tr(UI, "platform", lang))}</span></div>'
+                f'{"".join(bars)}'
+                f'<details class="ll-data-table"><summary>{esc(tr(UI, "table", lang))}</summary>'
+                f'<table class="ll-table"><thead><tr>{head}</tr></thead><tbody>{"".join(table)}</tbody></table></details>'
+                f'</figure>')
