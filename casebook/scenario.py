@@ -336,6 +336,9 @@ def _show(value: Any) -> str:
 
 
 def _check_meta(data: Mapping) -> None:
+    for key in ("title", "description"):
+        if key in data and not isinstance(data[key], (str, Mapping)):
+            raise ScenarioError(key, "must be text or a mapping {zh, en}")
     notes = data.get("assumptions")
     if notes is None:
         return
@@ -346,9 +349,6 @@ def _check_meta(data: Mapping) -> None:
             raise ScenarioError("assumptions", f"names unknown field {_show(key)}; allowed: {', '.join(FIELD_NAMES)}")
         if not isinstance(note, (str, Mapping)):
             raise ScenarioError("assumptions", f"the note on {key} must be text or a mapping {{zh, en}}")
-    for key in ("title", "description"):
-        if key in data and not isinstance(data[key], (str, Mapping)):
-            raise ScenarioError(key, "must be text or a mapping {zh, en}")
 
 
 def validate(data: Any) -> Scenario:

@@ -105,3 +105,9 @@ def test_json_schema_is_derived_from_the_fields():
     assert schema["properties"]["harm"]["enum"] == ["none", "property", "personal_injury"]
     json.dumps(schema)
     assert DEFAULTS["damages"] == schema["properties"]["damages"]["default"]
+
+
+def test_a_title_that_is_not_text_is_rejected_even_without_assumptions():
+    with pytest.raises(ScenarioError) as err:
+        validate({"title": 5})
+    assert err.value.field == "title"
