@@ -9,6 +9,9 @@ from __future__ import annotations
 from .controls import Display
 
 CSS = """
+/* the page's own narrative (notebook Markdown) at the same projector size */
+.jp-RenderedMarkdown.jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; max-width: 1500px; }
+.jp-RenderedMarkdown.jp-RenderedHTMLCommon h1 { font-size: 28px; }
 .ll-app { font-size: 17px; line-height: 1.5; color: #1b1b1b; width: 100%; max-width: 1500px; box-sizing: border-box;
   --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 34px; --jp-widgets-label-color: #1b1b1b; }
 .ll-app * { box-sizing: border-box; }
@@ -34,7 +37,7 @@ CSS = """
   color: #4d2600; font-size: 16px; }
 .ll-status .ll-info { background: #eef4fb; border-left: 5px solid #1a4480; padding: 6px 10px; margin: 4px 0; }
 .ll-main { width: 100%; flex-wrap: wrap; align-items: flex-start; gap: 16px; }
-.ll-col-facts { flex: 1 1 380px; max-width: 500px; min-width: 300px; }
+.ll-col-facts { flex: 1 1 420px; max-width: 500px; min-width: 300px; padding-right: 4px; }
 .ll-col-results { flex: 999 1 560px; min-width: 300px; }
 .ll-card { width: 100%; border: 1px solid #c7ccd4; border-radius: 8px; padding: 6px 14px 10px; margin: 0 0 14px;
   background: #fff; overflow-x: auto; }
