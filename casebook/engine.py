@@ -495,6 +495,7 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh") -> dict:
             step["displaced_by"] = by
             step["reason"] += " " + T["displaced"][lang].format(by=RULE_NAMES[by][lang])
         elif f.held and not r.gate and r is not win and r.id != "seller_alone":
+            step["outranked_by"] = win.id
             step["reason"] += " " + T["outranked"][lang].format(by=RULE_NAMES[win.id][lang])
         trace.append(step)
         if r.id == "ecl_38_2" and f.held and regime.startswith("proposal"):

@@ -208,3 +208,10 @@ def test_every_regime_returns_the_contract_keys(regime):
     assert a["regime"] == regime
     for step in a["trace"]:
         assert set(step) >= {"rule", "citation", "held", "reason"}
+
+
+def test_a_basis_that_held_but_protects_less_is_marked_outranked():
+    a = analyze({**LIFE_SAFETY, "seller_identity_disclosed": False}, "statute", "en")
+    step = next(s for s in a["trace"] if s["rule"] == "ecl_38_2")
+    assert step["held"] and step["outranked_by"] == "crpl_44_1"
+    assert "protects the consumer more" in step["reason"]
