@@ -1,0 +1,113 @@
+"""HTML pieces shared by the chapter widgets: a statement with its source, an article's verbatim text, badges.
+
+Everything that reaches the page goes through :func:`widgets.base.esc`, whether it came from the lesson files, the
+statute files or the engine.
+"""
+
+from __future__ import annotations
+
+from casebook import lessons
+
+from ..base import esc, safe_lang
+
+# Sized for a projector at 1280x720: body 16px, nothing below 14px, muted text dark enough for 7:1 on white.
+CSS = """<style>
+.ll-lesson { font-size: 16px; line-height: 1.55; color: #1b1b1b; }
+.ll-lesson h3 { font-size: 20px; margin: .3em 0 .35em; }
+.ll-lesson h4 { font-size: 17px; margin: .3em 0 .25em; }
+.ll-lesson p { margin: .3em 0; }
+.ll-lesson .ll-src { display: inline-block; font-size: 14px; color: #3a3a3a; margin-left: .4em; white-space: nowrap; }
+.ll-lesson .ll-quote { border-left: 4px solid #3b5b92; background: #f4f6fa; padding: .35em .8em; margin: .35em 0; }
+.ll-lesson .ll-quote-orig { display: block; font-size: 14px; color: #3a3a3a; margin-top: .2em; }
+.ll-lesson .ll-article { border-left: 4px solid #6b4e16; background: #fbf7ee; padding: .35em .8em; margin: .35em 0; }
+.ll-lesson .ll-article-cite { font-weight: 600; font-size: 15px; }
+.ll-lesson .ll-article-en { display: block; margin-top: .25em; }
+.ll-lesson .ll-unofficial { font-size: 14px; color: #3a3a3a; }
+.ll-lesson .ll-badge { display: inline-block; font-size: 13px; font-weight: 600; padding: 0 .45em; border-radius: 3px;
+  margin: 0 .3em; vertical-align: 1px; white-space: nowrap; }
+.ll-lesson .ll-badge-addition { background: #fff1c2; color: #5c4400; border: 1px solid #b38600; }
+.ll-lesson .ll-badge-open { background: #fde2e2; color: #7a1010; border: 1px solid #b42318; }
+.ll-lesson .ll-badge-paper { background: #e3ecfa; color: #13376b; border: 1px solid #3b5b92; }
+.ll-lesson .ll-note { background: #fffaf0; border: 1px dashed #b38600; padding: .3em .7em; margin: .35em 0; }
+.ll-lesson .ll-open { background: #fff5f5; border: 1px dashed #b42318; padding: .3em .7em; margin: .35em 0; }
+.ll-lesson .ll-card { border: 1px solid #8a8a8a; border-radius: 6px; padding: .5em .8em; margin: .3em 0; background: #fff; }
+.ll-lesson .ll-card-on { border: 3px solid #1a4480; background: #f1f6ff; }
+.ll-lesson .ll-card-off { opacity: .8; }
+.ll-lesson .ll-grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: .6em; }
+.ll-lesson .ll-grid4 { display: grid; grid-template-columns: repeat(4, 1fr); gap: .5em; }
+.ll-lesson .ll-form { font-weight: 700; color: #1a4480; }
+.ll-lesson table.ll-tbl { border-collapse: collapse; width: 100%; font-size: 15px; }
+.ll-lesson table.ll-tbl th, .ll-lesson table.ll-tbl td { border: 1px solid #8a8a8a; padding: .25em .45em; vertical-align: top; text-align: left; }
+.ll-lesson table.ll-tbl th { background: #eef1f6; }
+.ll-lesson table.ll-tbl td.ll-num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ll-lesson .ll-held { color: #0d5c2e; font-weight: 700; }
+.ll-lesson .ll-not { color: #7a1010; font-weight: 700; }
+.ll-lesson .ll-off { color: #4a4a4a; font-weight: 700; }
+.ll-lesson .ll-msg { color: #7a1010; font-weight: 600; }
+.ll-lesson details > summary { cursor: pointer; color: #1a4480; font-weight: 600; }
+.ll-controls .widget-label, .ll-controls label { font-size: 15px !important; }
+.ll-controls .widget-dropdown select, .ll-controls .widget-readout { font-size: 15px; }
+@media (max-width: 900px) { .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; } }
+</style>"""
+
+UI = {
+    "unofficial": {"zh": "英文为本教程的非官方译文", "en": "unofficial English rendering"},
+    "original": {"zh": "原文", "en": "Chinese original"},
+    "verbatim": {"zh": "条文原文", "en": "Article text (Chinese, authoritative)"},
+    "en_article": {"zh": "", "en": "Unofficial English rendering"},
+}
+
+
+def t(table: dict, key: str, lang: str) -> str:
+    entry = table[key]
+    return entry.get(safe_lang(lang)) or entry["zh"]
+
+
+def colon(lang: str) -> str:
+    return "：" if safe_lang(lang) == "zh" else ": "
+
+
+def badge(kind: str, lang: str) -> str:
+    """A small label for a statement's kind: the paper's words, the tutorial's addition, a point left open."""
+    words = {"addition": lessons.SOURCE_LABEL["addition"],
+             "open": {"zh": "论文未明言", "en": "left open by the paper"},
+             "paper": {"zh": "论文", "en": "the paper"}}[kind]
+    return f'<span class="ll-badge ll-badge-{esc(kind)}">{esc(words[safe_lang(lang)])}</span>'
+
+
+def statement_html(statement: dict, lang: str, tag: str = "p", css: str = "") -> str:
+    """A statement with its source: the paper's words as a quotation, an addition or an open point with a badge."""
+    lang = safe_lang(lang)
+    kind = lessons.kind(statement)
+    body = esc(lessons.text(statement, lang))
+    src = f'<span class="ll-src">— {esc(lessons.source(statement, lang))}</span>'
+    if kind == "paper":
+        if lang == "zh":
+            return f'<div class="ll-quote {esc(css)}" lang="zh">“{body}”{src}</div>'
+        return (f'<div class="ll-quote {esc(css)}"><span lang="en">"{body}"</span>{src}'
+                f'<span class="ll-quote-orig" lang="zh">{esc(t(UI, "original", lang))}{colon(lang)}“{esc(statement["quote"])}”'
+                f' <span class="ll-unofficial">({esc(t(UI, "unofficial", lang))})</span></span></div>')
+    if kind == "addition":
+        return f'<{tag} class="ll-note {esc(css)}">{badge("addition", lang)} {body}</{tag}>'
+    if kind == "open":
+        return f'<{tag} class="ll-open {esc(css)}">{badge("open", lang)} {body}{src}</{tag}>'
+    return f'<{tag} class="{esc(css)}">{body}{src}</{tag}>'
+
+
+def article_html(ref, lang: str, note: str = "") -> str:
+    """The verbatim Chinese text of ``[law, article, paragraph]`` with its citation; for English readers the
+    unofficial rendering as well."""
+    lang = safe_lang(lang)
+    cite = esc(lessons.article_cite(ref, lang))
+    zh = esc(lessons.article_text(ref, "zh")).replace("\n", "<br>")
+    html = f'<div class="ll-article"><div class="ll-article-cite">{cite}{note}</div><div lang="zh">{zh}</div>'
+    if lang == "en":
+        en = esc(lessons.article_text(ref, "en")).replace("\n", "<br>")
+        html += (f'<span class="ll-article-en" lang="en">{en} '
+                 f'<span class="ll-unofficial">({esc(t(UI, "en_article", lang))})</span></span>')
+    return html + "</div>"
+
+
+def section(body: str) -> str:
+    """Wrap a widget's HTML in the lesson style."""
+    return f'{CSS}<div class="ll-lesson">{body}</div>'

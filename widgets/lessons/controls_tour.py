@@ -1,0 +1,87 @@
+"""ControlsTour (chapter 00): two facts and the engine's answer, to show how every control in the tutorial works.
+
+The reader changes what the platform knew and whether it acted; the engine (ECL art. 38 para. 1) answers at once.
+Below, the badges the chapters use are explained.
+"""
+
+from __future__ import annotations
+
+from traitlets import Unicode, observe
+
+from casebook.engine import analyze
+
+from ..base import esc, safe_lang
+from ..controls import Display, FixedVBox
+from . import _render as R
+from .fact_subset import FactSubset
+
+UI = {
+    "title": {"zh": "试一试：改一个事实，看结论怎么变", "en": "Try it: change a fact and watch the result"},
+    "lead": {"zh": "商品由平台内经营者销售，消费者受到财产损失。平台知道什么、做了什么？",
+             "en": "A third-party seller sold the goods and the consumer lost money. What did the platform know, and what did it do?"},
+    "result": {"zh": "结论", "en": "Result"},
+    "why": {"zh": "理由（规则引擎）", "en": "Why (the rules engine)"},
+    "basis": {"zh": "依据", "en": "Basis"},
+    "legend": {"zh": "各章的标记", "en": "The marks used in every chapter"},
+    "paper": {"zh": "论文原话，附节号；英文为非官方译文。", "en": "The paper's own words, with the section; English renderings are unofficial."},
+    "addition": {"zh": "本教程自己的补充（论文没有说的内容），始终这样标出。", "en": "The tutorial's own addition (not in the paper), always marked like this."},
+    "open": {"zh": "论文没有回答的问题：教程如实说明，不替论文作答。", "en": "A question the paper leaves open: the tutorial says so instead of answering for it."},
+    "article": {"zh": "法律条文原文（棕色边框）；英文为非官方译文。", "en": "Statute text, verbatim (brown border); English renderings are unofficial."},
+}
+
+FIXED = {"platform_mode": "marketplace", "harm": "property"}
+
+
+class ControlsTour(FixedVBox):
+    """Traits: ``lang``. ``analysis`` is the engine's latest answer (read-only use)."""
+
+    lang = Unicode("zh")
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-controls-tour")
+        self._head = Display()
+        self._facts = FactSubset(["platform_knowledge", "necessary_measures"], fixed=FIXED, lang=self.lang)
+        self._facts.observe(self._render, "facts")
+        self._out = Display()
+        self._out.add_class("ll-outcome-html")
+        self._legend = Display()
+        self.children = [self._head, self._facts, self._out, self._legend]
+        self.analysis: dict = {}
+        self.set_trait("lang", safe_lang(lang))
+        self._render()
+
+    @property
+    def facts(self) -> FactSubset:
+        return self._facts
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        lang = safe_lang(change["new"])
+        if lang != change["new"]:
+            self.lang = lang
+            return
+        self._facts.lang = lang
+        self._render()
+
+    def _render(self, change=None) -> None:
+        lang = self.lang
+        a = analyze(self._facts.facts, "statute", lang)
+        self.analysis = a
+        deciding = next((s for s in a["trace"] if s.get("decisive")), None)
+        self._head.value = R.section(f'<h3>{esc(R.t(UI, "title", lang))}</h3><p>{esc(R.t(UI, "lead", lang))}</p>')
+        c = R.colon(lang)
+        why = (f'<p><strong>{esc(R.t(UI, "why", lang))}{c}</strong>{esc(deciding["reason"])}</p>' if deciding else "")
+        basis = "；".join(a["citations"]) if lang == "zh" else "; ".join(a["citations"])
+        self._out.value = R.section(
+            f'<div class="ll-card ll-card-on ll-outcome" data-liability-form="{esc(a["liability_form"])}" aria-live="polite">'
+            f'<p><strong>{esc(R.t(UI, "result", lang))}{c}</strong><span class="ll-form">{esc(a["form_name"])}</span>'
+            f' — {esc(a["summary"])}</p>{why}'
+            f'<p><strong>{esc(R.t(UI, "basis", lang))}{c}</strong>{esc(basis)}</p></div>')
+        legend = "".join([
+            f'<li>{R.badge("paper", lang)} {esc(R.t(UI, "paper", lang))}</li>',
+            f'<li>{R.badge("addition", lang)} {esc(R.t(UI, "addition", lang))}</li>',
+            f'<li>{R.badge("open", lang)} {esc(R.t(UI, "open", lang))}</li>',
+            f'<li>{esc(R.t(UI, "article", lang))}</li>',
+        ])
+        self._legend.value = R.section(f'<h4>{esc(R.t(UI, "legend", lang))}</h4><ul>{legend}</ul>')

@@ -1,0 +1,216 @@
+"""DecisionPath (chapter 03, paper §3.1): the legal bases as a path the reader walks one rule at a time.
+
+The reader sets the facts; the engine (regime ``statute``, the law as written) runs every rule in order and says for
+each whether it holds and why. The widget shows one step at a time: the question it asks (lesson data), the engine's
+answer and reason, whether the rule goes beyond the paper's §3.1 (the engine's flag), what the paper says about it
+and the articles' own words. At the end, the kit's OutcomeCard shows the result.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Int, Unicode, observe
+
+from casebook import lessons
+from casebook.engine import analyze
+
+from ..base import esc, safe_lang
+from ..controls import Display, FixedHBox, FixedVBox
+from ..outcome_card import OutcomeCard
+from . import _render as R
+from ._controls import Button
+from .fact_subset import FactSubset
+
+UI = {
+    "facts": {"zh": "设定事实", "en": "Set the facts"},
+    "path": {"zh": "决策路径：逐条审查", "en": "The decision path, rule by rule"},
+    "prev": {"zh": "← 上一步", "en": "← Previous step"},
+    "next": {"zh": "下一步 →", "en": "Next step →"},
+    "first": {"zh": "回到第一步", "en": "Back to step 1"},
+    "last": {"zh": "直接看结论", "en": "Jump to the result"},
+    "counter": {"zh": "第 {k} 步，共 {n} 步", "en": "Step {k} of {n}"},
+    "held": {"zh": "✓ 成立", "en": "✓ holds"},
+    "not_held": {"zh": "✗ 不成立", "en": "✗ does not hold"},
+    "displaced": {"zh": "⊘ 成立，但被排除", "en": "⊘ holds, but displaced"},
+    "decisive": {"zh": "★ 决定结果", "en": "★ decides the outcome"},
+    "not_reached": {"zh": "前面的前提不成立，其余规则不再审查。", "en": "A threshold failed: the remaining rules are not reached."},
+    "question": {"zh": "这一步问", "en": "This step asks"},
+    "answer": {"zh": "引擎的回答", "en": "The engine's answer"},
+    "paper": {"zh": "论文怎么说（§3.1）", "en": "What the paper says (§3.1)"},
+    "articles": {"zh": "条文原文", "en": "The articles' own words"},
+    "beyond": {"zh": "论文§3.1 之外、本教程补充的规则", "en": "A rule beyond the paper's §3.1, added by the tutorial"},
+    "result": {"zh": "走完全程：结论", "en": "End of the path: the result"},
+    "alternatives": {"zh": "法律没有规定“相应的责任”是哪一种；法官可能采用的四种解释（见第04章）：",
+                     "en": "The law does not say which kind \"corresponding liability\" is; the four readings a judge may adopt (chapter 04):"},
+    "choices": {"zh": "引擎声明的选择", "en": "The engine's declared choices"},
+    "open": {"zh": "开放问题", "en": "Open points"},
+}
+
+
+class DecisionPath(FixedVBox):
+    """Traits: ``lang``, ``step`` (0-based index into the engine's trace; the result is shown after the last)."""
+
+    lang = Unicode("zh")
+    step = Int(0)
+
+    def __init__(self, facts=None, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-decision-path")
+        self._data = lessons.load("decision_path")
+        self._facts_title = Display()
+        self._facts = FactSubset(self._data["facts"], fixed=facts or {}, lang="zh",
+                                 layout=W.Layout(display="grid", grid_template_columns="1fr 1fr",
+                                                 grid_gap="0 1.5em", width="100%"))
+        self._facts.observe(self._on_facts, "facts")
+        self._path_title = Display()
+        self._list = Display()
+        self._prev, self._next = Button(), Button()
+        self._first, self._last = Button(), Button()
+        for b, delta in ((self._prev, -1), (self._next, 1)):
+            b.on_click(lambda _b, d=delta: self._move(d))
+        self._first.on_click(lambda _b: self._goto(0))
+        self._last.on_click(lambda _b: self._goto(len(self.analysis["trace"])))
+        self._counter = Display()
+        nav = FixedHBox([self._first, self._prev, self._counter, self._next, self._last],
+                        layout=W.Layout(flex_flow="row wrap", align_items="center", gap="0 .6em"))
+        nav.add_class("ll-path-nav")
+        self._detail = Display()
+        self._detail.add_class("ll-path-step")
+        self._outcome = OutcomeCard()
+        self._outcome_box = FixedVBox([])
+        self.children = [self._facts_title, self._facts, self._path_title, self._list, nav, self._detail,
+                         self._outcome_box]
+        self.analysis: dict = {}
+        self.set_trait("lang", safe_lang(lang))
+        self._facts.lang = self.lang
+        self._analyse()
+
+    @property
+    def facts(self) -> FactSubset:
+        return self._facts
+
+    @property
+    def steps(self) -> list:
+        return self.analysis.get("trace", [])
+
+    # --- reacting ----------------------------------------------------------------------------------------------
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        lang = safe_lang(change["new"])
+        if lang != change["new"]:
+            self.lang = lang
+            return
+        if hasattr(self, "_detail"):
+            self._facts.lang = lang
+            self._analyse()
+
+    @observe("step")
+    def _on_step(self, change) -> None:
+        n = len(self.steps)
+        if not 0 <= change["new"] <= n:
+            self.step = min(max(change["new"], 0), n)
+            return
+        self._render()
+
+    def _on_facts(self, change) -> None:
+        self._analyse()
+
+    def _move(self, delta: int) -> None:
+        self._goto(self.step + delta)
+
+    def _goto(self, index: int) -> None:
+        self.step = min(max(int(index), 0), len(self.steps))
+
+    def _analyse(self) -> None:
+        self.analysis = analyze(self._facts.facts, "statute", self.lang)
+        self._outcome.lang = self.lang
+        self._outcome.analysis = self.analysis
+        if self.step > len(self.steps):
+            self.step = len(self.steps)  # renders
+        else:
+            self._render()
+
+    # --- drawing -----------------------------------------------------------------------------------------------
+
+    def _status(self, s: dict, lang: str) -> str:
+        if s.get("displaced_by"):
+            return f'<span class="ll-off">{esc(R.t(UI, "displaced", lang))}</span>'
+        if s["held"]:
+            out = f'<span class="ll-held">{esc(R.t(UI, "held", lang))}</span>'
+        else:
+            out = f'<span class="ll-not">{esc(R.t(UI, "not_held", lang))}</span>'
+        if s.get("decisive"):
+            out += f' <span class="ll-held">{esc(R.t(UI, "decisive", lang))}</span>'
+        return out
+
+    def _render(self) -> None:
+        lang, steps, k = self.lang, self.steps, self.step
+        n = len(steps)
+        c = R.colon(lang)
+        self._facts_title.value = R.section(f'<h3>{esc(R.t(UI, "facts", lang))}</h3>')
+        self._path_title.value = R.section(f'<h3>{esc(R.t(UI, "path", lang))}</h3>')
+        rows = []
+        for i, s in enumerate(steps):
+            style = ' style="background:#e8f0fe;font-weight:600"' if i == k else ""
+            extra = R.badge("addition", lang) if s.get("addition") else ""
+            rows.append(f'<tr{style} data-rule="{esc(s["rule"])}"><td class="ll-num">{i + 1}</td>'
+                        f'<td>{esc(s.get("name", s["rule"]))}{extra}</td><td>{esc(s["citation"])}</td>'
+                        f'<td>{self._status(s, lang)}</td></tr>')
+        gate_failed = bool(steps) and steps[-1]["rule"] in ("harm_required", "victim_is_consumer") and not steps[-1]["held"]
+        tail = (f'<tr><td></td><td colspan="3"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>'
+                if gate_failed else "")
+        end_style = ' style="background:#e8f0fe;font-weight:600"' if k == n else ""
+        rows.append(f'<tr{end_style}><td class="ll-num">→</td><td colspan="2">{esc(R.t(UI, "result", lang))}</td>'
+                    f'<td><span class="ll-form">{esc(self.analysis.get("form_name", ""))}</span></td></tr>')
+        self._list.value = R.section(f'<table class="ll-tbl">{"".join(rows[:-1])}{tail}{rows[-1]}</table>')
+
+        self._prev.description = R.t(UI, "prev", lang)
+        self._next.description = R.t(UI, "next", lang)
+        self._first.description = R.t(UI, "first", lang)
+        self._last.description = R.t(UI, "last", lang)
+        self._prev.disabled = k == 0
+        self._first.disabled = k == 0
+        self._next.disabled = self._last.disabled = k >= n
+        shown = R.t(UI, "counter", lang).format(k=min(k + 1, n + 1), n=n + 1)
+        self._counter.value = R.section(f'<strong aria-live="polite">{esc(shown)}</strong>')
+
+        if k >= n:
+            self._detail.value = R.section(self._result_html(lang))
+            self._outcome_box.children = [self._outcome]
+            return
+        self._outcome_box.children = []
+        s = steps[k]
+        info = self._data["steps"].get(s["rule"], {})
+        question = lessons.label(info.get("question"), lang) or s.get("name", s["rule"])
+        beyond = (f'<p class="ll-note">{R.badge("addition", lang)} {esc(R.t(UI, "beyond", lang))}</p>'
+                  if s.get("addition") else "")
+        paper = "".join(R.statement_html(x, lang) for x in info.get("paper", []))
+        paper = f'<h4>{esc(R.t(UI, "paper", lang))}</h4>{paper}' if paper else ""
+        notes = "".join(R.statement_html(x, lang) for x in info.get("notes", []))
+        shown_refs = info.get("show") or [[r["law"], r["article"], r["paragraph"]] for r in s.get("refs", [])]
+        arts = "".join(R.article_html(ref, lang) for ref in shown_refs)
+        self._detail.value = R.section(
+            f'<div class="ll-card ll-card-on" data-rule="{esc(s["rule"])}" data-held="{str(bool(s["held"])).lower()}">'
+            f'<h3>{k + 1}. {esc(s.get("name", s["rule"]))}</h3>{beyond}'
+            f'<p><strong>{esc(R.t(UI, "question", lang))}{c}</strong>{esc(question)}</p>'
+            f'<p><strong>{esc(R.t(UI, "answer", lang))}{c}</strong>{self._status(s, lang)} — {esc(s["reason"])}</p>'
+            f'{paper}{notes}<h4>{esc(R.t(UI, "articles", lang))}</h4>{arts}</div>')
+
+    def _result_html(self, lang: str) -> str:
+        a = self.analysis
+        parts = [f'<h3>{esc(R.t(UI, "result", lang))}</h3>']
+        if a.get("alternatives"):
+            items = "".join(f'<li><span class="ll-form">{esc(x["name"])}</span> — “{esc(x["reading"])}”</li>'
+                            if lang == "zh" else
+                            f'<li><span class="ll-form">{esc(x["name"])}</span> — {esc(x["reading"])}</li>'
+                            for x in a["alternatives"])
+            parts.append(f'<p>{esc(R.t(UI, "alternatives", lang))}</p><ul>{items}</ul>')
+        if a.get("engine_choices"):
+            parts.append(f'<h4>{esc(R.t(UI, "choices", lang))}</h4>'
+                         + "".join(f'<p class="ll-note">{R.badge("addition", lang)} {esc(ch["text"])}</p>'
+                                   for ch in a["engine_choices"]))
+        if a.get("open_points"):
+            parts.append(f'<h4>{esc(R.t(UI, "open", lang))}</h4>'
+                         + "".join(f'<p class="ll-open">{R.badge("open", lang)} {esc(o)}</p>' for o in a["open_points"]))
+        return "".join(parts)

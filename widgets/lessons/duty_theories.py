@@ -1,0 +1,140 @@
+"""DutyTheories (chapter 02, paper §2.4 and §4.1.1): why a platform owes duties, and which liability form each
+theory is used to justify.
+
+The reader sets the strength of causation, the platform's tier and the risk level; the engine's ``proposal`` regime
+(the paper's §4.1.1) gives the form and names the theory behind it. The cards of the theories whose ``supports`` in
+``duty_theories.yaml`` match the engine's answer are highlighted; nothing here decides a form.
+"""
+
+from __future__ import annotations
+
+from traitlets import Unicode, observe
+
+from casebook import lessons
+from casebook.engine import analyze
+from casebook.texts import FORM_NAMES
+
+from ..base import esc, safe_lang
+from ..controls import Display, FixedVBox
+from . import _render as R
+from .fact_subset import FactSubset
+
+FIXED = {"platform_mode": "marketplace", "life_health_goods": True, "safety_duty": "failed", "harm": "personal_injury",
+         "seller_identity_disclosed": True, "platform_knowledge": "none", "causation": "decisive",
+         "platform_tier": "large", "risk_level": "ordinary"}
+
+UI = {
+    "setup": {"zh": "固定的事实：关系生命健康的商品，平台未尽安全保障义务，消费者受到人身损害。请改变下面三项：",
+              "en": "Fixed facts: goods concerning life and health, the platform failed its safety duty, the consumer was "
+                    "injured. Change the three below:"},
+    "result": {"zh": "论文的方案（§4.1.1）给出", "en": "The paper's proposal (§4.1.1) gives"},
+    "engine_says": {"zh": "引擎的理由", "en": "The engine's reason"},
+    "ladder_first": {"zh": "若让大型平台阶梯优先（另一种方案）", "en": "If the large-platform ladder came first (the other option)"},
+    "same": {"zh": "结果相同。", "en": "the same result."},
+    "supports": {"zh": "支持这一结论", "en": "supports this result"},
+    "conflicts": {"zh": "指向另一种形态：{form}", "en": "points elsewhere: {form}"},
+    "idle": {"zh": "此处未被援引", "en": "not engaged here"},
+    "to_form": {"zh": "在§4.1.1 中用来论证", "en": "In §4.1.1 it justifies"},
+    "why_411": {"zh": "§4.1.1 原话", "en": "§4.1.1 in the paper's words"},
+    "criterion": {"zh": "论文的总标准", "en": "The paper's governing criterion"},
+}
+
+
+def _proposal_step(analysis: dict) -> dict | None:
+    return next((s for s in analysis["trace"] if s["rule"] == "proposal_4_1_1"), None)
+
+
+class DutyTheories(FixedVBox):
+    """Traits: ``lang``. ``analysis`` / ``ladder_analysis``: the engine's latest answers (proposal, ladder first)."""
+
+    lang = Unicode("zh")
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-duty-theories")
+        self._data = lessons.load("duty_theories")
+        self._setup = Display()
+        self._facts = FactSubset(["causation", "platform_tier", "risk_level"], fixed=FIXED, lang=self.lang)
+        self._facts.observe(self._render, "facts")
+        self._result = Display()
+        self._cards = Display()
+        self.children = [self._setup, self._facts, self._result, self._cards]
+        self.analysis: dict = {}
+        self.ladder_analysis: dict = {}
+        self.set_trait("lang", safe_lang(lang))
+        self._render()
+
+    @property
+    def facts(self) -> FactSubset:
+        return self._facts
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        lang = safe_lang(change["new"])
+        if lang != change["new"]:
+            self.lang = lang
+            return
+        self._facts.lang = lang
+        self._render()
+
+    def states(self) -> dict:
+        """theory id -> ("supports" | "conflicts" | "idle", form or None), from the engine's current answers."""
+        step, ladder = _proposal_step(self.analysis), _proposal_step(self.ladder_analysis)
+        out = {}
+        for t in self._data["theories"]:
+            state, form = "idle", None
+            for s in t["supports"]:
+                if step and s["by"] == "causation" and step["decided_by"] == "causation" and s["form"] == step["form"]:
+                    state, form = "supports", s["form"]
+                if ladder and s["by"] == "ladder" and ladder["decided_by"] == "ladder" and s["form"] == ladder["form"]:
+                    agrees = step is not None and step["form"] == ladder["form"]
+                    state, form = ("supports" if agrees else "conflicts"), s["form"]
+            out[t["id"]] = (state, form)
+        return out
+
+    def _render(self, change=None) -> None:
+        lang = self.lang
+        c = R.colon(lang)
+        facts = self._facts.facts
+        self.analysis = analyze(facts, "proposal", lang)
+        self.ladder_analysis = analyze(facts, "proposal_ladder", lang)
+        a, b = self.analysis, self.ladder_analysis
+        self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>')
+
+        step = _proposal_step(a)
+        reason = step["reason"] if step else next(s["reason"] for s in a["trace"] if s["rule"] == "ecl_38_2")
+        other = ""
+        if b["liability_form"] != a["liability_form"]:
+            choices = " ".join(ch["text"] for ch in b["engine_choices"] if ch["id"].startswith("choice_ladder"))
+            other = (f'<p><strong>{esc(R.t(UI, "ladder_first", lang))}{c}</strong><span class="ll-form">'
+                     f'{esc(b["form_name"])}</span></p><p class="ll-src" style="white-space:normal">{esc(choices)}</p>')
+        elif step is not None:
+            other = f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "ladder_first", lang))}{c}{esc(R.t(UI, "same", lang))}</p>'
+        opens = "".join(f'<p class="ll-open">{R.badge("open", lang)} {esc(o)}</p>' for o in a["open_points"])
+        self._result.value = R.section(
+            f'<div class="ll-card ll-card-on ll-outcome" data-liability-form="{esc(a["liability_form"])}" aria-live="polite">'
+            f'<p><strong>{esc(R.t(UI, "result", lang))}{c}</strong><span class="ll-form">{esc(a["form_name"])}</span></p>'
+            f'<p><strong>{esc(R.t(UI, "engine_says", lang))}{c}</strong>{esc(reason)}</p>{other}{opens}</div>')
+
+        states = self.states()
+        cards = []
+        for t in self._data["theories"]:
+            state, form = states[t["id"]]
+            mark = {"supports": R.t(UI, "supports", lang),
+                    "conflicts": R.t(UI, "conflicts", lang).format(form=FORM_NAMES[form][lang] if form else ""),
+                    "idle": R.t(UI, "idle", lang)}[state]
+            css = {"supports": "ll-card ll-card-on", "conflicts": "ll-card ll-open", "idle": "ll-card ll-card-off"}[state]
+            forms = ("、" if lang == "zh" else ", ").join(dict.fromkeys(FORM_NAMES[s["form"]][lang] for s in t["supports"]))
+            why = "".join(R.statement_html(s["paper"], lang) for s in t["supports"])
+            if t.get("scope"):
+                why = R.statement_html(t["scope"], lang) + why
+            cards.append(
+                f'<div class="{css}" data-theory="{esc(t["id"])}" data-state="{state}">'
+                f'<h4>{esc(lessons.label(t["name"], lang))} <span class="ll-src">§{esc(t["section"])} · {esc(mark)}</span></h4>'
+                f'{R.statement_html(t["paper"][0], lang)}'
+                f'<p><strong>{esc(R.t(UI, "to_form", lang))}{c}</strong><span class="ll-form">{esc(forms)}</span></p>'
+                f'<details><summary>{esc(R.t(UI, "why_411", lang))}</summary>{why}</details></div>')
+        crit = "".join(R.statement_html(s, lang) for s in self._data["criterion"][1:])
+        opens = "".join(R.statement_html(s, lang, tag="div") for s in self._data["open"])
+        self._cards.value = R.section(f'<div class="ll-grid2">{"".join(cards)}</div>'
+                                      f'<h4>{esc(R.t(UI, "criterion", lang))}</h4>{crit}{opens}')

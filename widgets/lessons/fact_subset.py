@@ -1,0 +1,145 @@
+"""FactSubset: labelled controls for a few scenario fields, the others held fixed.
+
+The chapters let the reader change only the facts the paper argues about at that point; the kit's FactPanel shows
+every field. Labels, choices and ranges come from :data:`casebook.scenario.FIELDS`; ``facts`` is always a complete,
+valid scenario (the fixed facts plus the controls). A value the model refuses is undone and the refusal shown.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Dict, Unicode, observe
+
+from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
+
+from ..base import esc, safe_lang
+from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from ._controls import Slider
+
+UI = {
+    "refused": {"zh": "未接受“{field}”的修改，已恢复原值：{detail}",
+                "en": "The change to \"{field}\" was not accepted and was undone: {detail}"},
+}
+
+
+class FactSubset(FixedVBox):
+    """Controls for ``fields``; every other fact stays as in ``fixed``. Traits: ``facts`` (out), ``lang`` (in)."""
+
+    facts = Dict()
+    lang = Unicode("zh")
+
+    def __init__(self, fields, fixed=None, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-controls")
+        self._fields = tuple(fields)
+        unknown = [f for f in self._fields if f not in FIELD_BY_NAME]
+        if unknown:
+            raise ValueError(f"unknown scenario fields: {', '.join(unknown)}")
+        self._quiet = False
+        self._refusal = None
+        self.set_trait("facts", validate(fixed or {}).to_dict())
+        self._controls = {name: self._make(name) for name in self._fields}
+        self._status = Display()
+        self.children = [*self._controls.values(), self._status]
+        self.set_trait("lang", safe_lang(lang))
+        self._relabel()
+
+    def control(self, name: str) -> W.Widget:
+        return self._controls[name]
+
+    def _make(self, name: str) -> W.Widget:
+        spec = FIELD_BY_NAME[name]
+        value = self.facts[name]
+        common = dict(layout=W.Layout(width="100%"), style={"description_width": "initial"})
+        if spec.kind == "choice":
+            ctrl = Dropdown(options=[(v, v) for v in spec.options], value=value, on_reject=self._reject, **common)
+        elif spec.kind == "bool":
+            ctrl = Checkbox(value=bool(value), indent=False, on_reject=self._reject, **common)
+        elif spec.maximum == 1.0:
+            ctrl = Slider(value=0.0 if value is None else value, min=0.0, max=1.0, step=0.05, readout_format=".0%",
+                          continuous_update=False, on_reject=self._reject, **common)
+        else:
+            ctrl = FloatText(value=value or 0.0, min=spec.minimum, max=min(spec.maximum or 1e12, 1e12), step=1000.0,
+                             on_reject=self._reject, **common)
+        ctrl.add_class(f"ll-fact-{name}")
+        ctrl.observe(lambda change, n=name: self._on_change(n, change), "value")
+        return ctrl
+
+    def set_facts(self, mapping) -> None:
+        """Replace the facts (omitted fields take their defaults); raises ScenarioError and changes nothing if bad."""
+        new = validate(mapping).to_dict()
+        self._quiet = True
+        try:
+            for name, ctrl in self._controls.items():
+                ctrl.value = new[name]
+        finally:
+            self._quiet = False
+        self._refusal = None
+        self.facts = new
+        self._render_status()
+
+    def _on_change(self, name: str, change) -> None:
+        if self._quiet:
+            return
+        candidate = {**self.facts, name: change["new"]}
+        if name == "food" and change["new"]:
+            candidate["life_health_goods"] = True  # the contract: food implies life and health
+        try:
+            good = validate(candidate).to_dict()
+        except ScenarioError as exc:
+            self._quiet = True
+            try:
+                self._controls[name].value = self.facts[name]
+            finally:
+                self._quiet = False
+            self._refusal = (name, exc.message)
+            self._render_status()
+            return
+        if good.get("food") and "life_health_goods" in self._controls and not self._controls["life_health_goods"].value:
+            self._quiet = True
+            try:
+                self._controls["life_health_goods"].value = True
+            finally:
+                self._quiet = False
+        self._refusal = None
+        self.facts = good
+        self._render_status()
+
+    def _reject(self, control, detail: str) -> None:
+        name = next((n for n, c in self._controls.items() if c is control), "")
+        self._refusal = (name, detail)
+        self._render_status()
+
+    def _render_status(self) -> None:
+        if self._refusal is None:
+            self._status.value = ""
+            return
+        name, detail = self._refusal
+        spec = FIELD_BY_NAME.get(name)
+        field = spec.label[self.lang] if spec else name
+        text = UI["refused"][self.lang].format(field=field, detail=detail)
+        self._status.value = f'<div role="alert" style="color:#7a1010;font-weight:600">⚠ {esc(text)}</div>'
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._relabel()
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        self._quiet = True
+        try:
+            for name, ctrl in self._controls.items():
+                spec = FIELD_BY_NAME[name]
+                with ctrl.hold_sync():
+                    ctrl.description = spec.label[lang]
+                    ctrl.tooltip = spec.help[lang]
+                    if spec.kind == "choice":
+                        value = ctrl.value
+                        ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]
+                        ctrl.value = value
+        finally:
+            self._quiet = False
+        self._render_status()

@@ -1,0 +1,276 @@
+"""ReadingsCompare (chapter 04, paper §3.2.1): the four readings of "相应的责任" side by side on the same facts.
+
+Each column is the engine's analysis under one reading (regimes ``joint``, ``supplementary``, ``proportional``,
+``non_genuine_joint``) with the paper's words for it. The table and the chart show who pays how much as the
+seller's ability to pay varies, at the consumer's share of fault set above; every number is
+:func:`casebook.engine.payments`. The supplementary reading capped as under Civil Code art. 1198 is the tutorial's
+addition and is marked so. Choosing whom a judge favours highlights the reading the paper says that judge applies.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Unicode, observe
+
+from casebook import lessons
+from casebook.engine import READINGS, analyze, payments
+from casebook.scenario import ScenarioError, validate
+from casebook.texts import FORM_NAMES, fmt_money
+
+from ..base import esc, safe_lang
+from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
+from . import _render as R
+from .fact_subset import FactSubset
+
+UI = {
+    "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
+              "en": "One set of facts, four readings. Change the seller's ability to pay and the consumer's own fault:"},
+    "share": {"zh": "平台的过错份额（按份责任与补充责任上限用）", "en": "Platform's share of fault (for the proportional view and the supplementary cap)"},
+    "auto": {"zh": "自动：依《民法典》第一百七十七条平均分担", "en": "Auto: equal split under Civil Code art. 177"},
+    "judge": {"zh": "法官更侧重于", "en": "The judge leans towards"},
+    "j_none": {"zh": "（不设定）", "en": "(not set)"},
+    "j_consumers": {"zh": "维护消费者权益", "en": "protecting consumers"},
+    "j_platforms": {"zh": "保障平台经营者的利益", "en": "the platform operator's interests"},
+    "picked": {"zh": "这位法官会采用此说", "en": "this judge applies this reading"},
+    "seller": {"zh": "销售者支付", "en": "Seller pays"},
+    "platform": {"zh": "平台支付", "en": "Platform pays"},
+    "unrecovered": {"zh": "消费者得不到赔偿", "en": "Consumer unrecovered"},
+    "exposure": {"zh": "可直接向平台主张的最高额", "en": "Most the consumer may demand of the platform directly"},
+    "recourse": {"zh": "平台可向销售者追偿", "en": "Platform may recover from the seller"},
+    "capped": {"zh": "若依《民法典》第一千一百九十八条设上限：平台支付 {p}，消费者得不到赔偿 {u}",
+               "en": "If capped as under Civil Code art. 1198: the platform pays {p}, the consumer does not recover {u}"},
+    "law": {"zh": "相关条文", "en": "The related article"},
+    "table": {"zh": "销售者支付能力变化时（消费者过错 {f}，损失 {d}）：平台支付 / 消费者得不到赔偿，单位：元",
+              "en": "As the seller's ability to pay varies (consumer's fault {f}, damages {d}): platform pays / consumer unrecovered, in yuan"},
+    "can_pay": {"zh": "销售者能支付", "en": "Seller can pay"},
+    "capped_col": {"zh": "补充（第一千一百九十八条上限）", "en": "Supplementary, capped (art. 1198)"},
+    "chart": {"zh": "图：横轴为销售者能支付的比例（0%→100%），每根柱子是全部损失，按谁支付分段。",
+              "en": "Chart: across, the share the seller can pay (0% → 100%); each bar is the whole loss, split by who pays."},
+    "bad": {"zh": "这一组合不可能：{m}", "en": "Not a possible combination: {m}"},
+}
+
+COLOURS = {"seller": "#3b5b92", "platform": "#c0701c", "unrecovered": "#8f8f8f"}
+GRID = tuple(i / 10 for i in range(11))
+TABLE_ROWS = (0.0, 0.25, 0.5, 0.75, 1.0)
+SHARES = ("auto", "0.1", "0.2", "0.3", "0.4", "0.5")
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+class ReadingsCompare(FixedVBox):
+    """Traits: ``lang``, ``judge`` ("", "consumers" or "platforms"). ``analyses``: reading -> engine analysis."""
+
+    lang = Unicode("zh")
+    judge = Unicode("")
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-readings-compare")
+        self._data = lessons.load("corresponding_liability")
+        self._setup = Display()
+        self._facts = FactSubset(["seller_can_pay", "consumer_fault", "damages"], fixed=self._data["facts"], lang="zh")
+        self._facts.observe(self._render, "facts")
+        self._share = Dropdown(options=[(s, s) for s in SHARES], value="auto", style={"description_width": "initial"},
+                               layout=W.Layout(width="100%"))
+        self._share.add_class("ll-fact-platform_fault_share")
+        self._share.observe(self._render, "value")
+        self._judge = ToggleButtons(options=[("", ""), ("consumers", "consumers"), ("platforms", "platforms")],
+                                    value="", style={"description_width": "initial", "button_width": "auto"},
+                                    layout=W.Layout(flex_flow="row wrap"))
+        self._judge.add_class("ll-judge")
+        self._judge.observe(self._on_judge, "value")
+        self._cols = Display()
+        self._table = Display()
+        self._chart = Display()
+        self._words = Display()
+        self.children = [self._setup, self._facts, self._share, self._judge, self._cols, self._table, self._chart,
+                         self._words]
+        self.analyses: dict = {}
+        self.scenario: dict = {}
+        self.set_trait("lang", safe_lang(lang))
+        self._facts.lang = self.lang
+        self._relabel()
+
+    @property
+    def facts(self) -> FactSubset:
+        return self._facts
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        lang = safe_lang(change["new"])
+        if lang != change["new"]:
+            self.lang = lang
+            return
+        if hasattr(self, "_words"):
+            self._facts.lang = lang
+            self._relabel()
+
+    @observe("judge")
+    def _on_judge_trait(self, change) -> None:
+        if change["new"] not in ("", "consumers", "platforms"):
+            self.judge = change["old"] if change["old"] in ("", "consumers", "platforms") else ""
+            return
+        if self._judge.value != change["new"]:
+            self._judge.value = change["new"]
+        self._render()
+
+    def _on_judge(self, change) -> None:
+        if not getattr(self, "_relabelling", False):
+            self.judge = change["new"]
+
+    def picked(self) -> str | None:
+        """The reading the paper says the chosen judge applies (lesson data), or None."""
+        return self._data["judge"]["picks"].get(self.judge) if self.judge else None
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        for ctrl, options, key in (
+            (self._share, [(R.t(UI, "auto", lang) if s == "auto" else f"{float(s):.0%}", s) for s in SHARES], "share"),
+            (self._judge, [(R.t(UI, k, lang), v) for k, v in (("j_none", ""), ("j_consumers", "consumers"),
+                                                               ("j_platforms", "platforms"))], "judge"),
+        ):
+            value = ctrl.value
+            self._relabelling = True
+            try:
+                with ctrl.hold_sync():
+                    ctrl.description = R.t(UI, key, lang)
+                    ctrl.options = options
+                    ctrl.value = value
+            finally:
+                self._relabelling = False
+        self._render()
+
+    def scenario_for(self, seller_can_pay: float | None = None) -> dict:
+        share = None if self._share.value in (None, "auto") else float(self._share.value)
+        facts = {**self._facts.facts, "platform_fault_share": share}
+        if seller_can_pay is not None:
+            facts["seller_can_pay"] = seller_can_pay
+        return validate(facts).to_dict()
+
+    def _render(self, change=None) -> None:
+        if not hasattr(self, "_words") or getattr(self, "_relabelling", False):
+            return
+        lang = self.lang
+        self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>'
+                                      f'{R.statement_html(self._data["facts_note"], lang)}')
+        try:
+            self.scenario = self.scenario_for()
+        except ScenarioError as exc:
+            self.analyses = {}
+            msg = R.t(UI, "bad", lang).format(m=exc.message)
+            self._cols.value = R.section(f'<p class="ll-msg" role="alert">⚠ {esc(msg)}</p>')
+            self._table.value = self._chart.value = ""
+            self._render_words(lang)
+            return
+        self.analyses = {r: analyze(self.scenario, r, lang) for r in READINGS}
+        self._render_columns(lang)
+        self._render_table(lang)
+        self._render_chart(lang)
+        self._render_words(lang)
+
+    def _render_columns(self, lang: str) -> None:
+        picked = self.picked()
+        cols = []
+        for item in self._data["readings"]:
+            r = item["id"]
+            a = self.analyses[r]
+            p = a["payments"]
+            rows = (("seller", p["seller"]), ("platform", p["platform"]), ("unrecovered", p["consumer_unrecovered"]),
+                    ("exposure", a["platform_exposure"]), ("recourse", a["recourse"]))
+            table = "".join(f'<tr><th scope="row">{esc(R.t(UI, k, lang))}</th>'
+                            f'<td class="ll-num">{esc(_n(v))}</td></tr>' for k, v in rows)
+            capped = ""
+            if a.get("capped_payments"):
+                cp = a["capped_payments"]
+                capped = (f'<p class="ll-note">{R.badge("addition", lang)} '
+                          f'{esc(R.t(UI, "capped", lang).format(p=fmt_money(cp["platform"], lang), u=fmt_money(cp["consumer_unrecovered"], lang)))}</p>')
+            law = ""
+            if item.get("law"):
+                note = R.statement_html(item["law_note"], lang) if item.get("law_note") else ""
+                law = (f'<details><summary>{esc(R.t(UI, "law", lang))}</summary>'
+                       f'{R.article_html(item["law"], lang)}{note}</details>')
+            on = r == picked
+            mark = f'<p class="ll-held">⚖ {esc(R.t(UI, "picked", lang))}</p>' if on else ""
+            cols.append(
+                f'<div class="ll-card {"ll-card-on" if on else ""}" data-reading="{esc(r)}" '
+                f'data-liability-form="{esc(a["liability_form"])}">'
+                f'<h4>{esc(FORM_NAMES[r][lang])}</h4>{mark}{R.statement_html(item["statement"], lang)}'
+                f'<table class="ll-tbl">{table}</table>{capped}{law}</div>')
+        self._cols.value = R.section(f'<div class="ll-grid4">{"".join(cols)}</div>')
+
+    def series(self, xs=GRID) -> dict:
+        """column -> [(seller_can_pay, payments dict)], from the engine; column ``supplementary_capped`` is the
+        Civil Code art. 1198 cap (the tutorial's addition)."""
+        out = {r: [] for r in (*READINGS, "supplementary_capped")}
+        for x in xs:
+            s = validate(self.scenario_for(x))
+            for r in READINGS:
+                money = payments(s, r)
+                out[r].append((x, money["payments"]))
+                if r == "supplementary":
+                    out["supplementary_capped"].append((x, money["capped_payments"]))
+        return out
+
+    def _columns(self, lang: str):
+        names = {r: FORM_NAMES[r][lang] for r in READINGS}
+        names["supplementary_capped"] = R.t(UI, "capped_col", lang)
+        return ("joint", "supplementary", "supplementary_capped", "proportional", "non_genuine_joint"), names
+
+    def _render_table(self, lang: str) -> None:
+        order, names = self._columns(lang)
+        data = self.series(TABLE_ROWS)
+        f = self.scenario["consumer_fault"]
+        cap = R.t(UI, "table", lang).format(f=f"{f:.0%}", d=fmt_money(self.scenario["damages"], lang))
+        head = "".join(f'<th scope="col">{esc(names[c])}{R.badge("addition", lang) if c == "supplementary_capped" else ""}</th>'
+                       for c in order)
+        body = []
+        for i, x in enumerate(TABLE_ROWS):
+            now = " ◀" if abs(x - self.scenario["seller_can_pay"]) < 1e-9 else ""
+            cells = "".join(f'<td class="ll-num">{_n(data[c][i][1]["platform"])} / {_n(data[c][i][1]["consumer_unrecovered"])}</td>'
+                            for c in order)
+            body.append(f'<tr><th scope="row">{x:.0%}{now}</th>{cells}</tr>')
+        self._table.value = R.section(
+            f'<h4>{esc(cap)}</h4><table class="ll-tbl ll-payments-table"><thead><tr>'
+            f'<th scope="col">{esc(R.t(UI, "can_pay", lang))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+    def _render_chart(self, lang: str) -> None:
+        order, names = self._columns(lang)
+        data = self.series(GRID)
+        damages = self.scenario["damages"] or 1.0
+        w, h, pad, bar = 210, 150, 22, 14
+        panels = []
+        for c in order:
+            bars = []
+            for i, (x, p) in enumerate(data[c]):
+                y = h
+                for k in ("seller", "platform", "unrecovered"):
+                    v = p["consumer_unrecovered"] if k == "unrecovered" else p[k]
+                    hh = (h - pad) * (v / damages) if damages else 0
+                    if hh > 0:
+                        y -= hh
+                        bars.append(f'<rect x="{6 + i * (bar + 4)}" y="{y:.1f}" width="{bar}" height="{hh:.1f}" '
+                                    f'fill="{COLOURS[k]}"><title>{x:.0%}: {esc(R.t(UI, k, lang))} {_n(v)}</title></rect>')
+            title = esc(names[c])
+            mark = " *" if c == "supplementary_capped" else ""
+            panels.append(
+                f'<figure style="margin:0;display:inline-block;vertical-align:top;width:{w}px" data-reading="{esc(c)}">'
+                f'<figcaption style="font-size:14px;font-weight:600;height:2.6em">{title}{mark}</figcaption>'
+                f'<svg width="{w}" height="{h + 16}" role="img" aria-label="{title}">'
+                f'<line x1="4" y1="{h}" x2="{w - 4}" y2="{h}" stroke="#444"/>{"".join(bars)}'
+                f'<text x="4" y="{h + 14}" font-size="12">0%</text>'
+                f'<text x="{w - 34}" y="{h + 14}" font-size="12">100%</text></svg></figure>')
+        legend = "".join(f'<span style="margin-right:1.2em"><span style="display:inline-block;width:14px;height:14px;'
+                         f'background:{COLOURS[k]};vertical-align:-2px;margin-right:.3em"></span>{esc(R.t(UI, k, lang))}</span>'
+                         for k in ("seller", "platform", "unrecovered"))
+        note = f'<p class="ll-src" style="white-space:normal">* {R.badge("addition", lang)}</p>'
+        self._chart.value = R.section(f'<p>{esc(R.t(UI, "chart", lang))}</p><p>{legend}</p>'
+                                      f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(panels)}</div>{note}')
+
+    def _render_words(self, lang: str) -> None:
+        j = self._data["judge"]
+        notes = "".join(R.statement_html(n, lang) for n in self._data["notes"])
+        self._words.value = R.section(
+            R.statement_html(j["statement"], lang) + R.statement_html(j["follow"], lang)
+            + R.statement_html(j["consequence"], lang) + notes)

@@ -1,0 +1,110 @@
+"""StatusTheories (chapter 01, paper §2.2): the four theories of the platform's legal status, one at a time.
+
+For the chosen theory: the paper's account in its words (with the work it cites), the paper's verdict on it, and,
+marked as the tutorial's addition, what liability the theory would imply and the article that echoes it.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Unicode, observe
+
+from casebook import lessons
+
+from ..base import esc, safe_lang
+from ..controls import Display, FixedVBox, ToggleButtons
+from . import _render as R
+
+UI = {
+    "pick": {"zh": "选择一种学说", "en": "Pick a theory"},
+    "account": {"zh": "论文的介绍", "en": "The paper's account"},
+    "cites": {"zh": "论文所引文献", "en": "The work the paper cites"},
+    "verdict": {"zh": "论文的评价", "en": "The paper's verdict"},
+    "critique": {"zh": "论文：只看到一个侧面", "en": "Paper: sees one side only"},
+    "preferred": {"zh": "论文倾向此说", "en": "The paper prefers this"},
+    "implies": {"zh": "这一学说会推出什么责任？", "en": "What liability would this theory imply?"},
+    "echo": {"zh": "与之呼应的条文", "en": "The article that echoes it"},
+    "echo_note": {"zh": "（本教程的对照，不是论文所作的对应）", "en": " (the tutorial's comparison, not one the paper draws)"},
+    "refs": {"zh": "论文参考文献[{n}]", "en": "Paper, reference [{n}]"},
+}
+
+
+class StatusTheories(FixedVBox):
+    """Traits: ``lang``, ``theory`` (the id of the theory shown)."""
+
+    lang = Unicode("zh")
+    theory = Unicode("seller_or_joint_operator")
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-status-theories")
+        self._data = lessons.load("status_theories")
+        self._ids = [t["id"] for t in self._data["theories"]]
+        self._pick = ToggleButtons(options=[(i, i) for i in self._ids], value=self._ids[0],
+                                   style={"description_width": "initial", "button_width": "auto"},
+                                   layout=W.Layout(width="100%", flex_flow="row wrap"))
+        self._pick.add_class("ll-theory-pick")
+        self._pick.observe(self._on_pick, "value")
+        self._overview = Display()
+        self._card = Display()
+        self._card.add_class("ll-theory-card")
+        self.children = [self._pick, self._overview, self._card]
+        self.set_trait("lang", safe_lang(lang))
+        self._relabel()
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        lang = safe_lang(change["new"])
+        if lang != change["new"]:
+            self.lang = lang
+            return
+        self._relabel()
+
+    @observe("theory")
+    def _on_theory(self, change) -> None:
+        if change["new"] not in self._ids:
+            self.theory = change["old"] if change["old"] in self._ids else self._ids[0]
+            return
+        if self._pick.value != change["new"]:
+            self._pick.value = change["new"]
+        self._render()
+
+    def _on_pick(self, change) -> None:
+        if change["new"] in self._ids:
+            self.theory = change["new"]
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        value = self._pick.value
+        with self._pick.hold_sync():
+            self._pick.description = R.t(UI, "pick", lang)
+            self._pick.options = [(lessons.label(t["name"], lang), t["id"]) for t in self._data["theories"]]
+            self._pick.value = value
+        self._render()
+
+    def _render(self) -> None:
+        lang, d = self.lang, self._data
+        c = R.colon(lang)
+        cells = []
+        for t in d["theories"]:
+            on = "ll-card-on" if t["id"] == self.theory else "ll-card-off"
+            mark = R.t(UI, t["assessment"], lang)
+            cells.append(f'<div class="ll-card {on}" data-theory="{esc(t["id"])}"><strong>{esc(lessons.label(t["name"], lang))}</strong>'
+                         f'<br><span class="ll-src">{esc(mark)}</span></div>')
+        self._overview.value = R.section(f'<div class="ll-grid4">{"".join(cells)}</div>')
+
+        t = next(x for x in d["theories"] if x["id"] == self.theory)
+        ref = d["references"][t["paper_ref"]]
+        ref_label = R.t(UI, "refs", lang).format(n=t["paper_ref"])
+        cites = (f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "cites", lang))}{c}'
+                 f'{esc(lessons.text(ref, lang))} — {esc(ref_label)}</p>')
+        verdict = d["critique"] if t["assessment"] == "critique" else d["preference"]
+        extra = R.statement_html(d["conclusion"], lang) if t["assessment"] == "preferred" else ""
+        implies = R.statement_html(t["implies"], lang, tag="div")
+        echo = R.article_html(t["echo"], lang, note=esc(R.t(UI, "echo_note", lang)))
+        self._card.value = R.section(
+            f'<div class="ll-card" data-theory="{esc(t["id"])}"><h3>{esc(lessons.label(t["name"], lang))}</h3>'
+            f'<h4>{esc(R.t(UI, "account", lang))}</h4>{R.statement_html(t["paper"], lang)}{cites}'
+            f'<h4>{esc(R.t(UI, "verdict", lang))}</h4>{R.statement_html(verdict, lang)}{extra}'
+            f'<h4>{esc(R.t(UI, "implies", lang))} {R.badge("addition", lang)}</h4>{implies}'
+            f'<details><summary>{esc(R.t(UI, "echo", lang))}</summary>{echo}</details></div>')
