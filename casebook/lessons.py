@@ -32,7 +32,7 @@ REF_LIST_KEYS = ("show",)
 SOURCE_LABEL = {
     "paper": {"zh": "论文§{section}", "en": "Paper §{section}"},
     "summary": {"zh": "概述论文§{section}", "en": "Summary of paper §{section}"},
-    "open": {"zh": "论文未明言（§{section}）", "en": "Left open by the paper (§{section})"},
+    "open": {"zh": "关于论文§{section}", "en": "on paper §{section}"},
     "addition": {"zh": "本教程的补充", "en": "Tutorial's addition"},
 }
 

@@ -13,6 +13,8 @@ from ..base import esc, safe_lang
 # Sized for a projector at 1280x720: body 16px, nothing below 14px, muted text dark enough for 7:1 on white.
 CSS = """<style>
 .ll-lesson { font-size: 16px; line-height: 1.55; color: #1b1b1b; }
+.ll-lesson, .ll-lesson * { box-sizing: border-box; }
+.ll-lesson .ll-card { width: auto; max-width: 100%; overflow-wrap: anywhere; }
 .ll-lesson h3 { font-size: 20px; margin: .3em 0 .35em; }
 .ll-lesson h4 { font-size: 17px; margin: .3em 0 .25em; }
 .ll-lesson p { margin: .3em 0; }
@@ -45,13 +47,23 @@ CSS = """<style>
 .ll-lesson .ll-off { color: #4a4a4a; font-weight: 700; }
 .ll-lesson .ll-msg { color: #7a1010; font-weight: 600; }
 .ll-lesson details > summary { cursor: pointer; color: #1a4480; font-weight: 600; }
-.ll-controls .widget-label, .ll-controls label { font-size: 15px !important; }
-.ll-controls .widget-dropdown select, .ll-controls .widget-readout { font-size: 15px; }
+.ll-controls .widget-label, .ll-controls label, .ll-controls .widget-label-basic { font-size: 16px !important; }
+.ll-controls select, .ll-controls input, .ll-controls .widget-readout { font-size: 16px !important; }
+.ll-controls select { height: 32px; }
+.ll-controls .widget-inline-hbox { height: auto; min-height: 32px; align-items: center; }
+.ll-controls .widget-inline-hbox > .widget-label { max-width: 55%; white-space: normal; line-height: 1.25; height: auto; }
+.ll-controls .widget-checkbox label { white-space: normal; line-height: 1.25; height: auto; }
+.ll-buttons button, .ll-buttons .widget-toggle-button { font-size: 16px !important; height: auto !important;
+  min-height: 34px; padding: 4px 12px !important; }
+.ll-buttons .widget-label { font-size: 16px !important; font-weight: 600; }
+.ll-buttons .widget-toggle-button.mod-active { background: #1a4480 !important; color: #fff !important; }
+/* Markdown tables in the chapters: the notebook default (13px) is too small on a projector. */
+.jp-RenderedHTMLCommon table { font-size: 16px; }
 @media (max-width: 900px) { .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; } }
 </style>"""
 
 UI = {
-    "unofficial": {"zh": "英文为本教程的非官方译文", "en": "unofficial English rendering"},
+    "unofficial": {"zh": "英文为本教程的非官方译文", "en": "unofficial rendering"},
     "original": {"zh": "原文", "en": "Chinese original"},
     "verbatim": {"zh": "条文原文", "en": "Article text (Chinese, authoritative)"},
     "en_article": {"zh": "", "en": "Unofficial English rendering"},
@@ -75,18 +87,25 @@ def badge(kind: str, lang: str) -> str:
     return f'<span class="ll-badge ll-badge-{esc(kind)}">{esc(words[safe_lang(lang)])}</span>'
 
 
+def inner(quote: str) -> str:
+    """A quotation placed inside “…”: its own double quotation marks become single ones, as Chinese typesetting
+    nests them (the data keeps the paper's exact characters)."""
+    return quote.replace("“", "‘").replace("”", "’")
+
+
 def statement_html(statement: dict, lang: str, tag: str = "p", css: str = "") -> str:
     """A statement with its source: the paper's words as a quotation, an addition or an open point with a badge."""
     lang = safe_lang(lang)
     kind = lessons.kind(statement)
-    body = esc(lessons.text(statement, lang))
+    body = esc(inner(statement["quote"]) if kind == "paper" and lang == "zh" else lessons.text(statement, lang))
     src = f'<span class="ll-src">— {esc(lessons.source(statement, lang))}</span>'
     if kind == "paper":
         if lang == "zh":
             return f'<div class="ll-quote {esc(css)}" lang="zh">“{body}”{src}</div>'
-        return (f'<div class="ll-quote {esc(css)}"><span lang="en">"{body}"</span>{src}'
-                f'<span class="ll-quote-orig" lang="zh">{esc(t(UI, "original", lang))}{colon(lang)}“{esc(statement["quote"])}”'
-                f' <span class="ll-unofficial">({esc(t(UI, "unofficial", lang))})</span></span></div>')
+        return (f'<div class="ll-quote {esc(css)}"><span lang="en">"{body}"</span>'
+                f' <span class="ll-unofficial">({esc(t(UI, "unofficial", lang))})</span>{src}'
+                f'<span class="ll-quote-orig" lang="zh">{esc(t(UI, "original", lang))}{colon(lang)}“{esc(inner(statement["quote"]))}”'
+                f'</span></div>')
     if kind == "addition":
         return f'<{tag} class="ll-note {esc(css)}">{badge("addition", lang)} {body}</{tag}>'
     if kind == "open":

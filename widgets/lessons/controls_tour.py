@@ -75,8 +75,8 @@ class ControlsTour(FixedVBox):
         basis = "；".join(a["citations"]) if lang == "zh" else "; ".join(a["citations"])
         self._out.value = R.section(
             f'<div class="ll-card ll-card-on ll-outcome" data-liability-form="{esc(a["liability_form"])}" aria-live="polite">'
-            f'<p><strong>{esc(R.t(UI, "result", lang))}{c}</strong><span class="ll-form">{esc(a["form_name"])}</span>'
-            f' — {esc(a["summary"])}</p>{why}'
+            f'<p><strong>{esc(R.t(UI, "result", lang))}{c}</strong><span class="ll-form" style="font-size:20px">'
+            f'{esc(a["form_name"])}</span></p><p>{esc(a["summary"])}</p>{why}'
             f'<p><strong>{esc(R.t(UI, "basis", lang))}{c}</strong>{esc(basis)}</p></div>')
         legend = "".join([
             f'<li>{R.badge("paper", lang)} {esc(R.t(UI, "paper", lang))}</li>',

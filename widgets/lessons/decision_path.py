@@ -17,6 +17,7 @@ from casebook.engine import analyze
 from ..base import esc, safe_lang
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
+from ..theme import style_widget
 from . import _render as R
 from ._controls import Button
 from .fact_subset import FactSubset
@@ -34,6 +35,7 @@ UI = {
     "displaced": {"zh": "⊘ 成立，但被排除", "en": "⊘ holds, but displaced"},
     "decisive": {"zh": "★ 决定结果", "en": "★ decides the outcome"},
     "not_reached": {"zh": "前面的前提不成立，其余规则不再审查。", "en": "A threshold failed: the remaining rules are not reached."},
+    "key": {"zh": "✓ 成立　✗ 不成立　⊘ 被排除　★ 决定结果", "en": "✓ holds   ✗ does not   ⊘ displaced   ★ decides"},
     "question": {"zh": "这一步问", "en": "This step asks"},
     "answer": {"zh": "引擎的回答", "en": "The engine's answer"},
     "paper": {"zh": "论文怎么说（§3.1）", "en": "What the paper says (§3.1)"},
@@ -59,27 +61,32 @@ class DecisionPath(FixedVBox):
         self._data = lessons.load("decision_path")
         self._facts_title = Display()
         self._facts = FactSubset(self._data["facts"], fixed=facts or {}, lang="zh",
-                                 layout=W.Layout(display="grid", grid_template_columns="1fr 1fr",
+                                 layout=W.Layout(display="grid", grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
                                                  grid_gap="0 1.5em", width="100%"))
         self._facts.observe(self._on_facts, "facts")
         self._path_title = Display()
         self._list = Display()
-        self._prev, self._next = Button(), Button()
-        self._first, self._last = Button(), Button()
+        self._prev, self._next, self._first, self._last = (Button(layout=W.Layout(width="auto")) for _ in range(4))
         for b, delta in ((self._prev, -1), (self._next, 1)):
             b.on_click(lambda _b, d=delta: self._move(d))
         self._first.on_click(lambda _b: self._goto(0))
         self._last.on_click(lambda _b: self._goto(len(self.analysis["trace"])))
         self._counter = Display()
         nav = FixedHBox([self._first, self._prev, self._counter, self._next, self._last],
-                        layout=W.Layout(flex_flow="row wrap", align_items="center", gap="0 .6em"))
+                        layout=W.Layout(flex_flow="row wrap", align_items="center", gap="4px .6em"))
         nav.add_class("ll-path-nav")
+        nav.add_class("ll-buttons")
         self._detail = Display()
         self._detail.add_class("ll-path-step")
         self._outcome = OutcomeCard()
         self._outcome_box = FixedVBox([])
-        self.children = [self._facts_title, self._facts, self._path_title, self._list, nav, self._detail,
-                         self._outcome_box]
+        # The step list beside the current step, so that both fit on one projected screen.
+        left = FixedVBox([self._list], layout=W.Layout(flex="1 1 300px", max_width="400px", min_width="260px"))
+        right = FixedVBox([nav, self._detail, self._outcome_box], layout=W.Layout(flex="3 1 520px", min_width="320px"))
+        columns = FixedHBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start",
+                                                           gap="0 1.2em", width="100%"))
+        # The kit's style sheet, for the OutcomeCard at the end of the path.
+        self.children = [style_widget(), self._facts_title, self._facts, self._path_title, columns]
         self.analysis: dict = {}
         self.set_trait("lang", safe_lang(lang))
         self._facts.lang = self.lang
@@ -133,15 +140,18 @@ class DecisionPath(FixedVBox):
 
     # --- drawing -----------------------------------------------------------------------------------------------
 
-    def _status(self, s: dict, lang: str) -> str:
+    def _status(self, s: dict, lang: str, short: bool = False) -> str:
+        def word(key):
+            text = R.t(UI, key, lang)
+            return text.split(" ", 1)[0] if short else text  # the symbol alone in the narrow list
         if s.get("displaced_by"):
-            return f'<span class="ll-off">{esc(R.t(UI, "displaced", lang))}</span>'
+            return f'<span class="ll-off" title="{esc(R.t(UI, "displaced", lang))}">{esc(word("displaced"))}</span>'
         if s["held"]:
-            out = f'<span class="ll-held">{esc(R.t(UI, "held", lang))}</span>'
+            out = f'<span class="ll-held" title="{esc(R.t(UI, "held", lang))}">{esc(word("held"))}</span>'
         else:
-            out = f'<span class="ll-not">{esc(R.t(UI, "not_held", lang))}</span>'
+            out = f'<span class="ll-not" title="{esc(R.t(UI, "not_held", lang))}">{esc(word("not_held"))}</span>'
         if s.get("decisive"):
-            out += f' <span class="ll-held">{esc(R.t(UI, "decisive", lang))}</span>'
+            out += f' <span class="ll-held" title="{esc(R.t(UI, "decisive", lang))}">{esc(word("decisive"))}</span>'
         return out
 
     def _render(self) -> None:
@@ -155,15 +165,16 @@ class DecisionPath(FixedVBox):
             style = ' style="background:#e8f0fe;font-weight:600"' if i == k else ""
             extra = R.badge("addition", lang) if s.get("addition") else ""
             rows.append(f'<tr{style} data-rule="{esc(s["rule"])}"><td class="ll-num">{i + 1}</td>'
-                        f'<td>{esc(s.get("name", s["rule"]))}{extra}</td><td>{esc(s["citation"])}</td>'
-                        f'<td>{self._status(s, lang)}</td></tr>')
+                        f'<td>{esc(s.get("name", s["rule"]))}{extra}</td>'
+                        f'<td>{self._status(s, lang, short=True)}</td></tr>')
         gate_failed = bool(steps) and steps[-1]["rule"] in ("harm_required", "victim_is_consumer") and not steps[-1]["held"]
-        tail = (f'<tr><td></td><td colspan="3"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>'
+        tail = (f'<tr><td></td><td colspan="2"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>'
                 if gate_failed else "")
         end_style = ' style="background:#e8f0fe;font-weight:600"' if k == n else ""
-        rows.append(f'<tr{end_style}><td class="ll-num">→</td><td colspan="2">{esc(R.t(UI, "result", lang))}</td>'
-                    f'<td><span class="ll-form">{esc(self.analysis.get("form_name", ""))}</span></td></tr>')
-        self._list.value = R.section(f'<table class="ll-tbl">{"".join(rows[:-1])}{tail}{rows[-1]}</table>')
+        rows.append(f'<tr{end_style}><td class="ll-num">→</td><td colspan="2">{esc(R.t(UI, "result", lang))}{c}'
+                    f'<span class="ll-form">{esc(self.analysis.get("form_name", ""))}</span></td></tr>')
+        self._list.value = R.section(f'<table class="ll-tbl">{"".join(rows[:-1])}{tail}{rows[-1]}</table>'
+                                     f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "key", lang))}</p>')
 
         self._prev.description = R.t(UI, "prev", lang)
         self._next.description = R.t(UI, "next", lang)
@@ -192,7 +203,7 @@ class DecisionPath(FixedVBox):
         arts = "".join(R.article_html(ref, lang) for ref in shown_refs)
         self._detail.value = R.section(
             f'<div class="ll-card ll-card-on" data-rule="{esc(s["rule"])}" data-held="{str(bool(s["held"])).lower()}">'
-            f'<h3>{k + 1}. {esc(s.get("name", s["rule"]))}</h3>{beyond}'
+            f'<h3>{k + 1}. {esc(s.get("name", s["rule"]))}</h3><p class="ll-src">{esc(s["citation"])}</p>{beyond}'
             f'<p><strong>{esc(R.t(UI, "question", lang))}{c}</strong>{esc(question)}</p>'
             f'<p><strong>{esc(R.t(UI, "answer", lang))}{c}</strong>{self._status(s, lang)} — {esc(s["reason"])}</p>'
             f'{paper}{notes}<h4>{esc(R.t(UI, "articles", lang))}</h4>{arts}</div>')

@@ -50,7 +50,7 @@ class FactSubset(FixedVBox):
     def _make(self, name: str) -> W.Widget:
         spec = FIELD_BY_NAME[name]
         value = self.facts[name]
-        common = dict(layout=W.Layout(width="100%"), style={"description_width": "initial"})
+        common = dict(layout=W.Layout(width="100%", max_width="860px"), style={"description_width": "initial"})
         if spec.kind == "choice":
             ctrl = Dropdown(options=[(v, v) for v in spec.options], value=value, on_reject=self._reject, **common)
         elif spec.kind == "bool":

@@ -18,7 +18,7 @@ from . import _render as R
 UI = {
     "show_words": {"zh": "显示论文对各规范的表述", "en": "Show the paper's account of each instrument"},
     "caption": {"zh": "五部规范，五种称谓（论文§2.1）", "en": "Five instruments, five names for the platform (paper §2.1)"},
-    "articles": {"zh": "两部法律的条文原文", "en": "The two statutes' own words"},
+    "articles": {"zh": "两部法律的条文原文（点开）", "en": "The two statutes' own words (open)"},
     "en_titles": {"zh": "", "en": "English titles and renderings are unofficial."},
 }
 
@@ -34,6 +34,7 @@ class InstrumentsTable(FixedVBox):
         self._data = lessons.load("platform_terms")
         self._words = Checkbox(value=True, indent=False, layout=W.Layout(width="auto"))
         self._words.add_class("ll-show-words")
+        self.add_class("ll-controls")
         self._words.observe(self._render, "value")
         self._table = Display()
         self._after = Display()
@@ -78,4 +79,4 @@ class InstrumentsTable(FixedVBox):
         refs = [item["statute"] for item in self._data["instruments"] if item.get("statute")]
         notes = "".join(R.statement_html(n, lang) for n in self._data["notes"])
         arts = "".join(R.article_html(ref, lang) for ref in refs)
-        self._after.value = R.section(f'{notes}<h4>{esc(R.t(UI, "articles", lang))}</h4>{arts}')
+        self._after.value = R.section(f'{notes}<details><summary>{esc(R.t(UI, "articles", lang))}</summary>{arts}</details>')

@@ -25,8 +25,10 @@ from .fact_subset import FactSubset
 UI = {
     "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
               "en": "One set of facts, four readings. Change the seller's ability to pay and the consumer's own fault:"},
-    "share": {"zh": "平台的过错份额（按份责任与补充责任上限用）", "en": "Platform's share of fault (for the proportional view and the supplementary cap)"},
-    "auto": {"zh": "自动：依《民法典》第一百七十七条平均分担", "en": "Auto: equal split under Civil Code art. 177"},
+    "share": {"zh": "平台的过错份额", "en": "Platform's share of fault"},
+    "auto": {"zh": "自动（《民法典》第一百七十七条：平均分担）", "en": "Auto (Civil Code art. 177: equal split)"},
+    "share_help": {"zh": "只用于按份责任和补充责任的上限（《民法典》第一千一百九十八条，本教程的补充）。",
+                   "en": "Used only by the several view and by the supplementary cap (Civil Code art. 1198, tutorial's addition)."},
     "judge": {"zh": "法官更侧重于", "en": "The judge leans towards"},
     "j_none": {"zh": "（不设定）", "en": "(not set)"},
     "j_consumers": {"zh": "维护消费者权益", "en": "protecting consumers"},
@@ -73,19 +75,22 @@ class ReadingsCompare(FixedVBox):
         self._facts = FactSubset(["seller_can_pay", "consumer_fault", "damages"], fixed=self._data["facts"], lang="zh")
         self._facts.observe(self._render, "facts")
         self._share = Dropdown(options=[(s, s) for s in SHARES], value="auto", style={"description_width": "initial"},
-                               layout=W.Layout(width="100%"))
+                               layout=W.Layout(width="100%", max_width="860px"))
         self._share.add_class("ll-fact-platform_fault_share")
+        self._share.add_class("ll-controls")
+        self._share_help = Display()
         self._share.observe(self._render, "value")
         self._judge = ToggleButtons(options=[("", ""), ("consumers", "consumers"), ("platforms", "platforms")],
                                     value="", style={"description_width": "initial", "button_width": "auto"},
                                     layout=W.Layout(flex_flow="row wrap"))
         self._judge.add_class("ll-judge")
+        self._judge.add_class("ll-buttons")
         self._judge.observe(self._on_judge, "value")
         self._cols = Display()
         self._table = Display()
         self._chart = Display()
         self._words = Display()
-        self.children = [self._setup, self._facts, self._share, self._judge, self._cols, self._table, self._chart,
+        self.children = [self._setup, self._facts, self._share, self._share_help, self._judge, self._cols, self._table, self._chart,
                          self._words]
         self.analyses: dict = {}
         self.scenario: dict = {}
@@ -153,6 +158,7 @@ class ReadingsCompare(FixedVBox):
         if not hasattr(self, "_words") or getattr(self, "_relabelling", False):
             return
         lang = self.lang
+        self._share_help.value = R.section(f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "share_help", lang))}</p>')
         self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>'
                                       f'{R.statement_html(self._data["facts_note"], lang)}')
         try:

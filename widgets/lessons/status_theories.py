@@ -26,6 +26,7 @@ UI = {
     "echo": {"zh": "与之呼应的条文", "en": "The article that echoes it"},
     "echo_note": {"zh": "（本教程的对照，不是论文所作的对应）", "en": " (the tutorial's comparison, not one the paper draws)"},
     "refs": {"zh": "论文参考文献[{n}]", "en": "Paper, reference [{n}]"},
+    "overview": {"zh": "四种学说一览：论文的评价", "en": "The four theories at a glance: the paper's verdict"},
 }
 
 
@@ -44,6 +45,7 @@ class StatusTheories(FixedVBox):
                                    style={"description_width": "initial", "button_width": "auto"},
                                    layout=W.Layout(width="100%", flex_flow="row wrap"))
         self._pick.add_class("ll-theory-pick")
+        self._pick.add_class("ll-buttons")
         self._pick.observe(self._on_pick, "value")
         self._overview = Display()
         self._card = Display()
@@ -91,7 +93,7 @@ class StatusTheories(FixedVBox):
             mark = R.t(UI, t["assessment"], lang)
             cells.append(f'<div class="ll-card {on}" data-theory="{esc(t["id"])}"><strong>{esc(lessons.label(t["name"], lang))}</strong>'
                          f'<br><span class="ll-src">{esc(mark)}</span></div>')
-        self._overview.value = R.section(f'<div class="ll-grid4">{"".join(cells)}</div>')
+        self._overview.value = R.section(f'<h4>{esc(R.t(UI, "overview", lang))}</h4><div class="ll-grid4">{"".join(cells)}</div>')
 
         t = next(x for x in d["theories"] if x["id"] == self.theory)
         ref = d["references"][t["paper_ref"]]
@@ -106,5 +108,5 @@ class StatusTheories(FixedVBox):
             f'<div class="ll-card" data-theory="{esc(t["id"])}"><h3>{esc(lessons.label(t["name"], lang))}</h3>'
             f'<h4>{esc(R.t(UI, "account", lang))}</h4>{R.statement_html(t["paper"], lang)}{cites}'
             f'<h4>{esc(R.t(UI, "verdict", lang))}</h4>{R.statement_html(verdict, lang)}{extra}'
-            f'<h4>{esc(R.t(UI, "implies", lang))} {R.badge("addition", lang)}</h4>{implies}'
+            f'<h4>{esc(R.t(UI, "implies", lang))}</h4>{implies}'
             f'<details><summary>{esc(R.t(UI, "echo", lang))}</summary>{echo}</details></div>')
