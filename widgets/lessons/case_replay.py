@@ -1,0 +1,333 @@
+"""CaseReplay: one decision as the paper reports it, replayed by the engine, then changed one fact at a time.
+
+The facts, holding and reasoning are the casebook's (the paper's own words, with the casebook's marked assumptions
+listed as such). "Replay" runs the engine on the decision's scenario under the statute (the holding must be its form
+or among the readings it leaves open) and under the regime named after the holding. "What if" lists the engine's
+pivotal facts under a regime the reader picks; choosing one shows the changed outcome and the rule that decides it.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Bool, Unicode, observe
+
+from casebook import lessons_b
+from casebook.cases import decisions
+from casebook.engine import analyze
+
+from ..base import esc, safe_lang
+from ..controls import Display, Dropdown, FixedHBox, FixedVBox
+from ..pivotal_facts import PivotalFacts
+from ..regime_comparison import amount, regime_name
+from ._common_b import (decision_label, field_label, form_html, keeping_choice, section, shares_text, t,
+                        text_of, value_label)
+
+UI = {
+    "select": {"zh": "选择判决", "en": "Choose a decision"},
+    "court": {"zh": "法院", "en": "Court"},
+    "number": {"zh": "案号", "en": "Case number"},
+    "instance": {"zh": "审级", "en": "Instance"},
+    "parties": {"zh": "当事人", "en": "Parties"},
+    "facts": {"zh": "事实（论文所述）", "en": "Facts (as the paper reports them)"},
+    "holding": {"zh": "判决（论文所述）", "en": "Holding (as the paper reports it)"},
+    "reasoning": {"zh": "理由（论文所述）", "en": "Reasoning (as the paper reports it)"},
+    "held_form": {"zh": "判决的责任形态", "en": "Form of liability held"},
+    "passage": {"zh": "论文原文（§{section}，脚注{footnote}）", "en": "The paper's passage (§{section}, footnote {footnote})"},
+    "given": {"zh": "论文给出的事实及其原话", "en": "Facts the paper gives, in its words"},
+    "assumed": {"zh": "示例性假设：论文未给出、由案例库补充的事实（共 {n} 项）",
+                "en": "Illustrative assumptions: facts the paper does not give, supplied by the casebook ({n})"},
+    "replay": {"zh": "▶ 重演判决", "en": "▶ Replay the holding"},
+    "replay_tip": {"zh": "用引擎重演此判决", "en": "Run the engine on this decision's facts"},
+    "replay_title": {"zh": "引擎重演", "en": "The engine's replay"},
+    "statute": {"zh": "现行法条文下：", "en": "Under the statute as written: "},
+    "open": {"zh": "“相应的责任”未定，法官可以选择：", "en": "\"corresponding liability\" is open; the judge may choose:"},
+    "court_chose": {"zh": "← 法院的选择", "en": "← the court's choice"},
+    "allows": {"zh": "✓ 判决的形态在法条允许的范围内。", "en": "✓ The form held is one the statute allows."},
+    "not_allows": {"zh": "✗ 判决的形态不在法条允许的范围内。", "en": "✗ The form held is not one the statute allows."},
+    "under": {"zh": "按法院采用的解释（{regime}）：", "en": "Under the court's reading ({regime}): "},
+    "same_as_statute": {"zh": "法院判决平台不承担责任，不涉及对“相应的责任”的解释：重演即现行法条文。",
+                        "en": "The court held the platform not liable, so no reading of \"corresponding liability\" is "
+                              "involved: the replay is the statute itself."},
+    "match": {"zh": "✓ 与判决一致", "en": "✓ matches the holding"},
+    "mismatch": {"zh": "✗ 与判决不一致", "en": "✗ differs from the holding"},
+    "decided_by": {"zh": "决定的规则：", "en": "Deciding rule: "},
+    "money": {"zh": "赔付（金额为案例库的示例性假设，论文未给出）", "en": "Payments (amounts are the casebook's illustrative assumptions; the paper gives none)"},
+    "seller": {"zh": "销售者支付", "en": "Seller pays"},
+    "platform": {"zh": "平台支付", "en": "Platform pays"},
+    "unrecovered": {"zh": "消费者未获赔偿", "en": "Consumer unrecovered"},
+    "whatif_title": {"zh": "如果……：只改一个事实", "en": "What if: change one fact"},
+    "whatif_regime": {"zh": "在哪种规则下试验", "en": "Try it under"},
+    "whatif_none": {"zh": "点上面的一个按钮，看结果如何改变。", "en": "Pick a button above to see how the outcome changes."},
+    "whatif_result": {"zh": "若“{field}”改为“{value}”（原为“{old}”）：{before} → {after}",
+                      "en": "If \"{field}\" were \"{value}\" (it is \"{old}\"): {before} → {after}"},
+    "whatif_note": {"zh": "这是假设的变化，论文没有报告。", "en": "A hypothetical change; the paper reports nothing of the kind."},
+    "court_regime": {"zh": "法院采用的解释：{regime}", "en": "The court's reading: {regime}"},
+}
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+class CaseReplay(FixedVBox):
+    """Traits: ``lang`` (in), ``decision`` (in/out: a casebook decision id), ``replayed`` (out: the replay is shown)."""
+
+    lang = Unicode("zh")
+    decision = Unicode("")
+    replayed = Bool(False)
+
+    def __init__(self, decision: str = "", lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-case-replay")
+        self.add_class("ll-controls")
+        self.add_class("ll-b")
+        self._decisions = {d["id"]: d for d in decisions()}
+        self._quiet = False
+        self._built = False
+        self._whatif_change = None
+        self.set_trait("lang", safe_lang(lang))
+        first = decision if decision in self._decisions else next(iter(self._decisions))
+        self.set_trait("decision", first)
+        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        self._select = Dropdown(options=[(i, i) for i in self._decisions], value=first, **wide)
+        self._select.add_class("ll-replay-select")
+        self._select.observe(self._on_select, "value")
+        self._card = Display()
+        self._card.add_class("ll-replay-card")
+        self._button = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self._button.add_class("ll-replay-button")
+        self._button.on_click(lambda _b: self.replay())
+        self._result = Display()
+        self._result.add_class("ll-replay-result")
+        self._whatif_head = Display()
+        self._regime = Dropdown(options=[("statute", "statute")], value="statute", **wide)
+        self._regime.add_class("ll-whatif-regime")
+        self._regime.observe(self._on_regime, "value")
+        self._pivots = PivotalFacts(lang=self.lang)
+        self._pivots.on_apply(self._on_pivot)
+        self._whatif = Display()
+        self._whatif.add_class("ll-whatif-result")
+        self.children = [self._select, self._card, FixedHBox([self._button]), self._result, self._whatif_head,
+                         self._regime, self._pivots, self._whatif]
+        self._built = True
+        self._relabel()
+
+    # --- public -------------------------------------------------------------------------------------------------
+
+    def replay(self) -> dict:
+        """Show the engine's replay of the current decision; returns :func:`casebook.lessons_b.replay`'s result."""
+        result = lessons_b.replay(self.decision, self.lang)
+        self._render_replay(result)
+        self.replayed = True
+        return result
+
+    def what_if(self, field: str, value) -> bool:
+        """Apply one pivotal change (as a click on its button would); False when it is not pivotal here."""
+        return self._pivots.apply(field, value)
+
+    @property
+    def pivotal(self) -> PivotalFacts:
+        return self._pivots
+
+    @property
+    def whatif_regime(self) -> str:
+        return self._regime.value
+
+    @whatif_regime.setter
+    def whatif_regime(self, regime: str) -> None:
+        if regime in [v for _, v in self._regime.options]:
+            self._regime.value = regime
+
+    # --- events -------------------------------------------------------------------------------------------------
+
+    @observe("lang")
+    def _on_lang(self, change):
+        if not self._built:
+            return
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._pivots.lang = self.lang
+        self._relabel()
+
+    @observe("decision")
+    def _on_decision(self, change):
+        if not self._built:
+            return
+        if change["new"] not in self._decisions:
+            self.decision = change["old"]
+            return
+        if self._select.value != change["new"]:
+            self._select.value = change["new"]
+        self.replayed = False
+        self._whatif_change = None
+        self._relabel()
+
+    def _on_select(self, change):
+        if not self._quiet:
+            self.decision = change["new"]
+
+    def _on_regime(self, change):
+        if not self._quiet:
+            self._whatif_change = None
+            self._render_whatif()
+
+    def _on_pivot(self, field, value):
+        self._whatif_change = (field, value)
+        self._render_whatif_result()
+
+    # --- rendering ----------------------------------------------------------------------------------------------
+
+    def _dec(self) -> dict:
+        return self._decisions[self.decision]
+
+    def _regimes(self) -> list:
+        held_regime = lessons_b.holding_regime(self._dec())
+        return list(dict.fromkeys(["statute", held_regime, "proposal"]))
+
+    def _relabel(self):
+        lang = self.lang
+        dec = self._dec()
+        self._quiet = True
+        try:
+            self._select.description = t("select", lang, UI)
+            with keeping_choice(self._select):
+                self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
+            self._button.description = t("replay", lang, UI)
+            self._button.tooltip = t("replay_tip", lang, UI)
+            self._regime.description = t("whatif_regime", lang, UI)
+            held_regime = lessons_b.holding_regime(dec)
+            options = []
+            for r in self._regimes():
+                label = regime_name(r, lang)
+                if r == held_regime and r != "statute":
+                    label = t("court_regime", lang, UI).format(regime=label)
+                options.append((label, r))
+            previous = self._regime.value
+            self._regime.options = options
+            self._regime.value = previous if previous in self._regimes() else held_regime
+        finally:
+            self._quiet = False
+        self._render_card()
+        if self.replayed:
+            self._render_replay(lessons_b.replay(self.decision, lang))
+        else:
+            self._result.value = ""
+        self._render_whatif()
+
+    def _render_card(self):
+        lang, dec = self.lang, self._dec()
+        c = _colon(lang)
+        meta = [
+            (t("court", lang, UI), text_of(dec["court"], lang) if dec["court"] else t("not_given", lang)),
+            (t("number", lang, UI), dec["case_number"] or t("not_given", lang)),
+            (t("instance", lang, UI), t(dec["instance"], lang)),
+        ]
+        held = form_html(dec["liability_form"], lang)
+        if dec["shares"]:
+            held += f"（{esc(shares_text(dec['shares'], lang))}）" if lang == "zh" else \
+                f" ({esc(shares_text(dec['shares'], lang))})"
+        case = next(c_ for c_ in lessons_b_cases() if c_["id"] == dec["case_id"])
+        body = f"<h3>{esc(text_of(dec['title'], lang))}</h3>"
+        body += "<p>" + " ｜ ".join(f"<strong>{esc(k)}</strong>{c}{esc(v)}" for k, v in meta) + "</p>"
+        body += f"<p><strong>{esc(t('parties', lang, UI))}</strong>{c}{esc(text_of(case['parties'], lang))}</p>"
+        body += f"<h4>{esc(t('facts', lang, UI))}</h4><p>{esc(text_of(dec['facts_text'], lang))}</p>"
+        body += f"<h4>{esc(t('holding', lang, UI))}</h4><p>{esc(text_of(dec['holding'], lang))}</p>"
+        body += f"<p><strong>{esc(t('held_form', lang, UI))}</strong>{c}{held}</p>"
+        body += f"<h4>{esc(t('reasoning', lang, UI))}</h4><p>{esc(text_of(dec['reasoning'], lang))}</p>"
+        paper = case["paper"]
+        passage = t("passage", lang, UI).format(section=paper["section"], footnote=paper["footnote"])
+        quote = f"<div class='ll-quote' lang='zh'>{esc(paper['quote_zh'])}<span class='ll-src'>— {esc(paper['footnote_zh'])}</span></div>"
+        if lang == "en":
+            quote += f"<div class='ll-quote' lang='en'>{esc(paper['quote_en'])}</div>"
+        body += f"<details><summary>{esc(passage)}</summary>{quote}</details>"
+        given = "".join(f"<li><strong>{esc(field_label(f, lang))}</strong>{c}"
+                        f"{esc(value_label(f, dec['scenario'][f], lang))} — “{esc(words)}”</li>"
+                        for f, words in dec["given"].items())
+        body += f"<details><summary>{esc(t('given', lang, UI))}</summary><ul>{given}</ul></details>"
+        notes = dec["scenario"].get("assumptions", {})
+        assumed = "".join(f"<li><strong>{esc(field_label(f, lang))}</strong>{c}"
+                          f"{esc(value_label(f, dec['scenario'][f], lang))} — {esc(text_of(note, lang))}</li>"
+                          for f, note in notes.items())
+        body += (f"<details class='ll-assumptions'><summary>{esc(t('assumed', lang, UI).format(n=len(notes)))}"
+                 f"</summary><div class='ll-note'><ul>{assumed}</ul></div></details>")
+        self._card.value = section(f"<div class='ll-card' data-decision='{esc(dec['id'])}'>{body}</div>")
+
+    def _render_replay(self, r: dict):
+        lang = self.lang
+        statute, under = r["statute"], r["under_holding"]
+        body = f"<h3>{esc(t('replay_title', lang, UI))}</h3>"
+        body += f"<p><strong>{esc(t('statute', lang, UI))}</strong>{form_html(statute['liability_form'], lang)}</p>"
+        if statute["liability_form"] == "undetermined":
+            items = "".join(
+                f"<li>{form_html(a['form'], lang)} — {esc(a['reading'])}"
+                + (f" <strong class='ll-held'>{esc(t('court_chose', lang, UI))}</strong>" if a["form"] == r["held"]
+                   else "") + "</li>"
+                for a in statute["alternatives"])
+            body += f"<p>{esc(t('open', lang, UI))}</p><ul>{items}</ul>"
+        body += (f"<p class='ll-held'>{esc(t('allows', lang, UI))}</p>" if r["statute_allows"] else
+                 f"<p class='ll-not'>{esc(t('not_allows', lang, UI))}</p>")
+        if r["holding_regime"] == "statute":
+            body += f"<p>{esc(t('same_as_statute', lang, UI))}</p>"
+        else:
+            label = t("under", lang, UI).format(regime=regime_name(r["holding_regime"], lang))
+            body += f"<p><strong>{esc(label)}</strong>{form_html(under['liability_form'], lang)}</p>"
+        body += (f"<p class='ll-held'>{esc(t('match', lang, UI))}</p>" if r["replayed"] else
+                 f"<p class='ll-not'>{esc(t('mismatch', lang, UI))}</p>")
+        step = next((s for s in under["trace"] if s.get("decisive")), None)
+        if step:
+            body += (f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])}"
+                     f"（{esc(step['citation'])}）：{esc(step['reason'])}</p>" if lang == "zh" else
+                     f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])} "
+                     f"({esc(step['citation'])}). {esc(step['reason'])}</p>")
+        pays = under["payments"]
+        body += (f"<h4>{esc(t('money', lang, UI))}</h4><table class='ll-tbl'><thead><tr>"
+                 + "".join(f"<th scope='col'>{esc(t(k, lang, UI))}</th>" for k in ("seller", "platform", "unrecovered"))
+                 + "</tr></thead><tbody><tr>"
+                 + "".join(f"<td class='ll-num'>{esc(amount(pays[k], lang))}</td>"
+                           for k in ("seller", "platform", "consumer_unrecovered"))
+                 + "</tr></tbody></table>")
+        self._result.value = section(
+            f"<div class='ll-card ll-replay' data-replayed='{'true' if r['replayed'] else 'false'}' "
+            f"data-liability-form='{esc(under['liability_form'])}'>{body}</div>")
+
+    def _analysis(self, regime: str) -> dict:
+        return analyze(self._dec()["scenario"], regime, self.lang)
+
+    def _render_whatif(self):
+        lang = self.lang
+        self._whatif_head.value = section(f"<h3>{esc(t('whatif_title', lang, UI))}</h3>")
+        self._pivots.analysis = self._analysis(self._regime.value)
+        self._render_whatif_result()
+
+    def _render_whatif_result(self):
+        lang = self.lang
+        if self._whatif_change is None:
+            self._whatif.value = section(f"<p>{esc(t('whatif_none', lang, UI))}</p>")
+            return
+        field, value = self._whatif_change
+        regime = self._regime.value
+        scenario = self._dec()["scenario"]
+        before = analyze(scenario, regime, lang)
+        after = analyze({**scenario, field: value}, regime, lang)
+        line = t("whatif_result", lang, UI).format(
+            field=field_label(field, lang), value=value_label(field, value, lang),
+            old=value_label(field, scenario[field], lang), before="{before}", after="{after}")
+        line = esc(line).replace("{before}", form_html(before["liability_form"], lang)).replace(
+            "{after}", form_html(after["liability_form"], lang))
+        step = next((s for s in after["trace"] if s.get("decisive")), None)
+        why = ""
+        if step:
+            why = (f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])}（{esc(step['citation'])}）："
+                   f"{esc(step['reason'])}</p>" if lang == "zh" else
+                   f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])} ({esc(step['citation'])})."
+                   f" {esc(step['reason'])}</p>")
+        self._whatif.value = section(
+            f"<div class='ll-card' data-liability-form='{esc(after['liability_form'])}' data-field='{esc(field)}'>"
+            f"<p><strong>{line}</strong></p>{why}<p class='ll-note'>{esc(t('whatif_note', lang, UI))}</p></div>")
+
+
+def lessons_b_cases() -> list:
+    from casebook.cases import load_cases
+
+    return load_cases()

@@ -1,0 +1,324 @@
+"""ExerciseDeck: "predict, then reveal" questions from a scenario set, graded by the engine.
+
+A question shows its facts; the student picks a liability form; "Reveal" shows the engine's answer, the rule that
+decided it (:func:`casebook.scenario_sets.check_answer`), and, for a wrong answer, the single facts under which the
+answer would have been right (:func:`casebook.lessons_b.missed_facts`). Sets: the casebook's questions on the four
+cases, the packaged classroom set, and any set a teacher uploads (see :class:`TeacherView`). Everything a set says
+is the teacher's text and is escaped.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Int, Unicode, observe
+
+from casebook import lessons_b
+from casebook.engine import FORMS, analyze
+from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_path, load_set_file
+
+from ..base import esc, safe_lang
+from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
+from ..regime_comparison import regime_name
+from ._common_b import field_label, form_html, form_name, keeping_choice, section, t, text_of, value_label
+
+UI = {
+    "set": {"zh": "题集", "en": "Question set"},
+    "cases": {"zh": "四个案例（论文§3.3.1）", "en": "The four cases (paper §3.3.1)"},
+    "prev": {"zh": "← 上一题", "en": "← Previous"},
+    "next": {"zh": "下一题 →", "en": "Next →"},
+    "counter": {"zh": "第 {i} / {n} 题", "en": "Question {i} of {n}"},
+    "regime": {"zh": "按此规则回答：", "en": "Answer under: "},
+    "facts": {"zh": "引擎使用的全部事实（含标明的假设）", "en": "All the facts the engine uses (with their marked assumptions)"},
+    "predict": {"zh": "你的预测", "en": "Your prediction"},
+    "reveal": {"zh": "揭晓", "en": "Reveal"},
+    "reveal_tip": {"zh": "先选一个责任形态，再揭晓", "en": "Pick a form of liability first, then reveal"},
+    "again": {"zh": "再试一次", "en": "Try again"},
+    "pick_first": {"zh": "先选择你的预测，再点“揭晓”。", "en": "Pick your prediction first, then press Reveal."},
+    "correct": {"zh": "✓ 答对了", "en": "✓ Correct"},
+    "wrong": {"zh": "✗ 不对", "en": "✗ Not quite"},
+    "engine": {"zh": "引擎的答案：", "en": "The engine's answer: "},
+    "missed": {"zh": "你的答案漏掉了哪个事实：只有在下列情况下，“{answer}”才是对的——",
+               "en": "The fact your answer missed: \"{answer}\" would be right only if —"},
+    "no_single": {"zh": "没有哪一个事实单独改变就能得出“{answer}”；请看上面决定结论的规则。",
+                  "en": "No single change of fact would give \"{answer}\"; see the deciding rule above."},
+    "why": {"zh": "详解（引擎）", "en": "Why (the engine)"},
+    "explanation": {"zh": "题集的说明", "en": "The set's explanation"},
+    "score": {"zh": "本题集：已揭晓 {done} 题，答对 {right} 题。", "en": "This set: {done} revealed, {right} correct."},
+    "load_error": {"zh": "题集无法载入：", "en": "The set could not be loaded: "},
+}
+
+
+def _builtin_sets() -> dict:
+    sets = {"cases": {"label": UI["cases"], "set": lessons_b.case_exercise_set()}}
+    try:
+        basics = load_set_file(example_set_path("classroom-basics"))
+    except ScenarioSetError:
+        basics = None  # the packaged set is optional; the casebook's questions always load
+    if basics is not None:
+        sets["classroom-basics"] = {"label": basics["title"], "set": basics}
+    return sets
+
+
+class ExerciseDeck(FixedVBox):
+    """Traits: ``lang`` (in), ``current`` (in/out: the key of the set shown), ``index`` (in/out: the question, 0-based).
+
+    :meth:`add_set` adds (or replaces) a set and shows it; :attr:`answers` holds what was revealed this session:
+    ``{(set key, item id): {"answer", "correct", "engine_form"}}``.
+    """
+
+    lang = Unicode("zh")
+    current = Unicode("cases")
+    index = Int(0)
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self._built = False
+        self._quiet = False
+        self.add_class("ll-exercise-deck")
+        self.add_class("ll-controls")
+        self.add_class("ll-b")
+        self.set_trait("lang", safe_lang(lang))
+        self._sets = _builtin_sets()
+        self.answers: dict = {}
+        self._revealed: dict | None = None
+        self._listeners: list = []
+        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        self._pick = Dropdown(options=[(k, k) for k in self._sets], value="cases", **wide)
+        self._pick.add_class("ll-exercise-set")
+        self._pick.observe(self._on_pick, "value")
+        self._prev = W.Button(layout=W.Layout(width="auto"))
+        self._next = W.Button(layout=W.Layout(width="auto"))
+        self._prev.add_class("ll-exercise-prev")
+        self._next.add_class("ll-exercise-next")
+        self._prev.on_click(lambda _b: self._move(-1))
+        self._next.on_click(lambda _b: self._move(1))
+        self._counter = Display()
+        self._question = Display()
+        self._question.add_class("ll-exercise-question")
+        self._answer = ToggleButtons(options=[(f, f) for f in FORMS], value=None,
+                                     style={"description_width": "initial", "button_width": "auto"},
+                                     layout=W.Layout(width="100%", flex_flow="row wrap"))
+        self._answer.add_class("ll-exercise-answer")
+        self._answer.observe(self._on_answer, "value")
+        self._reveal = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self._reveal.add_class("ll-exercise-reveal")
+        self._reveal.on_click(lambda _b: self.reveal())
+        self._again = W.Button(layout=W.Layout(width="auto"))
+        self._again.add_class("ll-exercise-again")
+        self._again.on_click(lambda _b: self.reset_item())
+        self._again.layout.display = "none"  # shown once an answer is revealed
+        self._feedback = Display()
+        self._feedback.add_class("ll-exercise-feedback")
+        self._score = Display()
+        nav = FixedHBox([self._prev, self._counter, self._next], layout=W.Layout(align_items="center"))
+        actions = FixedHBox([self._reveal, self._again])
+        nav.add_class("ll-row-b")
+        actions.add_class("ll-row-b")
+        self.children = [self._pick, nav, self._question, self._answer, actions, self._feedback, self._score]
+        self._built = True
+        self._relabel()
+
+    # --- public -------------------------------------------------------------------------------------------------
+
+    @property
+    def sets(self) -> dict:
+        """key -> {"label": {zh, en}, "set": loaded set} (read-only view)."""
+        return dict(self._sets)
+
+    def current_set(self) -> dict:
+        return self._sets[self.current]["set"]
+
+    def item(self) -> dict:
+        return self.current_set()["scenarios"][self.index]
+
+    def add_set(self, key: str, loaded: dict, label: dict | None = None) -> None:
+        """Add or replace a set (already validated by :func:`casebook.scenario_sets.load_set`) and show it."""
+        self._sets[key] = {"label": label or loaded["title"], "set": loaded}
+        self.answers = {k: v for k, v in self.answers.items() if k[0] != key}
+        self._relabel_sets()
+        if self.current == key:
+            self.index = 0
+            self._show_item()
+            self._notify()
+        else:
+            self.current = key
+
+    def on_change(self, callback) -> None:
+        """``callback()`` after the set, the question or an answer changes (the teacher's view listens)."""
+        self._listeners.append(callback)
+
+    def predict(self, form: str) -> None:
+        """Choose a prediction, as a click would."""
+        self._answer.value = form
+
+    def reveal(self) -> dict | None:
+        """Grade the chosen prediction and show the feedback; None (with a prompt) when nothing is chosen."""
+        lang = self.lang
+        answer = self._answer.value
+        if answer is None:
+            self._feedback.value = section(f"<p class='ll-msg' role='status'>{esc(t('pick_first', lang, UI))}</p>")
+            return None
+        item = self.item()
+        graded = check_answer(item, answer)
+        self._revealed = {"answer": answer, "graded": graded}
+        self.answers[(self.current, item["id"])] = {"answer": answer, "correct": graded["correct"],
+                                                    "engine_form": graded["engine_form"]}
+        self._answer.disabled = True
+        self._reveal.disabled = True
+        self._again.layout.display = None
+        self._render_feedback()
+        self._render_score()
+        self._notify()
+        return graded
+
+    def reset_item(self) -> None:
+        """Clear the prediction and the feedback of the current question (the score keeps the first reveal)."""
+        self._revealed = None
+        self._quiet = True
+        try:
+            self._answer.disabled = False
+            self._answer.value = None
+        finally:
+            self._quiet = False
+        self._reveal.disabled = False
+        self._again.layout.display = "none"
+        self._feedback.value = ""
+
+    # --- events -------------------------------------------------------------------------------------------------
+
+    @observe("lang")
+    def _on_lang(self, change):
+        if not self._built:
+            return
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._relabel()
+
+    @observe("current")
+    def _on_current(self, change):
+        if not self._built:
+            return
+        if change["new"] not in self._sets:
+            self.current = change["old"]
+            return
+        if self._pick.value != change["new"]:
+            self._pick.value = change["new"]
+        if self.index != 0:
+            self.index = 0
+        else:
+            self._show_item()
+        self._notify()
+
+    @observe("index")
+    def _on_index(self, change):
+        if not self._built:
+            return
+        n = len(self.current_set()["scenarios"])
+        if not 0 <= change["new"] < n:
+            self.index = min(max(change["new"], 0), n - 1)
+            return
+        self._show_item()
+
+    def _on_pick(self, change):
+        if not self._quiet:
+            self.current = change["new"]
+
+    def _on_answer(self, change):
+        if not self._quiet and change["new"] is not None and self._revealed is None:
+            self._feedback.value = ""
+
+    def _move(self, step: int) -> None:
+        n = len(self.current_set()["scenarios"])
+        self.index = min(max(self.index + step, 0), n - 1)
+
+    def _notify(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
+    # --- rendering ----------------------------------------------------------------------------------------------
+
+    def _relabel_sets(self) -> None:
+        lang = self.lang
+        self._quiet = True
+        try:
+            self._pick.description = t("set", lang, UI)
+            with keeping_choice(self._pick):
+                self._pick.options = [(text_of(v["label"], lang), k) for k, v in self._sets.items()]
+        finally:
+            self._quiet = False
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        self._relabel_sets()
+        self._quiet = True
+        try:
+            self._prev.description = t("prev", lang, UI)
+            self._next.description = t("next", lang, UI)
+            self._reveal.description = t("reveal", lang, UI)
+            self._reveal.tooltip = t("reveal_tip", lang, UI)
+            self._again.description = t("again", lang, UI)
+            self._answer.description = t("predict", lang, UI)
+            with keeping_choice(self._answer):
+                self._answer.options = [(form_name(f, lang), f) for f in FORMS]
+        finally:
+            self._quiet = False
+        self._render_item()
+        if self._revealed is not None:
+            self._render_feedback()
+        self._render_score()
+
+    def _show_item(self) -> None:
+        self.reset_item()
+        self._render_item()
+        self._render_score()
+        self._notify()
+
+    def _render_item(self) -> None:
+        lang = self.lang
+        items = self.current_set()["scenarios"]
+        item = items[self.index]
+        self._counter.value = section(
+            f"<p style='margin:0;padding:0 8px'><strong>{esc(t('counter', lang, UI).format(i=self.index + 1, n=len(items)))}"
+            "</strong></p>")
+        self._prev.disabled = self.index == 0
+        self._next.disabled = self.index == len(items) - 1
+        scenario = item["scenario"]
+        notes = scenario.get("assumptions") or {}
+        colon = "：" if lang == "zh" else ": "
+        facts = "".join(
+            f"<li><strong>{esc(field_label(f, lang))}</strong>{colon}{esc(value_label(f, v, lang))}"
+            + (f" — <span class='ll-src'>{esc(text_of(notes[f], lang))}</span>" if f in notes else "") + "</li>"
+            for f, v in scenario.items() if f != "assumptions")
+        self._question.value = section(
+            f"<div class='ll-card' data-item='{esc(item['id'])}'><h3>{esc(text_of(item['title'], lang))}</h3>"
+            f"<p style='font-size:18px'>{esc(text_of(item['question'], lang))}</p>"
+            f"<p><strong>{esc(t('regime', lang, UI))}</strong>{esc(regime_name(item['regime'], lang))}</p>"
+            f"<details><summary>{esc(t('facts', lang, UI))}</summary><ul>{facts}</ul></details></div>")
+
+    def _render_feedback(self) -> None:
+        lang = self.lang
+        r = self._revealed
+        graded, answer = r["graded"], r["answer"]
+        item = self.item()
+        missed = lessons_b.missed_facts(analyze(item["scenario"], item["regime"], lang), answer)
+        head = (f"<p class='ll-held' style='font-size:20px'>{esc(t('correct', lang, UI))}</p>" if graded["correct"] else
+                f"<p class='ll-not' style='font-size:20px'>{esc(t('wrong', lang, UI))}</p>")
+        body = head + f"<p><strong>{esc(t('engine', lang, UI))}</strong>{form_html(graded['engine_form'], lang)}</p>"
+        if not graded["correct"]:
+            if missed:
+                items = "".join(f"<li>{esc(p['text'])}</li>" for p in missed)
+                body += f"<p>{esc(t('missed', lang, UI).format(answer=form_name(answer, lang)))}</p><ul>{items}</ul>"
+            else:
+                body += f"<p>{esc(t('no_single', lang, UI).format(answer=form_name(answer, lang)))}</p>"
+        body += f"<h4>{esc(t('why', lang, UI))}</h4><p>{esc(graded['feedback'][lang])}</p>"
+        if item.get("explanation"):
+            body += f"<h4>{esc(t('explanation', lang, UI))}</h4><p>{esc(text_of(item['explanation'], lang))}</p>"
+        self._feedback.value = section(
+            f"<div class='ll-card' role='status' data-correct='{'true' if graded['correct'] else 'false'}' "
+            f"data-liability-form='{esc(graded['engine_form'])}'>{body}</div>")
+
+    def _render_score(self) -> None:
+        done = [v for k, v in self.answers.items() if k[0] == self.current]
+        self._score.value = section(
+            f"<p>{esc(t('score', self.lang, UI).format(done=len(done), right=sum(v['correct'] for v in done)))}</p>")

@@ -1,0 +1,129 @@
+"""InstanceComparison: the instances of one case side by side, each replayed under the reading its court adopted.
+
+For Sankuai v. Xiaotiaowa: the first instance's joint liability next to the second instance's 50/30/20 shares. Each
+column shows the court, holding and reasoning as the paper reports them and the engine's payments under that
+court's reading (amounts are the casebook's illustrative assumptions); the last row runs both instances' facts under
+the paper's proposal, to show what one rule would have made of them.
+"""
+
+from __future__ import annotations
+
+from traitlets import Unicode, observe
+
+from casebook import lessons_b
+from casebook.cases import decisions
+from casebook.engine import analyze
+
+from ..base import esc, safe_lang
+from ..controls import Display, FixedVBox
+from ..regime_comparison import amount, regime_name
+from ._common_b import form_html, section, shares_text, t, text_of
+
+UI = {
+    "title": {"zh": "同一案件，两审两种责任", "en": "One case, two instances, two forms of liability"},
+    "first": {"zh": "一审", "en": "First instance"},
+    "second": {"zh": "二审", "en": "Second instance"},
+    "court": {"zh": "法院", "en": "Court"},
+    "number": {"zh": "案号", "en": "Case number"},
+    "holding": {"zh": "判决（论文所述）", "en": "Holding (as the paper reports it)"},
+    "reasoning": {"zh": "理由（论文所述）", "en": "Reasoning (as the paper reports it)"},
+    "reading": {"zh": "法院采用的解释", "en": "The court's reading"},
+    "money": {"zh": "引擎重演的赔付（示例金额：损失 {damages} 元）", "en": "Payments in the engine's replay (illustrative: damages of {damages} yuan)"},
+    "seller": {"zh": "销售者支付", "en": "Seller pays"},
+    "platform": {"zh": "平台支付", "en": "Platform pays"},
+    "unrecovered": {"zh": "消费者自担或未获赔偿", "en": "Consumer bears or does not recover"},
+    "exposure": {"zh": "消费者可直接向平台主张的最高额", "en": "The most the consumer may demand of the platform"},
+    "recourse": {"zh": "平台赔付后可向销售者追偿", "en": "The platform may recover from the seller"},
+    "shares": {"zh": "份额", "en": "Shares"},
+    "proposal": {"zh": "同样的事实，用论文的一条规则（§4.1.1）", "en": "The same facts under the paper's one rule (§4.1.1)"},
+    "alike": {"zh": "两审的事实在论文方案下得出同一结论。", "en": "Under the proposal both instances' facts come out the same."},
+    "unlike": {"zh": "两审的事实在论文方案下仍得出不同结论。", "en": "Under the proposal the two instances' facts still come out differently."},
+    "assumption": {"zh": "金额、销售者的支付能力以及一审沿用的段某某20%过错均为案例库的示例性假设；因果关系“决定性”也是假设（论文未讨论）。",
+                   "en": "The amounts, the seller's ability to pay and the 20% of Duan's own fault carried over to the first "
+                         "instance are the casebook's illustrative assumptions; \"decisive\" causation is an assumption "
+                         "too (the paper does not discuss it)."},
+}
+
+
+class InstanceComparison(FixedVBox):
+    """Traits: ``lang`` (in), ``case`` (in: a casebook case id with more than one decision)."""
+
+    lang = Unicode("zh")
+    case = Unicode("sankuai-v-xiaotiaowa")
+
+    def __init__(self, case: str = "sankuai-v-xiaotiaowa", lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self._built = False
+        self.add_class("ll-instance-comparison")
+        self.add_class("ll-b")
+        self.set_trait("lang", safe_lang(lang))
+        self.set_trait("case", case if len(self._decisions_of(case)) > 1 else "sankuai-v-xiaotiaowa")
+        self._html = Display()
+        self._html.add_class("ll-instances")
+        self.children = [self._html]
+        self._built = True
+        self._render()
+
+    @staticmethod
+    def _decisions_of(case: str) -> list:
+        return [d for d in decisions() if d["case_id"] == case]
+
+    def columns(self) -> list[dict]:
+        """One entry per instance: the decision and the engine's analyses under its court's reading and the proposal."""
+        out = []
+        for dec in self._decisions_of(self.case):
+            regime = lessons_b.holding_regime(dec)
+            out.append({"decision": dec, "regime": regime,
+                        "held": analyze(dec["scenario"], regime, self.lang),
+                        "proposal": analyze(dec["scenario"], "proposal", self.lang)})
+        return out
+
+    @observe("lang", "case")
+    def _on_change(self, change):
+        if not self._built:
+            return
+        if change["name"] == "lang" and change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        if change["name"] == "case" and len(self._decisions_of(change["new"])) < 2:
+            self.case = change["old"]
+            return
+        self._render()
+
+    def _render(self):
+        lang = self.lang
+        cols = self.columns()
+        colon = "：" if lang == "zh" else ": "
+        cards = []
+        for col in cols:
+            dec, a = col["decision"], col["held"]
+            pays = a["payments"]
+            held = form_html(dec["liability_form"], lang)
+            if dec["shares"]:
+                held += f"<br>{esc(t('shares', lang, UI))}{colon}{esc(shares_text(dec['shares'], lang))}"
+            rows = [("seller", pays["seller"]), ("platform", pays["platform"]),
+                    ("unrecovered", pays["consumer_unrecovered"]), ("exposure", a["platform_exposure"]),
+                    ("recourse", a["recourse"])]
+            table = "".join(f"<tr><th scope='row'>{esc(t(k, lang, UI))}</th><td class='ll-num'>{esc(amount(v, lang))}</td></tr>"
+                            for k, v in rows)
+            court = text_of(dec["court"], lang) if dec["court"] else t("not_given", lang)
+            cards.append(
+                f"<div class='ll-card' data-decision='{esc(dec['id'])}' data-liability-form='{esc(a['liability_form'])}'>"
+                f"<h4>{esc(t(dec['instance'], lang, UI))}</h4>"
+                f"<p><strong>{esc(t('court', lang, UI))}</strong>{colon}{esc(court)}<br>"
+                f"<strong>{esc(t('number', lang, UI))}</strong>{colon}{esc(dec['case_number'] or t('not_given', lang))}</p>"
+                f"<p><strong>{esc(t('holding', lang, UI))}</strong>{colon}{esc(text_of(dec['holding'], lang))}</p>"
+                f"<p>{held}</p>"
+                f"<p><strong>{esc(t('reasoning', lang, UI))}</strong>{colon}{esc(text_of(dec['reasoning'], lang))}</p>"
+                f"<p><strong>{esc(t('reading', lang, UI))}</strong>{colon}{esc(regime_name(col['regime'], lang))}</p>"
+                f"<table class='ll-tbl'><caption>{esc(t('money', lang, UI).format(damages=amount(a['damages'], lang)))}"
+                f"</caption><tbody>{table}</tbody></table></div>")
+        proposal = "".join(
+            f"<li>{esc(t(col['decision']['instance'], lang, UI))}{colon}{form_html(col['proposal']['liability_form'], lang)}</li>"
+            for col in cols)
+        alike = len({col["proposal"]["liability_form"] for col in cols}) == 1
+        self._html.value = section(
+            f"<h3>{esc(t('title', lang, UI))}</h3><div class='ll-grid2'>{''.join(cards)}</div>"
+            f"<h4>{esc(t('proposal', lang, UI))}</h4><ul>{proposal}</ul>"
+            f"<p><strong>{esc(t('alike' if alike else 'unlike', lang, UI))}</strong></p>"
+            f"<p class='ll-note'>{esc(t('assumption', lang, UI))}</p>")

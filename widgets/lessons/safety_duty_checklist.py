@@ -1,0 +1,227 @@
+"""SafetyDutyChecklist: the measures paper §4.1.2 asks of a platform, the tiers, the factors, and what a finding means.
+
+The reader picks a tier, ticks the measures a platform took, reads the factors the paper names for judging a breach,
+then states a judgment (duty fulfilled or failed) and a causal link; the engine shows what that judgment leads to
+under the statute and under the paper's proposal. The widget counts ticks and never turns them into a finding: the
+paper sets no threshold, and the page says so.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Unicode, observe
+
+from casebook import lessons_b
+from casebook.engine import analyze
+from casebook.scenario import FIELD_BY_NAME
+
+from ..base import esc, safe_lang
+from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
+from ..regime_comparison import regime_name
+from . import _render
+from ._common_b import field_label, form_html, keeping_choice, section, t, text_of, value_label
+
+UI = {
+    "tier": {"zh": "平台层级（控制与数据能力）", "en": "Platform tier (control and data capacity)"},
+    "tier_title": {"zh": "这一层级，论文怎么说", "en": "What the paper says about this tier"},
+    "measures_title": {"zh": "平台采取了论文§4.1.2 列出的哪些措施？", "en": "Which of the measures in paper §4.1.2 did the platform take?"},
+    "measures_lead": {"zh": "勾选平台已经采取的措施。", "en": "Tick the measures the platform took."},
+    "count": {"zh": "已勾选 {k} / {n} 项。这只是计数：论文没有说缺几项就构成违反义务。",
+              "en": "{k} of {n} ticked. This is only a count: the paper does not say how many missing measures make a breach."},
+    "missing": {"zh": "尚未采取的措施：", "en": "Measures not taken:"},
+    "all": {"zh": "论文列出的措施都已勾选。", "en": "Every measure the paper lists is ticked."},
+    "factors_title": {"zh": "判断是否违反义务时，论文要求考虑", "en": "In judging a breach, the paper asks the court to weigh"},
+    "judge_title": {"zh": "轮到你判断", "en": "Your judgment"},
+    "judge_lead": {"zh": "根据上面的措施和因素，你认为平台是否尽到了安全保障义务？其不作为与损害之间的因果关系如何？",
+                   "en": "On the measures and factors above, did the platform fulfil its safety duty? How is its "
+                         "omission linked to the harm?"},
+    "judgment": {"zh": "平台的安全保障义务", "en": "The platform's safety-assurance duty"},
+    "paper": {"zh": "论文§{section}", "en": "Paper §{section}"},
+    "original": {"zh": "原文", "en": "Chinese"},
+    "unofficial": {"zh": "非官方译文", "en": "unofficial rendering"},
+    "causation": {"zh": "平台违反义务与损害的因果关系", "en": "Causal link between the breach and the harm"},
+    "result_title": {"zh": "这一判断的后果（引擎）", "en": "What the judgment leads to (the engine)"},
+    "result_lead": {
+        "zh": "示例事实：平台内经营者提供关系生命健康的服务，消费者受到人身损害，平台已尽资质审核义务；层级取上面的选择，风险领域取“普通”。",
+        "en": "Illustrative facts: a business on the platform supplies a service concerning life and health, the "
+              "consumer is injured, the platform reviewed qualifications; the tier as chosen above, the risk level "
+              "\"ordinary\".",
+    },
+    "regime": {"zh": "方案", "en": "Regime"},
+    "form": {"zh": "平台的责任", "en": "The platform's liability"},
+    "why": {"zh": "决定的规则", "en": "Deciding rule"},
+    "moot": {"zh": "平台已尽义务时，因果关系不起作用。", "en": "With the duty fulfilled, causation plays no part."},
+}
+
+# The facts of the illustration beneath the judgment; every value is the tutorial's, not the paper's.
+BASE = {"platform_mode": "marketplace", "life_health_goods": True, "harm": "personal_injury",
+        "qualification_review": "fulfilled", "risk_level": "ordinary"}
+
+
+class SafetyDutyChecklist(FixedVBox):
+    """Traits: ``lang`` (in), ``ticked`` (out: the ids of the measures ticked, comma-separated)."""
+
+    lang = Unicode("zh")
+    ticked = Unicode("")
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-safety-checklist")
+        self.add_class("ll-controls")
+        self.add_class("ll-b")
+        self._data = lessons_b.safety_duty()
+        self._quiet = False
+        self._built = False
+        self.set_trait("lang", safe_lang(lang))
+        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        self._tier = Dropdown(options=[("", v) for v in FIELD_BY_NAME["platform_tier"].options], value="large", **wide)
+        self._tier.add_class("ll-safety-tier")
+        self._tier_html = Display()
+        self._measures_head = Display()
+        self._boxes = []
+        self._quotes = []
+        rows = []
+        for m in self._data["measures"]:
+            box = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+            box.add_class(f"ll-measure-{m['id']}")
+            box.observe(self._on_change, "value")
+            quote = Display()
+            self._boxes.append(box)
+            self._quotes.append(quote)
+            rows.append(FixedVBox([box, quote]))
+        self._count = Display()
+        self._count.add_class("ll-measure-count")
+        self._factors = Display()
+        self._judge_head = Display()
+        self._judgment = ToggleButtons(options=[("", "fulfilled"), ("", "failed")], value="failed",
+                                       style={"description_width": "initial", "button_width": "auto"})
+        self._judgment.add_class("ll-safety-judgment")
+        self._causation = Dropdown(options=[("", v) for v in FIELD_BY_NAME["causation"].options],
+                                   value="decisive", **wide)
+        self._causation.add_class("ll-safety-causation")
+        self._result = Display()
+        self._result.add_class("ll-safety-result")
+        for control in (self._tier, self._judgment, self._causation):
+            control.observe(self._on_change, "value")
+        self.children = [self._tier, self._tier_html, self._measures_head, *rows, self._count, self._factors,
+                         self._judge_head, self._judgment, self._causation, self._result]
+        self._built = True
+        self._relabel()
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    @property
+    def measures(self) -> tuple:
+        """The checkboxes, one per measure in the paper's order (for wiring and tests)."""
+        return tuple(self._boxes)
+
+    def scenario(self) -> dict:
+        """The illustrative facts the judgment is run on."""
+        return {**BASE, "platform_tier": self._tier.value, "safety_duty": self._judgment.value,
+                "causation": self._causation.value}
+
+    # --- events -------------------------------------------------------------------------------------------------
+
+    @observe("lang")
+    def _on_lang(self, change):
+        if not self._built:
+            return
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._relabel()
+
+    def _on_change(self, change=None):
+        if self._quiet:
+            return
+        self.ticked = ",".join(m["id"] for m, b in zip(self._data["measures"], self._boxes) if b.value)
+        self._render()
+
+    def _relabel(self):
+        lang = self.lang
+        self._quiet = True
+        try:
+            spec_tier, spec_cause = FIELD_BY_NAME["platform_tier"], FIELD_BY_NAME["causation"]
+            self._tier.description = t("tier", lang, UI)
+            with keeping_choice(self._tier):
+                self._tier.options = [(spec_tier.label_of(v, lang), v) for v in spec_tier.options]
+            self._causation.description = t("causation", lang, UI)
+            with keeping_choice(self._causation):
+                self._causation.options = [(spec_cause.label_of(v, lang), v) for v in spec_cause.options]
+            self._judgment.description = t("judgment", lang, UI)
+            spec_duty = FIELD_BY_NAME["safety_duty"]
+            with keeping_choice(self._judgment):
+                self._judgment.options = [(spec_duty.label_of(v, lang), v) for v in spec_duty.options]
+            for m, box, quote in zip(self._data["measures"], self._boxes, self._quotes):
+                box.description = text_of(m["label"], lang)
+                quote.value = section(self._measure_quote(m, lang))
+            self._judge_head.value = section(
+                f"<h3>{esc(t('judge_title', lang, UI))}</h3><p>{esc(t('judge_lead', lang, UI))}</p>")
+            self._measures_head.value = section(
+                f"<h3>{esc(t('measures_title', lang, UI))}</h3><p>{esc(t('measures_lead', lang, UI))}</p>")
+        finally:
+            self._quiet = False
+        self._on_change()
+
+    @staticmethod
+    def _measure_quote(m: dict, lang: str) -> str:
+        src = esc(t("paper", lang, UI).format(section=m["section"]))
+        if lang == "zh":
+            return f"<div class='ll-measure-quote' lang='zh'>“{esc(m['quote'])}” <span class='ll-src'>— {src}</span></div>"
+        return (f"<div class='ll-measure-quote'><span lang='en'>\"{esc(m['en'])}\"</span> <span class='ll-src'>— {src}; "
+                f"{esc(t('original', lang, UI))}: <span lang='zh'>“{esc(m['quote'])}”</span> "
+                f"({esc(t('unofficial', lang, UI))})</span></div>")
+
+    def _render(self):
+        lang = self.lang
+        measures = self._data["measures"]
+        missing = [m for m, b in zip(measures, self._boxes) if not b.value]
+        k = len(measures) - len(missing)
+        body = f"<p><strong>{esc(t('count', lang, UI).format(k=k, n=len(measures)))}</strong></p>"
+        if missing:
+            items = "".join(f"<li>{esc(text_of(m['label'], lang))}</li>" for m in missing)
+            body += f"<p>{esc(t('missing', lang, UI))}</p><ul>{items}</ul>"
+        else:
+            body += f"<p>{esc(t('all', lang, UI))}</p>"
+        body += "".join(_render.statement_html(p, lang) for p in self._data["open_points"]
+                        if p["id"] == "how_many_measures")
+        self._count.value = section(body)
+
+        level = next(lv for lv in self._data["tiers"]["levels"] if lv["id"] == self._tier.value)
+        tier = f"<h4>{esc(t('tier_title', lang, UI))}: {esc(text_of(level['label'], lang))}</h4>"
+        tier += _render.statement_html(self._data["tiers"]["basis"], lang)
+        tier += "".join(_render.statement_html(st, lang) for st in level["paper"])
+        tier += _render.statement_html(level["unsaid"], lang)
+        self._tier_html.value = section(tier)
+
+        factors = f"<h3>{esc(t('factors_title', lang, UI))}</h3>"
+        factors += "".join(f"<h4>{esc(text_of(f['label'], lang))}</h4>{_render.statement_html(f, lang)}"
+                           for f in self._data["factors"])
+        factors += "".join(_render.statement_html(p, lang) for p in self._data["open_points"]
+                           if p["id"] in ("factor_weights", "tier_standards"))
+        self._factors.value = section(factors)
+        self._render_result()
+
+    def _render_result(self):
+        lang = self.lang
+        facts = self.scenario()
+        rows = []
+        for regime in ("statute", "proposal"):
+            a = analyze(facts, regime, lang)
+            step = next((s for s in a["trace"] if s.get("decisive")), None)
+            why = f"{esc(step['name'])}（{esc(step['citation'])}）" if step and lang == "zh" else (
+                f"{esc(step['name'])} ({esc(step['citation'])})" if step else "")
+            rows.append(f"<tr data-regime='{esc(regime)}'><th scope='row'>{esc(regime_name(regime, lang))}</th>"
+                        f"<td>{form_html(a['liability_form'], lang)}</td><td>{why}</td></tr>")
+        head = (f"<tr><th scope='col'>{esc(t('regime', lang, UI))}</th><th scope='col'>{esc(t('form', lang, UI))}</th>"
+                f"<th scope='col'>{esc(t('why', lang, UI))}</th></tr>")
+        note = ""
+        if facts["safety_duty"] == "fulfilled":
+            note = f"<p>{esc(t('moot', lang, UI))}</p>"
+        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        judged = "<p>" + sep.join(
+            f"{esc(field_label(f, lang))}{colon}<strong>{esc(value_label(f, facts[f], lang))}</strong>"
+            for f in ("platform_tier", "safety_duty", "causation")) + "</p>"
+        self._result.value = section(
+            f"<h3>{esc(t('result_title', lang, UI))}</h3><p class='ll-note'>{esc(t('result_lead', lang, UI))}</p>"
+            f"{judged}<table class='ll-tbl'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}")

@@ -1,0 +1,146 @@
+"""TeacherView: every answer of the set an ExerciseDeck shows, with the rule that decides it; and a teacher's upload.
+
+A checkbox opens the answers: for each question the engine's form, the deciding rule, whether the set's stored answer
+agrees with the engine, the set's explanation and, for this session, the answer revealed. Below it a teacher can load
+their own set (:class:`SetUpload`), which the deck then shows. All set text is the teacher's and is escaped.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Unicode, observe
+
+from casebook.engine import analyze
+from casebook.scenario_sets import verify_set
+
+from ..base import esc, safe_lang
+from ..controls import Checkbox, Display, FixedVBox
+from ..regime_comparison import regime_name
+from ._common_b import form_html, form_name, section, t, text_of
+from .exercise_deck import ExerciseDeck
+from .set_upload import SetUpload
+
+UI = {
+    "title": {"zh": "教师视图", "en": "Teacher's view"},
+    "toggle": {"zh": "显示本题集的全部答案与说明", "en": "Show every answer and explanation of this set"},
+    "set": {"zh": "题集：", "en": "Set: "},
+    "n": {"zh": "#", "en": "#"},
+    "question": {"zh": "题目", "en": "Question"},
+    "regime": {"zh": "规则", "en": "Rule"},
+    "answer": {"zh": "引擎的答案", "en": "Engine's answer"},
+    "rule": {"zh": "决定的规则", "en": "Deciding rule"},
+    "stored": {"zh": "题集记载", "en": "Set's answer"},
+    "explanation": {"zh": "说明", "en": "Explanation"},
+    "student": {"zh": "本次作答", "en": "Answered here"},
+    "agrees": {"zh": "✓ 一致", "en": "✓ agrees"},
+    "differs": {"zh": "✗ 与引擎不一致：{form}", "en": "✗ differs from the engine: {form}"},
+    "right": {"zh": "✓ {form}", "en": "✓ {form}"},
+    "wrong": {"zh": "✗ {form}", "en": "✗ {form}"},
+    "none": {"zh": "—", "en": "—"},
+    "sound": {"zh": "题集记载的答案与引擎全部一致。", "en": "Every stored answer agrees with the engine."},
+    "unsound": {"zh": "有 {k} 处记载与引擎不一致；学生作答以引擎为准。", "en": "{k} stored value(s) differ from the engine; students are graded by the engine."},
+    "upload_title": {"zh": "载入自己的题集", "en": "Load your own set"},
+}
+
+
+# Column widths for a 1280px projector: the question and the explanation get the room, short cells stay legible.
+COLUMNS = ("<colgroup><col style='width:3%'><col style='width:25%'><col style='width:10%'><col style='width:10%'>"
+           "<col style='width:14%'><col style='width:10%'><col style='width:9%'><col style='width:19%'></colgroup>")
+
+
+class TeacherView(FixedVBox):
+    """Traits: ``lang`` (in). Follows ``deck``; loads uploaded sets into it."""
+
+    lang = Unicode("zh")
+
+    def __init__(self, deck: ExerciseDeck, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self._built = False
+        self.add_class("ll-teacher-view")
+        self.add_class("ll-controls")
+        self.add_class("ll-b")
+        self.set_trait("lang", safe_lang(lang))
+        self._deck = deck
+        self._head = Display()
+        self._toggle = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+        self._toggle.add_class("ll-teacher-toggle")
+        self._toggle.observe(lambda _c: self._render(), "value")
+        self._table = Display()
+        self._table.add_class("ll-teacher-answers")
+        self._upload_head = Display()
+        self._upload = SetUpload(lang=self.lang)
+        self._upload.on_load(lambda key, loaded: deck.add_set(key, loaded))
+        deck.on_change(self._render)
+        self.children = [self._head, self._toggle, self._table, self._upload_head, self._upload]
+        self._built = True
+        self._relabel()
+
+    @property
+    def upload(self) -> SetUpload:
+        return self._upload
+
+    def show(self, on: bool = True) -> None:
+        self._toggle.value = bool(on)
+
+    def rows(self) -> list[dict]:
+        """One entry per question of the deck's current set: item, analysis (in ``lang``), stored form, student."""
+        lang = self.lang
+        key = self._deck.current
+        out = []
+        for item in self._deck.current_set()["scenarios"]:
+            out.append({"item": item, "analysis": analyze(item["scenario"], item["regime"], lang),
+                        "stored": item["expected"]["liability_form"],
+                        "student": self._deck.answers.get((key, item["id"]))})
+        return out
+
+    @observe("lang")
+    def _on_lang(self, change):
+        if not self._built:
+            return
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._upload.lang = self.lang
+        self._relabel()
+
+    def _relabel(self):
+        lang = self.lang
+        self._head.value = section(f"<h3>{esc(t('title', lang, UI))}</h3>")
+        self._toggle.description = t("toggle", lang, UI)
+        self._upload_head.value = section(f"<h4>{esc(t('upload_title', lang, UI))}</h4>")
+        self._render()
+
+    def _render(self):
+        if not self._toggle.value:
+            self._table.value = ""
+            return
+        lang = self.lang
+        loaded = self._deck.current_set()
+        problems = verify_set(loaded)
+        body = []
+        for i, row in enumerate(self.rows(), start=1):
+            item, a = row["item"], row["analysis"]
+            step = next((s for s in a["trace"] if s.get("decisive")), None)
+            rule = f"{esc(step['name'])}<br><span class='ll-src'>{esc(step['citation'])}</span>" if step else ""
+            stored = (esc(t("agrees", lang, UI)) if row["stored"] == a["liability_form"] else
+                      f"<span class='ll-not'>{esc(t('differs', lang, UI).format(form=form_name(row['stored'], lang)))}</span>")
+            student = row["student"]
+            if student is None:
+                done = esc(t("none", lang, UI))
+            else:
+                key = "right" if student["correct"] else "wrong"
+                done = esc(t(key, lang, UI).format(form=form_name(student["answer"], lang)))
+            explanation = esc(text_of(item.get("explanation"), lang)) if item.get("explanation") else "—"
+            body.append(
+                f"<tr data-item='{esc(item['id'])}'><td>{i}</td>"
+                f"<td><strong>{esc(text_of(item['title'], lang))}</strong><br>{esc(text_of(item['question'], lang))}</td>"
+                f"<td>{esc(regime_name(item['regime'], lang))}</td><td>{form_html(a['liability_form'], lang)}</td>"
+                f"<td>{rule}</td><td>{stored}</td><td>{done}</td><td>{explanation}</td></tr>")
+        head = "".join(f"<th scope='col'>{esc(t(k, lang, UI))}</th>"
+                       for k in ("n", "question", "regime", "answer", "rule", "stored", "student", "explanation"))
+        verdict = (t("sound", lang, UI) if not problems else t("unsound", lang, UI).format(k=len(problems)))
+        self._table.value = section(
+            f"<p><strong>{esc(t('set', lang, UI))}</strong>{esc(text_of(loaded['title'], lang))}</p>"
+            f"<p>{esc(verdict)}</p><div style='overflow-x:auto'><table class='ll-tbl' style='table-layout:fixed;"
+            f"min-width:960px'>{COLUMNS}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")

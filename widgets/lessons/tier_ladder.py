@@ -1,0 +1,140 @@
+"""TierLadder: where a platform's tier changes the outcome, and where the paper leaves the answer open.
+
+For a chosen tier, a grid of the causal link (rows) by the field of risk (columns): in each cell the engine's form
+under the paper's proposal (causation decides, §4.1.1's closing criterion) and under its ladder-first variant (the
+large-platform ladder prevails). Where the two differ the cell says the paper does not decide between them.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Unicode, observe
+
+from casebook.engine import decide
+from casebook.scenario import FIELD_BY_NAME, validate
+
+from ..base import esc, safe_lang
+from ..controls import Display, Dropdown, FixedVBox
+from . import _render
+from ._common_b import form_html, keeping_choice, section, t
+
+UI = {
+    "tier": {"zh": "平台层级", "en": "Platform tier"},
+    "title": {"zh": "层级在哪里改变结论：大型平台的阶梯（论文§4.1.1）", "en": "Where the tier changes the outcome: the ladder for large platforms (paper §4.1.1)"},
+    "lead": {"zh": "示例事实：关系生命健康的服务，平台未尽安全保障义务，消费者受到人身损害。每格是引擎在论文方案下的结论；因果关系规则与阶梯指向不同时，两种结果分列。",
+             "en": "Illustrative facts: a service concerning life and health, the platform failed its safety duty, "
+                   "the consumer was injured. Each cell is the engine's outcome under the paper's proposal; where the "
+                   "causation rule and the ladder point different ways, both outcomes are shown."},
+    "by_cause": {"zh": "因果关系优先：", "en": "Causation first: "},
+    "by_ladder": {"zh": "阶梯优先：", "en": "Ladder first: "},
+    "corner": {"zh": "因果关系 \\ 风险领域", "en": "Causation \\ field of risk"},
+    "conflict": {"zh": "两条规则指向不同：论文未说明适用哪条", "en": "The two rules disagree: the paper does not say which governs"},
+    "not_large": {"zh": "阶梯只针对大型平台：此层级下两种方案结果相同，论文也没有为这一层级设定别的规则。",
+                  "en": "The ladder is for large platforms only: for this tier both variants agree, and the paper sets "
+                        "no other rule for it."},
+    "conflicts": {"zh": "有 {n} 格两条规则指向不同。", "en": "In {n} cell(s) the two rules point different ways."},
+}
+
+BASE = {"platform_mode": "marketplace", "life_health_goods": True, "harm": "personal_injury", "safety_duty": "failed"}
+CAUSES = ("decisive", "risk_increasing")
+RISKS = ("major_public_safety", "ordinary", "label_defect")
+
+
+class TierLadder(FixedVBox):
+    """Traits: ``lang`` (in), ``tier`` (in/out: large, medium or small)."""
+
+    lang = Unicode("zh")
+    tier = Unicode("large")
+
+    def __init__(self, lang: str = "zh", tier: str = "large", **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("ll-tier-ladder")
+        self.add_class("ll-controls")
+        self.add_class("ll-b")
+        self._quiet = False
+        self._built = False
+        self.set_trait("lang", safe_lang(lang))
+        options = FIELD_BY_NAME["platform_tier"].options
+        self.set_trait("tier", tier if tier in options else "large")
+        self._pick = Dropdown(options=[(v, v) for v in options], value=self.tier,
+                              style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+        self._pick.add_class("ll-ladder-tier")
+        self._pick.observe(self._on_pick, "value")
+        self._grid = Display()
+        self._grid.add_class("ll-ladder-grid")
+        self.children = [self._pick, self._grid]
+        self._built = True
+        self._relabel()
+
+    def cells(self) -> dict:
+        """(causation, risk_level) -> {"proposal": form, "proposal_ladder": form} for the current tier."""
+        out = {}
+        for cause in CAUSES:
+            for risk in RISKS:
+                facts = {**BASE, "platform_tier": self.tier, "causation": cause, "risk_level": risk}
+                out[(cause, risk)] = {r: decide(validate(facts), r) for r in ("proposal", "proposal_ladder")}
+        return out
+
+    @observe("lang")
+    def _on_lang(self, change):
+        if not self._built:
+            return
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._relabel()
+
+    @observe("tier")
+    def _on_tier(self, change):
+        if not self._built:
+            return
+        if change["new"] not in FIELD_BY_NAME["platform_tier"].options:
+            self.tier = change["old"]
+            return
+        if self._pick.value != change["new"]:
+            self._pick.value = change["new"]
+        self._render()
+
+    def _on_pick(self, change):
+        if not self._quiet:
+            self.tier = change["new"]
+
+    def _relabel(self):
+        lang = self.lang
+        spec = FIELD_BY_NAME["platform_tier"]
+        self._quiet = True
+        try:
+            self._pick.description = t("tier", lang, UI)
+            with keeping_choice(self._pick):
+                self._pick.options = [(spec.label_of(v, lang), v) for v in spec.options]
+        finally:
+            self._quiet = False
+        self._render()
+
+    def _render(self):
+        lang = self.lang
+        cells = self.cells()
+        cause_spec, risk_spec = FIELD_BY_NAME["causation"], FIELD_BY_NAME["risk_level"]
+        head = f"<th scope='col'>{esc(t('corner', lang, UI))}</th>" + "".join(
+            f"<th scope='col'>{esc(risk_spec.label_of(r, lang))}</th>" for r in RISKS)
+        rows, conflicts = [], 0
+        for cause in CAUSES:
+            tds = []
+            for risk in RISKS:
+                c = cells[(cause, risk)]
+                differ = c["proposal"] != c["proposal_ladder"]
+                conflicts += differ
+                if differ:
+                    cell = (f"{esc(t('by_cause', lang, UI))}{form_html(c['proposal'], lang)}<br>"
+                            f"{esc(t('by_ladder', lang, UI))}{form_html(c['proposal_ladder'], lang)}<br>"
+                            f"{_render.badge('open', lang)} {esc(t('conflict', lang, UI))}")
+                else:
+                    cell = form_html(c["proposal"], lang)
+                tds.append(f"<td data-conflict='{'true' if differ else 'false'}'>{cell}</td>")
+            rows.append(f"<tr><th scope='row'>{esc(cause_spec.label_of(cause, lang))}</th>{''.join(tds)}</tr>")
+        lead = t("lead", lang, UI)
+        note = (t("conflicts", lang, UI).format(n=conflicts) if self.tier == "large" else t("not_large", lang, UI))
+        self._grid.value = section(
+            f"<h3>{esc(t('title', lang, UI))}</h3><p class='ll-note'>{esc(lead)}</p>"
+            f"<table class='ll-tbl'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<p>{esc(note)}</p>")

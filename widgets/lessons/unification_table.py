@@ -1,0 +1,178 @@
+"""UnificationTable: the four cases (five decisions) under the law as written and under the paper's one rule.
+
+Rows are the casebook's decisions; columns the court's holding, the statute, the paper's proposal (causation
+decides) and its ladder-first variant. A summary counts, for each column, how many outcomes are settled, how many
+distinct forms appear, how many agree with their court and whether the two instances of one case come out alike.
+Two choices let the reader change, for every case at once, the facts the paper never reports (the strength of
+causation, the field of risk) and watch the proposal's outcomes move. All forms come from the engine
+(:func:`casebook.lessons_b.unification`).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from traitlets import Unicode, observe
+
+from casebook import lessons_b
+from casebook.scenario import FIELD_BY_NAME
+
+from ..base import esc, safe_lang
+from ..controls import Display, Dropdown, FixedHBox, FixedVBox
+from ..regime_comparison import regime_name
+from . import _render
+from ._common_b import decision_label, form_html, keeping_choice, section, shares_text, t
+
+UI = {
+    "title": {"zh": "五个判决，三种规则", "en": "Five decisions, three rules"},
+    "causation": {"zh": "所有案件的因果关系", "en": "Causation, in every case"},
+    "risk": {"zh": "所有案件的风险领域", "en": "Field of risk, in every case"},
+    "as_assumed": {"zh": "按案例库的假设（论文未报告）", "en": "As the casebook assumes (the paper does not report it)"},
+    "decision": {"zh": "判决", "en": "Decision"},
+    "held": {"zh": "法院的判决", "en": "The court held"},
+    "agree": {"zh": "✓ 与法院一致", "en": "✓ agrees with the court"},
+    "allows": {"zh": "✓ 允许法院的选择", "en": "✓ allows the court's choice"},
+    "differ": {"zh": "✗ 与法院不同", "en": "✗ differs from the court"},
+    "summary": {"zh": "统一程度", "en": "How far the outcomes are unified"},
+    "settled": {"zh": "结论确定的判决", "en": "Decisions with a settled form"},
+    "distinct": {"zh": "出现的不同责任形态", "en": "Distinct forms among them"},
+    "agree_n": {"zh": "与法院的判决形态相同", "en": "Same form as the court held"},
+    "alike": {"zh": "同一案件的两审结论相同", "en": "Both instances of one case alike"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "of5": {"zh": "{k} / {n}", "en": "{k} of {n}"},
+    "open_note": {"zh": "“未定”：现行法把形态留给法官，四种解释都有可能，所以任何判决都“符合”法条——这正是论文所说的裁判尺度不一。",
+                  "en": "\"Undetermined\": the statute leaves the form to the judge; any of four readings is possible, so "
+                        "every holding \"fits\" it. That is the inconsistency the paper describes."},
+    "conflict": {"zh": "当前设定下，因果关系规则与大型平台阶梯在 {n} 个判决中指向不同：论文没有说明哪条优先。",
+                 "en": "With these settings the causation rule and the large-platform ladder disagree in {n} "
+                       "decision(s): the paper does not say which prevails."},
+}
+
+
+class UnificationTable(FixedVBox):
+    """Traits: ``lang`` (in), ``causation`` and ``risk_level`` (in/out: "" for the casebook's own assumptions, or a
+    value applied to every case)."""
+
+    lang = Unicode("zh")
+    causation = Unicode("")
+    risk_level = Unicode("")
+
+    def __init__(self, lang: str = "zh", **kwargs):
+        super().__init__(**kwargs)
+        self._built = False
+        self._quiet = False
+        self.add_class("ll-unification")
+        self.add_class("ll-controls")
+        self.add_class("ll-b")
+        self.set_trait("lang", safe_lang(lang))
+        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        self._cause = Dropdown(options=[("", "")], value="", **wide)
+        self._cause.add_class("ll-unify-causation")
+        self._risk = Dropdown(options=[("", "")], value="", **wide)
+        self._risk.add_class("ll-unify-risk")
+        self._cause.observe(lambda c: self._picked("causation", c), "value")
+        self._risk.observe(lambda c: self._picked("risk_level", c), "value")
+        self._table = Display()
+        self._table.add_class("ll-unify-table")
+        controls = FixedHBox([self._cause, self._risk], layout=W.Layout(flex_flow="row wrap"))
+        controls.add_class("ll-row-b")
+        self.children = [controls, self._table]
+        self._built = True
+        self._relabel()
+
+    def result(self) -> dict:
+        """:func:`casebook.lessons_b.unification` for the current choices."""
+        overrides = {k: v for k, v in (("causation", self.causation), ("risk_level", self.risk_level)) if v}
+        return lessons_b.unification(overrides)
+
+    @observe("lang")
+    def _on_lang(self, change):
+        if not self._built:
+            return
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self._relabel()
+
+    @observe("causation", "risk_level")
+    def _on_override(self, change):
+        if not self._built:
+            return
+        if change["new"] and change["new"] not in FIELD_BY_NAME[change["name"]].options:
+            self.set_trait(change["name"], change["old"])
+            return
+        control = self._cause if change["name"] == "causation" else self._risk
+        if control.value != change["new"]:
+            control.value = change["new"]
+        self._render()
+
+    def _picked(self, name: str, change) -> None:
+        if not self._quiet:
+            setattr(self, name, change["new"])
+
+    def _relabel(self):
+        lang = self.lang
+        self._quiet = True
+        try:
+            for control, name, key in ((self._cause, "causation", "causation"), (self._risk, "risk_level", "risk")):
+                spec = FIELD_BY_NAME[name]
+                control.description = t(key, lang, UI)
+                with keeping_choice(control):
+                    control.options = [(t("as_assumed", lang, UI), "")] + [(spec.label_of(v, lang), v)
+                                                                           for v in spec.options]
+        finally:
+            self._quiet = False
+        self._render()
+
+    def _render(self):
+        lang = self.lang
+        result = self.result()
+        regimes = lessons_b.UNIFY_REGIMES
+        head = (f"<th scope='col'>{esc(t('decision', lang, UI))}</th><th scope='col'>{esc(t('held', lang, UI))}</th>"
+                + "".join(f"<th scope='col'>{esc(regime_name(r, lang))}</th>" for r in regimes))
+        body, conflicts = [], 0
+        for row in result["rows"]:
+            held = form_html(row["held"], lang)
+            if row["shares"]:
+                held += f"<br><span class='ll-src'>{esc(shares_text(row['shares'], lang))}</span>"
+            cells = []
+            for r in regimes:
+                form = row["forms"][r]
+                if form == row["held"]:
+                    mark = f"<span class='ll-held'>{esc(t('agree', lang, UI))}</span>"
+                elif row["agrees"][r]:
+                    mark = f"<span class='ll-off'>{esc(t('allows', lang, UI))}</span>"
+                else:
+                    mark = f"<span class='ll-not'>{esc(t('differ', lang, UI))}</span>"
+                cells.append(f"<td data-regime='{esc(r)}' data-liability-form='{esc(form)}'>"
+                             f"{form_html(form, lang)}<br>{mark}</td>")
+            conflicts += row["forms"]["proposal"] != row["forms"]["proposal_ladder"]
+            name = decision_label({"short_name": row["short_name"], "instance": row["instance"]}, lang)
+            number = row["case_number"] or t("not_given", lang)
+            body.append(f"<tr data-decision='{esc(row['id'])}'><th scope='row'>{esc(name)}<br>"
+                        f"<span class='ll-src'>{esc(number)}</span></th><td>{held}</td>{''.join(cells)}</tr>")
+        s = result["summary"]
+        n = len(result["rows"])
+
+        def frac(k):
+            return esc(t("of5", lang, UI).format(k=k, n=n))
+
+        def yn(b):
+            return esc(t("yes" if b else "no", lang, UI))
+
+        summary_rows = [
+            ("settled", [frac(s["held"]["settled"])] + [frac(s[r]["settled"]) for r in regimes]),
+            ("distinct", [esc(s["held"]["distinct"])] + [esc(s[r]["distinct"]) for r in regimes]),
+            ("agree_n", ["—"] + [frac(s[r]["agree_exactly"]) for r in regimes]),
+            ("alike", [yn(s["held"]["instances_alike"])] + [yn(s[r]["instances_alike"]) for r in regimes]),
+        ]
+        foot = "".join(f"<tr class='ll-summary' data-key='{esc(k)}'><th scope='row'>{esc(t(k, lang, UI))}</th>"
+                       + "".join(f"<td>{v}</td>" for v in vals) + "</tr>" for k, vals in summary_rows)
+        notes = f"<p class='ll-note'>{esc(t('open_note', lang, UI))}</p>"
+        if conflicts:
+            notes += (f"<p class='ll-open'>{_render.badge('open', lang)} "
+                      f"{esc(t('conflict', lang, UI).format(n=conflicts))}</p>")
+        self._table.value = section(
+            f"<h3>{esc(t('title', lang, UI))}</h3><table class='ll-tbl'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody><tbody><tr><th colspan='{len(regimes) + 2}' scope='colgroup'>"
+            f"{esc(t('summary', lang, UI))}</th></tr>{foot}</tbody></table>{notes}")
