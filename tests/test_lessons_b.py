@@ -137,6 +137,14 @@ def test_what_if_refuses_a_change_that_is_not_pivotal():
     assert "data-field" not in w._whatif.value
 
 
+def test_a_shared_link_opens_the_named_decision(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "lang=en&case=zhang-v-jd")
+    assert CaseReplay.from_environment().decision == "zhang-v-jd"
+    monkeypatch.setenv("QUERY_STRING", "case=<script>")
+    assert CaseReplay.from_environment().decision == DECISION_IDS[0]
+
+
 def test_changing_the_decision_hides_the_old_replay():
     w = CaseReplay("zhang-v-jd")
     w.replay()

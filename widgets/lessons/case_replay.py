@@ -112,6 +112,18 @@ class CaseReplay(FixedVBox):
         self._built = True
         self._relabel()
 
+    @classmethod
+    def from_environment(cls, **kwargs) -> "CaseReplay":
+        """A replay opened on the decision the page's URL names (``?case=<decision id>``), if it names a valid one.
+
+        A teacher can share a link to one case this way; a bad value is reported by the page shell, not here.
+        """
+        from casebook.share import parse_query
+
+        from ..query import query_string
+
+        return cls(decision=parse_query(query_string()).get("case") or "", **kwargs)
+
     # --- public -------------------------------------------------------------------------------------------------
 
     def replay(self) -> dict:
@@ -227,7 +239,7 @@ class CaseReplay(FixedVBox):
         if dec["shares"]:
             held += f"（{esc(shares_text(dec['shares'], lang))}）" if lang == "zh" else \
                 f" ({esc(shares_text(dec['shares'], lang))})"
-        case = next(c_ for c_ in lessons_b_cases() if c_["id"] == dec["case_id"])
+        case = _case(dec["case_id"])
         body = f"<h3>{esc(text_of(dec['title'], lang))}</h3>"
         body += "<p>" + " ｜ ".join(f"<strong>{esc(k)}</strong>{c}{esc(v)}" for k, v in meta) + "</p>"
         body += f"<p><strong>{esc(t('parties', lang, UI))}</strong>{c}{esc(text_of(case['parties'], lang))}</p>"
@@ -327,7 +339,8 @@ class CaseReplay(FixedVBox):
             f"<p><strong>{line}</strong></p>{why}<p class='ll-note'>{esc(t('whatif_note', lang, UI))}</p></div>")
 
 
-def lessons_b_cases() -> list:
+def _case(case_id: str) -> dict:
+    """The case a decision belongs to (parties and the paper's passage)."""
     from casebook.cases import load_cases
 
-    return load_cases()
+    return next(c for c in load_cases() if c["id"] == case_id)
