@@ -45,6 +45,18 @@ UI = {
                      "not legal advice."},
 }
 
+# The page's own corrections to ipywidgets' box model, measured at 1280x720 with visible scrollbars: a control or
+# box of width 100% keeps ipywidgets' 2px side margins, so each fact field, the facts column and the share panel
+# were 4px wider than their box and showed a sideways scrollbar; the header's controls were 4px taller than their
+# row and showed a vertical one. A link inside muted help text (the share panel's "open this link") took the
+# text's grey and no underline: on a projector nobody could tell it was a link.
+APP_CSS = """
+.ll-app .ll-field > .lm-Widget, .ll-app .ll-share > .lm-Widget, .ll-app .ll-col-facts > .lm-Widget
+  { margin-left: 0; margin-right: 0; }
+.ll-app .ll-header, .ll-app .ll-header-controls { overflow: visible; height: auto; }
+.ll-app p > a[href]:not([download]) { color: #1a56a6; text-decoration: underline; }
+"""
+
 # Components from the other half of the kit: (module, class). Missing ones are skipped.
 OPTIONAL = {
     "burden": ("widgets.burden_matrix", "BurdenMatrix"),
@@ -161,7 +173,9 @@ class AnalyzerApp(FixedVBox):
         main = FixedHBox([col_left, col_right], layout=W.Layout(width="100%"))
         main.add_class("ll-main")
         bottom = [self.parts[k] for k in ("share", "memo") if k in self.parts]
-        self.children = [style_widget(), self._lang_style, header, self._status, main,
+        app_style = Display(f"<style>{APP_CSS}</style>")
+        app_style.add_class("ll-app-style")
+        self.children = [style_widget(), app_style, self._lang_style, header, self._status, main,
                          *[_card(w, "ll-card-export") for w in bottom], self._footer]
 
         self.fact_panel.observe(self._on_panel_facts, "facts")
@@ -338,6 +352,9 @@ class AnalyzerApp(FixedVBox):
                 view.lang = lang
                 view.analysis = a
         by_regime = getattr(self.comparison, "by_regime", {})
+        # The fact panel's assumption notes (a loaded decision's, an uploaded file's) go to every part that takes
+        # them: the share panel carries them in its link and files, the memo flags them next to their facts.
+        notes = dict(self.fact_panel.notes)
         for key, part in self.parts.items():
             with part.hold_trait_notifications():
                 if hasattr(part, "lang"):
@@ -345,7 +362,7 @@ class AnalyzerApp(FixedVBox):
                 if key == "burden" and "proposal" in by_regime and hasattr(part, "proposal_analysis"):
                     part.proposal_analysis = by_regime["proposal"]
                 if hasattr(part, "assumptions"):
-                    part.assumptions = dict(self.fact_panel.notes)
+                    part.assumptions = dict(notes)
                 if key == "share":
                     part.scenario = dict(self.facts)
                     if hasattr(part, "regime"):

@@ -52,6 +52,16 @@ UI = {
 }
 
 
+# The label above a full-width list: in the analyzer's narrow facts column a label beside the list left it too
+# little room, and a decision's name was cut off ("Cong v. Taobao · Secor…").
+CSS = """
+.ll-cases .ll-case-select { flex-wrap: wrap; height: auto; width: 100%; }
+.ll-cases .ll-case-select > .widget-label { width: 100% !important; max-width: 100%; text-align: left;
+  font-weight: 600; font-size: 16px; line-height: 1.35; height: auto; margin: 0 0 2px; padding: 0; }
+.ll-cases .ll-case-select > select { flex: 1 1 100%; min-width: 0; width: 100%; height: 34px; font-size: 16px; }
+"""
+
+
 def _load_decisions() -> list[dict]:
     from casebook.cases import decisions
 
@@ -76,16 +86,19 @@ class CaseBrowser(FixedVBox):
         self._decisions = list(_load_decisions() if decisions is None else decisions)
         self._by_id = {d["id"]: d for d in self._decisions}
         self._callbacks: list = []
-        self._select = Dropdown(style={"description_width": "initial"},
-                                layout=Layout(width="auto", max_width="100%"))
+        # The label above a full-width list: in the analyzer's narrow facts column a label beside the list left
+        # it too little room, and a decision's name was cut off ("Cong v. Taobao · Secor…").
+        self._select = Dropdown(style={"description_width": "initial"}, layout=Layout(width="100%"))
         self._select.add_class("ll-case-select")
         self._load = FixedButton(icon="folder-open", layout=Layout(width="auto"))
         self._load.add_class("ll-case-load")
         self._load.on_click(lambda _button: self.load())
         self._detail = Display()
         self._status = Display()
+        style = Display(f"<style>{CSS}</style>")
         super().__init__(
-            children=[FixedHBox([self._select, self._load], layout=Layout(flex_flow="row wrap", align_items="center")),
+            children=[style, FixedHBox([self._select, self._load],
+                                layout=Layout(flex_flow="row wrap", align_items="center", width="100%")),
                       self._status, self._detail],
             **kwargs,
         )
@@ -218,9 +231,11 @@ class CaseBrowser(FixedVBox):
         if source:
             rows.append(("source", esc(tr(UI, "source_text", lang).format(
                 section=source.get("section", ""), footnote=source.get("footnote", "")))))
+        # float/width reset: the page's stock style floats <dt> into a fifth of the card, one word a line.
         dl = "".join(
-            f'<dt style="font-weight:bold;margin-top:6px;">{esc(tr(UI, key, lang))}</dt>'
-            f'<dd style="margin:0 0 0 12px;">{value}</dd>'
+            f'<dt style="font-weight:bold;margin-top:6px;float:none;width:auto;text-align:left;">'
+            f'{esc(tr(UI, key, lang))}</dt>'
+            f'<dd style="margin:0 0 0 12px;float:none;width:auto;">{value}</dd>'
             for key, value in rows
         )
         scenario = dec.get("scenario") or {}

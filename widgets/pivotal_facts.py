@@ -31,6 +31,19 @@ UI = {
 }
 
 
+def _key(field, value) -> tuple:
+    # The type is part of the key: True == 1, and a bool change must never reuse an int change's button.
+    return (field, type(value).__name__, repr(value))
+
+
+def _close(widget) -> None:
+    # A widget's Layout and Style are widgets of their own: close them too, or each dropped row leaves them alive
+    # in the kernel and in the page's widget manager.
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None), widget):
+        if part is not None:
+            part.close()
+
+
 def _same(a, b) -> bool:
     # True == 1 in Python; a forged click must not pass an int for a bool, or a bool for a choice.
     return type(a) is type(b) and a == b
@@ -55,7 +68,9 @@ class PivotalFacts(FixedVBox):
         self._callbacks: list = []
         self._pivots: list[dict] = []
         self._buttons: list[FixedButton] = []
-        self._transient: list = []  # widgets made for the current analysis, closed when it changes
+        self._rows: dict[tuple, tuple] = {}  # change key -> (button, info, row), reused while the change is pivotal
+        self._note = Display()  # "no analysis" / "no single change": one widget, kept
+        self._rendered_for = (None, None)
         super().__init__(children=[self._title, self._list, self._status], **kwargs)
         self.add_class("ll-pivotal")
         with self.hold_trait_notifications():
@@ -69,6 +84,9 @@ class PivotalFacts(FixedVBox):
 
     @observe("analysis", "lang")
     def _on_change(self, change):
+        # Both traits set together (as the app does, inside hold_trait_notifications) render once.
+        if self.analysis is self._rendered_for[0] and self.lang == self._rendered_for[1]:
+            return
         self._render()
 
     @property
@@ -104,44 +122,60 @@ class PivotalFacts(FixedVBox):
 
     def _render(self):
         lang = self.lang
+        self._rendered_for = (self.analysis, lang)
         self._title.value = (f'<p style="{FONT}font-weight:bold;font-size:17px;margin:4px 0;">'
                              f'{esc(tr(UI, "title", lang))}</p>')
         self._status.value = ""
         analysis = in_lang(self.analysis, lang)
         self._pivots = [p for p in (analysis or {}).get("pivotal_facts", [])
                         if isinstance(p, dict) and p.get("field") in FIELD_BY_NAME]
-        old, self._transient, self._buttons = self._transient, [], []
+        # A row stands for one change (field, value): when the same change is still pivotal it keeps its button,
+        # relabelled in place, so a change of facts costs a few state updates instead of new widgets. A button
+        # whose change is no longer pivotal is closed; a stale click that still arrives is refused by apply().
+        rows, buttons = {}, []
+        for p in self._pivots:
+            key = _key(p["field"], p["value"])
+            while key in rows:  # the same change listed twice: give each its own row
+                key = (*key, "again")
+            entry = self._rows.get(key) or self._new_row(p["field"], p["value"])
+            self._fill_row(entry, p, lang)
+            rows[key] = entry
+            buttons.append(entry[0])
+        stale = [w for key, entry in self._rows.items() if key not in rows for w in entry]
+        self._rows, self._buttons = rows, buttons
         if analysis is None or not self._pivots:
-            note = Display(f'<p style="{FONT}">{esc(tr(UI, "empty" if analysis is None else "none", lang))}</p>')
-            self._transient = [note]
-            self._list.children = [note]
+            self._note.value = f'<p style="{FONT}">{esc(tr(UI, "empty" if analysis is None else "none", lang))}</p>'
+            children = (self._note,)
         else:
-            self._list.children = [self._row(p, lang) for p in self._pivots]
-        # A closed button's comm is gone; a stale click that still arrives is refused by apply().
-        for widget in old:
-            widget.close()
+            children = tuple(entry[2] for entry in rows.values())
+        if tuple(self._list.children) != children:
+            self._list.children = children
+        for widget in stale:
+            _close(widget)
 
-    def _row(self, p: dict, lang: str) -> FixedHBox:
+    def _new_row(self, field, value) -> tuple:
+        button = FixedButton(layout=Layout(width="auto", max_width="100%", min_width="0"))
+        button.add_class(f"ll-pivot-{field}")
+        button.on_click(self._clicked(field, value))
+        info = Display()
+        row = FixedHBox([button, info], layout=Layout(align_items="center", flex_flow="row wrap"))
+        return button, info, row
+
+    @staticmethod
+    def _fill_row(entry: tuple, p: dict, lang: str) -> None:
+        button, info, _row = entry
         spec = FIELD_BY_NAME[p["field"]]
         form = FORM_NAMES.get(p.get("liability_form"), {}).get(lang, p.get("liability_form", ""))
-        button = FixedButton(
-            description=f"{spec.label[lang]} → {spec.label_of(p['value'], lang)}",
-            tooltip=p.get("text", ""),
-            layout=Layout(width="auto", max_width="100%", min_width="0"),
-        )
-        button.add_class(f"ll-pivot-{p['field']}")
-        button.on_click(self._clicked(p["field"], p["value"]))
+        with button.hold_sync():
+            button.description = f"{spec.label[lang]} → {spec.label_of(p['value'], lang)}"
+            button.tooltip = p.get("text", "")
         colon = "：" if lang == "zh" else ": "
         now = f"{tr(UI, 'now', lang)}{colon}{spec.label_of(p.get('from'), lang)}"
         now = f"（{now}）" if lang == "zh" else f"({now})"
-        info = Display(
+        info.value = (
             f'<span style="{FONT}"><span style="color:{MUTED};">{esc(now)}</span> {esc(tr(UI, "result", lang))}'
             f"{colon}<strong>{esc(form)}</strong></span>"
         )
-        row = FixedHBox([button, info], layout=Layout(align_items="center", flex_flow="row wrap"))
-        self._buttons.append(button)
-        self._transient += [button, info, row]
-        return row
 
     def _clicked(self, field, value):
         def handler(_button):
