@@ -379,7 +379,10 @@ def _relevant_facts(s: Scenario) -> set:
     if s.platform_knowledge != "none":
         rel.add("necessary_measures")
     if s.goods_concern_life_health:
-        rel.update(("qualification_review", "safety_duty", "causation"))
+        rel.update(("qualification_review", "safety_duty"))
+        # Causation is a condition of ECL 38(2) alone: it matters once a duty there has failed.
+        if "failed" in (s.qualification_review, s.safety_duty):
+            rel.add("causation")
     elif s.food:
         rel.add("qualification_review")
     return rel

@@ -390,11 +390,15 @@ def parse_text(text: str, name: str = "scenario") -> dict:
     """Parse scenario text as JSON, or else as YAML, into a mapping; ScenarioError when it is neither."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ScenarioError(None, f"{name} is nested too deeply to be a scenario") from None
     except ValueError:
         try:
             import yaml  # imported only when a YAML file is read: keeps kernel start-up light
 
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except RecursionError:
+            raise ScenarioError(None, f"{name} is nested too deeply to be a scenario") from None
         except Exception as exc:  # any parser failure is the user's input, not our bug
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ScenarioError(None, f"{name} is neither JSON nor YAML ({first[:120]})") from None
