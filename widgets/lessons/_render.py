@@ -35,6 +35,7 @@ CSS = """<style>
 .ll-lesson .ll-card { border: 1px solid #8a8a8a; border-radius: 6px; padding: .5em .8em; margin: .3em 0; background: #fff; }
 .ll-lesson .ll-card-on { border: 3px solid #1a4480; background: #f1f6ff; }
 .ll-lesson .ll-card-off { opacity: .8; }
+.ll-lesson .ll-card-conflict { border: 2px dashed #b42318; background: #fff5f5; }
 .ll-lesson .ll-grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: .6em; }
 .ll-lesson .ll-grid4 { display: grid; grid-template-columns: repeat(4, 1fr); gap: .5em; }
 .ll-lesson .ll-form { font-weight: 700; color: #1a4480; }
@@ -57,8 +58,12 @@ CSS = """<style>
   min-height: 34px; padding: 4px 12px !important; }
 .ll-buttons .widget-label { font-size: 16px !important; font-weight: 600; }
 .ll-buttons .widget-toggle-button.mod-active { background: #1a4480 !important; color: #fff !important; }
+.ll-path-nav { gap: 4px .6em; }
+.ll-path-columns { gap: 0 1.2em; }
 /* Markdown tables in the chapters: the notebook default (13px) is too small on a projector. */
 .jp-RenderedHTMLCommon table { font-size: 16px; }
+/* Links inside running text must not rely on colour alone (axe: link-in-text-block). */
+.jp-RenderedHTMLCommon p a, .jp-RenderedHTMLCommon li a, .ll-lesson p a { text-decoration: underline !important; }
 @media (max-width: 900px) { .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; } }
 </style>"""
 

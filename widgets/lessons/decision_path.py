@@ -73,7 +73,7 @@ class DecisionPath(FixedVBox):
         self._last.on_click(lambda _b: self._goto(len(self.analysis["trace"])))
         self._counter = Display()
         nav = FixedHBox([self._first, self._prev, self._counter, self._next, self._last],
-                        layout=W.Layout(flex_flow="row wrap", align_items="center", gap="4px .6em"))
+                        layout=W.Layout(flex_flow="row wrap", align_items="center"))
         nav.add_class("ll-path-nav")
         nav.add_class("ll-buttons")
         self._detail = Display()
@@ -84,7 +84,8 @@ class DecisionPath(FixedVBox):
         left = FixedVBox([self._list], layout=W.Layout(flex="1 1 300px", max_width="400px", min_width="260px"))
         right = FixedVBox([nav, self._detail, self._outcome_box], layout=W.Layout(flex="3 1 520px", min_width="320px"))
         columns = FixedHBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start",
-                                                           gap="0 1.2em", width="100%"))
+                                                           width="100%"))
+        columns.add_class("ll-path-columns")
         # The kit's style sheet, for the OutcomeCard at the end of the path.
         self.children = [style_widget(), self._facts_title, self._facts, self._path_title, columns]
         self.analysis: dict = {}

@@ -123,7 +123,7 @@ class DutyTheories(FixedVBox):
             mark = {"supports": R.t(UI, "supports", lang),
                     "conflicts": R.t(UI, "conflicts", lang).format(form=FORM_NAMES[form][lang] if form else ""),
                     "idle": R.t(UI, "idle", lang)}[state]
-            css = {"supports": "ll-card ll-card-on", "conflicts": "ll-card ll-open", "idle": "ll-card ll-card-off"}[state]
+            css = {"supports": "ll-card ll-card-on", "conflicts": "ll-card ll-card-conflict", "idle": "ll-card ll-card-off"}[state]
             forms = ("、" if lang == "zh" else ", ").join(dict.fromkeys(FORM_NAMES[s["form"]][lang] for s in t["supports"]))
             why = "".join(R.statement_html(s["paper"], lang) for s in t["supports"])
             if t.get("scope"):

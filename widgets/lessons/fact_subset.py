@@ -11,10 +11,12 @@ import ipywidgets as W
 from traitlets import Dict, Unicode, observe
 
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
+from casebook.texts import fmt_share
 
 from ..base import esc, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
-from ._controls import Slider
+
+SHARE_STEP = 0.05
 
 UI = {
     "refused": {"zh": "未接受“{field}”的修改，已恢复原值：{detail}",
@@ -56,8 +58,9 @@ class FactSubset(FixedVBox):
         elif spec.kind == "bool":
             ctrl = Checkbox(value=bool(value), indent=False, on_reject=self._reject, **common)
         elif spec.maximum == 1.0:
-            ctrl = Slider(value=0.0 if value is None else value, min=0.0, max=1.0, step=0.05, readout_format=".0%",
-                          continuous_update=False, on_reject=self._reject, **common)
+            # A share as a choice of percentages: a labelled <select> (a slider's handle has no accessible name).
+            current = 0.0 if value is None else float(value)
+            ctrl = Dropdown(options=self._shares(current), value=current, on_reject=self._reject, **common)
         else:
             ctrl = FloatText(value=value or 0.0, min=spec.minimum, max=min(spec.maximum or 1e12, 1e12), step=1000.0,
                              on_reject=self._reject, **common)
@@ -65,13 +68,26 @@ class FactSubset(FixedVBox):
         ctrl.observe(lambda change, n=name: self._on_change(n, change), "value")
         return ctrl
 
+    @staticmethod
+    def _shares(current: float) -> list:
+        values = sorted({round(i * SHARE_STEP, 2) for i in range(int(round(1 / SHARE_STEP)) + 1)} | {current})
+        return [(fmt_share(v, "zh"), v) for v in values]
+
+    def _show(self, name: str, value) -> None:
+        ctrl = self._controls[name]
+        if FIELD_BY_NAME[name].kind == "number" and isinstance(ctrl, Dropdown):
+            value = 0.0 if value is None else float(value)
+            if value not in [v for _, v in ctrl.options]:
+                ctrl.options = self._shares(value)
+        ctrl.value = value
+
     def set_facts(self, mapping) -> None:
         """Replace the facts (omitted fields take their defaults); raises ScenarioError and changes nothing if bad."""
         new = validate(mapping).to_dict()
         self._quiet = True
         try:
-            for name, ctrl in self._controls.items():
-                ctrl.value = new[name]
+            for name in self._controls:
+                self._show(name, new[name])
         finally:
             self._quiet = False
         self._refusal = None
@@ -89,7 +105,7 @@ class FactSubset(FixedVBox):
         except ScenarioError as exc:
             self._quiet = True
             try:
-                self._controls[name].value = self.facts[name]
+                self._show(name, self.facts[name])
             finally:
                 self._quiet = False
             self._refusal = (name, exc.message)
@@ -113,7 +129,9 @@ class FactSubset(FixedVBox):
     def _render_status(self) -> None:
         if self._refusal is None:
             self._status.value = ""
+            self._status.layout.display = "none"  # no empty row under the controls
             return
+        self._status.layout.display = None
         name, detail = self._refusal
         spec = FIELD_BY_NAME.get(name)
         field = spec.label[self.lang] if spec else name

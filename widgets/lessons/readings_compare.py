@@ -46,8 +46,8 @@ UI = {
               "en": "As the seller's ability to pay varies (consumer's fault {f}, damages {d}): platform pays / consumer unrecovered, in yuan"},
     "can_pay": {"zh": "销售者能支付", "en": "Seller can pay"},
     "capped_col": {"zh": "补充（第一千一百九十八条上限）", "en": "Supplementary, capped (art. 1198)"},
-    "chart": {"zh": "图：横轴为销售者能支付的比例（0%→100%），每根柱子是全部损失，按谁支付分段。",
-              "en": "Chart: across, the share the seller can pay (0% → 100%); each bar is the whole loss, split by who pays."},
+    "chart": {"zh": "图：横轴为销售者能支付的比例（0%→100%，▲ 为当前设定），每根柱子是全部损失，按谁支付分段。",
+              "en": "Chart: across, the share the seller can pay (0% → 100%, ▲ the current setting); each bar is the whole loss, split by who pays."},
     "bad": {"zh": "这一组合不可能：{m}", "en": "Not a possible combination: {m}"},
 }
 
@@ -226,13 +226,14 @@ class ReadingsCompare(FixedVBox):
 
     def _render_table(self, lang: str) -> None:
         order, names = self._columns(lang)
-        data = self.series(TABLE_ROWS)
+        rows = tuple(sorted(set(TABLE_ROWS) | {self.scenario["seller_can_pay"]}))
+        data = self.series(rows)
         f = self.scenario["consumer_fault"]
         cap = R.t(UI, "table", lang).format(f=f"{f:.0%}", d=fmt_money(self.scenario["damages"], lang))
         head = "".join(f'<th scope="col">{esc(names[c])}{R.badge("addition", lang) if c == "supplementary_capped" else ""}</th>'
                        for c in order)
         body = []
-        for i, x in enumerate(TABLE_ROWS):
+        for i, x in enumerate(rows):
             now = " ◀" if abs(x - self.scenario["seller_can_pay"]) < 1e-9 else ""
             cells = "".join(f'<td class="ll-num">{_n(data[c][i][1]["platform"])} / {_n(data[c][i][1]["consumer_unrecovered"])}</td>'
                             for c in order)
@@ -243,30 +244,35 @@ class ReadingsCompare(FixedVBox):
 
     def _render_chart(self, lang: str) -> None:
         order, names = self._columns(lang)
-        data = self.series(GRID)
+        now = self.scenario["seller_can_pay"]
+        xs = tuple(sorted(set(GRID) | {now}))
+        data = self.series(xs)
         damages = self.scenario["damages"] or 1.0
-        w, h, pad, bar = 210, 150, 22, 14
+        w, h, pad = 210, 150, 22
+        bar = (w - 12) / len(xs) - 4
         panels = []
         for c in order:
             bars = []
             for i, (x, p) in enumerate(data[c]):
+                if abs(x - now) < 1e-9:  # the current facts: a marker under the bar
+                    bars.append(f'<text x="{6 + i * (bar + 4) + bar / 2 - 5:.1f}" y="{h + 14}" font-size="12">▲</text>')
                 y = h
                 for k in ("seller", "platform", "unrecovered"):
                     v = p["consumer_unrecovered"] if k == "unrecovered" else p[k]
                     hh = (h - pad) * (v / damages) if damages else 0
                     if hh > 0:
                         y -= hh
-                        bars.append(f'<rect x="{6 + i * (bar + 4)}" y="{y:.1f}" width="{bar}" height="{hh:.1f}" '
+                        bars.append(f'<rect x="{6 + i * (bar + 4):.1f}" y="{y:.1f}" width="{bar:.1f}" height="{hh:.1f}" '
                                     f'fill="{COLOURS[k]}"><title>{x:.0%}: {esc(R.t(UI, k, lang))} {_n(v)}</title></rect>')
             title = esc(names[c])
             mark = " *" if c == "supplementary_capped" else ""
             panels.append(
                 f'<figure style="margin:0;display:inline-block;vertical-align:top;width:{w}px" data-reading="{esc(c)}">'
                 f'<figcaption style="font-size:14px;font-weight:600;height:2.6em">{title}{mark}</figcaption>'
-                f'<svg width="{w}" height="{h + 16}" role="img" aria-label="{title}">'
+                f'<svg width="{w}" height="{h + 32}" role="img" aria-label="{title}">'
                 f'<line x1="4" y1="{h}" x2="{w - 4}" y2="{h}" stroke="#444"/>{"".join(bars)}'
-                f'<text x="4" y="{h + 14}" font-size="12">0%</text>'
-                f'<text x="{w - 34}" y="{h + 14}" font-size="12">100%</text></svg></figure>')
+                f'<text x="4" y="{h + 28}" font-size="12">0%</text>'
+                f'<text x="{w - 34}" y="{h + 28}" font-size="12">100%</text></svg></figure>')
         legend = "".join(f'<span style="margin-right:1.2em"><span style="display:inline-block;width:14px;height:14px;'
                          f'background:{COLOURS[k]};vertical-align:-2px;margin-right:.3em"></span>{esc(R.t(UI, k, lang))}</span>'
                          for k in ("seller", "platform", "unrecovered"))

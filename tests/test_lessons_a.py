@@ -1,0 +1,559 @@
+"""Chapters 00-04: the lesson data, the chapter widgets and the notebooks, tested without a browser.
+
+The paper is not read here (the project never reads ../shared). Every quotation of the paper in the lesson files and
+in the chapters' Chinese narrative was checked, when it was written, to be an exact substring of the paper's text
+(the file whose SHA-256 is recorded below); the checked quotations are listed here, so that a quotation added or
+changed later fails until someone checks it against the paper again and adds it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casebook import lessons, statutes
+from casebook.engine import FORMS, READINGS, RULES, analyze, payments
+from casebook.scenario import FIELD_BY_NAME, validate
+from casebook.texts import FORM_NAMES
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ("00_start_here", "01_platform_status", "02_rights_and_duties", "03_legal_bases",
+            "04_corresponding_liability")
+MY_WIDGETS = ("_render", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
+              "duty_theories", "decision_path", "crpl44_readings", "readings_compare")
+
+# sha256 of the paper text checked: e72132835907d5fcc368a0ee8172a4a516e8caa34f9638de0f3c5f20d3e9a16d
+CHECKED_QUOTES = frozenset({
+    "“不真正连带责任”则突出平台赔偿后的追偿权本质",
+    "“按份责任说”认为应根据平台过错程度按比例确定赔偿份额",
+    "“相应责任”可能被认定为连带责任、补充责任、按份责任",
+    "“相应责任”的性质定义为何种责任，应当根据电商平台履行义务与消费者损害结果之间因果关系的必然性进行分类解释",
+    "“补充责任说”主张平台仅在直接侵权人无法足额赔偿时承担差额补充责任",
+    "“连带责任说”强调平台与直接侵权人共同承担全部赔偿责任",
+    "《消费者权益保护法》将电商平台的法律术语界定为“网络交易平台提供者”",
+    "《电商法》第38条则进一步明确，平台知道或应当知道平台内经营者侵害消费者合法权益的行为，同时没采取必要措施的，应与其承担连带责任",
+    "《电子商务模式规范》采用“电子商务平台”统称",
+    "《电子商务法》将电商平台认定为“电子商务平台经营者”，明确其是在电子商务中为交易双方或多方提供网络经营场地、交易撮合、信息发布等服务，供交易双方或多方独立开展交易活动的法人或非法人组织",
+    "《电子商务法》第38条第2款以“相应责任”作为平台责任的核心表述，但未明确其具体内涵与适用范围",
+    "《网络交易服务规范》运用“网络交易平台”术语并将其定义为能为网络交易提供商品或服务交易的系统",
+    "《网络交易管理办法》使用“第三方交易平台”概念，指出其是在网络商品交易中为交易双方或多方提供网页空间、虚拟经营场地、交易规则、交易撮合、信息发布等服务，让交易双方或多方独立开展交易活动的信息网络系统",
+    "一些大型电商平台已经成为社会经济生活中不可或缺的一部分，具有了公共属性",
+    "一是在法律表述上，相关术语的运用较为混乱，缺乏一致性，二是对于电子商务平台的法律定义，不同的规定和学说给出了各式各样的界定内容",
+    "主张卖方定位或合营关系的理论认为，在消费者接触商品信息前，电商平台已通过获取商品经销授权或实质参与交易链，形成销售者身份或与入驻商家构成共同经营关系，进而主张平台应被直接认定为商品销售主体，或至少承担与商家共担经营风险的合营方责任",
+    "义务违反与损害结果的因果关系强度",
+    "也就是说，网络交易平台若存在未履行法定信息披露义务这种消极侵权行为，这就构成了其承担补充赔偿责任的归责依据",
+    "以及当电子商务平台违反法定的审核义务、安全保障义务时应承担相应责任",
+    "企业社会责任理论则从平台公共属性出发，为大型电商平台设定了超越私法责任的道德义务，平台应当分情形承担阶梯式责任",
+    "但是以上三种观点，仅仅观察到了平台提供者某方面的特征，所以未充分挖掘平台提供者的本质，存在以偏概全的缺陷",
+    "但未明确其具体内涵与适用范围",
+    "信息网络系统",
+    "信赖利益保护理论指在消费或交易中，消费者基于对经营者的信任而作出的决策或行为，经营者有义务维护这种信赖利益，确保消费者不会因信赖利益而受到损害",
+    "公平交易权指消费者有权以合理的价格购买符合质量标准的商品或服务",
+    "其中具有代表性的是卖方或合营方说、居间人说、柜台出租方说以及新型市场主体说",
+    "其中新型市场主体说契合平台算法管控、数据整合等新型权能特征，本文也更倾向于此种观点",
+    "受益者应当对因受益行为所产生的不利后果承担相应的责任",
+    "各学说均有其理论依据和逻辑自洽性，但尚未达成统一的规范性解释",
+    "同时，消费者基于对电商平台的信任进行注册消费，平台有义务维护这种信赖利益，保障消费者不因信赖而受损",
+    "吴仙桂. 网络交易平台的法律定位[J]. 重庆邮电大学学报(社会科学版), 2008(6): 47-50.",
+    "在司法裁判中，法官对于利益保护倾向的不同选择会直接影响责任判定",
+    "在电子商务平台的概念界定层面尚未形成统一认知",
+    "基于其公共属性，大型平台应当承担起保障消费者权益的社会责任",
+    "对于经营者实施的强制交易行为，消费者有权利予以拒绝",
+    "对涉及重大公共安全的领域适用连带责任，体现社会责任的底线约束",
+    "居间人说指出，在电子商务交易场景中，平台内的经营者与消费者依托电子商务平台所提供的虚拟网络空间来开展交易活动，在此过程中，电子商务平台经营者发挥了居间媒介的功能，类似于传统交易中的居间人角色",
+    "平台不得利用算法推荐、默认勾选、大数据杀熟等技术手段，不合理地限制消费者的选择范围或诱导其作出非真实意思表示的选择",
+    "平台也有责任采取措施防范交易欺诈、信息泄露、支付安全等风险，保障交易环境的安全",
+    "平台作为利益既得者，完全免责会引发不公",
+    "平台既然从交易中获得了经济利益，就应当对交易过程中可能出现的问题和风险负责",
+    "应当根据实际情况，将电子商务交易平台经营者界定为一种新型交易中介",
+    "应当根据电商平台履行义务与消费者损害结果之间因果关系的必然性进行分类解释",
+    "当电商平台的不作为仅提高了消费者受损风险时，即便平台履行法律义务，消费者损害结果大概率仍会发生，缺乏连带责任承担的基础，但平台作为利益既得者，完全免责会引发不公。在综合考量电商平台、消费者以及平台商家各方的利益后，平台承担补充责任是最佳选择",
+    "必须依据义务违反与损害结果的因果关系强度，细化模糊的“相应责任”的具体形态",
+    "新型市场主体说认为电商平台的法律地位是具有市场组织职能和管理职能的新型市场主体",
+    "柜台出租方说视电商平台为拥有控制权的虚拟空间出租者，将平台空间租赁给商户也即承租方，并依据租赁协议收取费用，从而形成一种租赁合同关系",
+    "根据受益报偿理论，受益者应当对因受益行为所产生的不利后果承担相应的责任",
+    "法人或非法人组织",
+    "法院在大多数情况下不会判定电商平台承担责任，电商平台对消费者的损害赔偿责任是非常有限的，并不能完全保障消费者的利益",
+    "消费者与平台经营者谁的利益能得到优先考量，很大程度上取决于法官的主观倾向",
+    "现行法律框架下，电商平台对消费者承担民事责任的核心依据主要包括《消费者权益保护法》第44条与《电子商务法》第38条",
+    "现阶段，我国在电子商务平台的概念界定层面尚未形成统一认知",
+    "由于平台具备控制交易环境和秩序的能力，根据风险控制理论，当平台内出现可控范围内的风险，如商家售假、虚假宣传、恶意欺诈等行为时，平台就应当承担相应的法律责任",
+    "电商平台和商家应当以清晰易懂的方式向消费者展示这些信息，确保消费者在充分了解的基础上作出交易决策",
+    "电子商务平台的责任形式与其在交易中所处的法律地位相关",
+    "知情权是消费者在消费过程中了解商品或服务信息的基本权利，涉及商品的价格、性能、质量、售后服务等方面",
+    "立法者在立法过程中也规避了此问题，对其作了模糊化处理",
+    "精准划定电商平台法律属性是厘定其权利义务边界与民事责任承担范式的逻辑起点",
+    "系统",
+    "网络交易平台作为市场主体以及虚拟市场组织者的身份，应该向消费者提供公平、诚信、有序的消费市场",
+    "网络交易平台若存在未履行法定信息披露义务这种消极侵权行为，这就构成了其承担补充赔偿责任的归责依据",
+    "而对普通商品标签瑕疵等低风险场景，补充责任更利于平衡多方利益",
+    "而当平台明知或者应当知道存在侵权行为，却不采取必要措施加以制止，这种积极侵权行为则成为平台与直接侵权人承担连带赔偿责任的法定情形",
+    "若平台未能履行对平台内商家的资质审核义务或者未履行对消费者的安全保障义务，导致消费者生命健康受到伤害，这表明平台有能力避免却未采取措施，没有尽到应有的注意义务，消费者因信赖平台而购买并受到伤害。此时，平台理应承担连带责任。",
+    "若法官更侧重于维护消费者权益，便会适用连带责任；若法官更偏向于保障平台经营者的利益，则会适用补充责任",
+    "董再强, 唐丽英. 论电子商务交易主体之间的法律关系[J]. 社科纵横, 2007(11): 97-98.",
+    "薛军. 电子商务法平台责任的初步解读[J]. 中国市场监管研究, 2019(1): 18-21.",
+    "赔偿后，有权向销售者或者服务者追偿",
+    "这些条款为消费者维权提供了法律基础，但因立法表述的模糊性与司法实践的复杂性，平台责任的实际落实仍面临诸多困境",
+    "这是因为平台有能力采取措施避免这些风险的发生，但却没有尽到应有的注意义务",
+    "这是消费者在交易场景中的基础性法定权益，确保其人身和财产安全不受损害",
+    "这种模糊性导致平台责任形态高度不确定，消费者难以预判维权结果，造成了法律适用的混乱",
+    "选择权是指消费者有权在不同电商平台和不同经营者之间自由选择，并自主决定购买或不购买某件商品或服务",
+    "韩洪今. 网络交易平台提供商的法律定位[J]. 当代法学, 2009, 23(2): 99-103.",
+})
+
+
+ALL_STATUTE_TEXT = "\n".join(statutes.paragraph_text(law, a, None, lang)
+                             for law in statutes.LAWS for a in statutes.articles(law) for lang in ("zh", "en"))
+
+
+def visible(widget_html: str) -> str:
+    """The text a reader sees in a widget's HTML (tags and the style sheet removed, entities decoded)."""
+    text = re.sub(r"<style>.*?</style>", "", widget_html, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def all_html(widget) -> str:
+    """Every HTML value inside a widget tree."""
+    out = []
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        if hasattr(w, "value") and isinstance(getattr(w, "value"), str) and "<" in w.value:
+            out.append(w.value)
+        stack.extend(getattr(w, "children", ()))
+    return "\n".join(out)
+
+
+# --- the lesson data ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", lessons.LESSONS)
+def test_every_lesson_file_loads_and_every_statement_names_its_source(name):
+    data = lessons.load(name)
+    found = list(lessons.statements(data))
+    assert found, f"{name} has no statements"
+    for s in found:
+        kind = lessons.kind(s)
+        assert kind in ("paper", "summary", "open", "addition")
+        for lang in ("zh", "en"):
+            assert lessons.text(s, lang).strip()
+            assert lessons.source(s, lang).strip()
+        if kind in ("paper", "summary", "open"):
+            assert s["section"].strip()
+
+
+def test_every_quotation_of_the_paper_in_the_lesson_files_was_checked_against_the_paper():
+    unchecked = [q for q in lessons.quotes() if q not in CHECKED_QUOTES]
+    assert not unchecked, "check these against the paper and add them to CHECKED_QUOTES: " + repr(unchecked)
+
+
+def test_load_returns_a_copy():
+    a = lessons.load("status_theories")
+    a["theories"].clear()
+    assert lessons.load("status_theories")["theories"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"x": {"quote": "q", "en": "e"}}, "section"),
+    ({"x": {"zh": "z", "en": "e", "addition": "yes"}}, "addition"),
+    ({"x": {"zh": "z", "en": "", "section": "2.1"}}, "non-empty"),
+    ({"x": {"quote": "q", "en": "e", "section": "2.1", "addition": True}}, "cannot also"),
+    ({"statute": ["e-commerce-law", 999, None]}, "not in the statute data"),
+    ({"show": [["e-commerce-law", 38]]}, "article reference"),
+])
+def test_a_statement_without_a_proper_source_is_refused(bad, message):
+    with pytest.raises(lessons.LessonDataError, match=message):
+        lessons._walk(bad, "test")
+
+
+def test_the_decision_path_has_a_step_for_every_rule_of_the_engine_and_nothing_else():
+    data = lessons.load("decision_path")
+    assert set(data["steps"]) == {r.id for r in RULES}
+    assert all(f in FIELD_BY_NAME for f in data["facts"])
+    for key in ("paper", "alternative"):
+        assert data["crpl_44_readings"][key]["form"] in FORMS
+    assert lessons.kind(data["crpl_44_readings"]["alternative"]["statement"]) == "addition"
+
+
+def test_the_tutorials_additions_beyond_section_3_1_are_flagged_by_the_engine():
+    flagged = {r.id for r in RULES if r.addition}
+    assert {"platform_as_seller", "fsl_131_1", "fsl_131_2"} <= flagged
+    for n in lessons.load("decision_path")["neighbours"]:
+        assert n["note"].get("addition") is True
+
+
+def test_every_status_theory_marks_what_it_implies_as_the_tutorials_addition():
+    data = lessons.load("status_theories")
+    assert [t["id"] for t in data["theories"]] == ["seller_or_joint_operator", "intermediary", "counter_lessor",
+                                                   "new_market_subject"]
+    for t in data["theories"]:
+        assert lessons.kind(t["paper"]) == "paper"
+        assert lessons.kind(t["implies"]) == "addition"
+        assert t["paper_ref"] in data["references"]
+    assert [t["assessment"] for t in data["theories"]] == ["critique", "critique", "critique", "preferred"]
+
+
+def test_every_duty_theory_is_linked_to_the_form_it_supports_in_section_4_1_1():
+    data = lessons.load("duty_theories")
+    supports = {t["id"]: {(s["by"], s["form"]) for s in t["supports"]} for t in data["theories"]}
+    assert supports == {
+        "risk_control": {("causation", "joint")},
+        "reliance": {("causation", "joint")},
+        "benefit_reward": {("causation", "supplementary")},
+        "csr": {("ladder", "joint"), ("ladder", "supplementary")},
+    }
+    for t in data["theories"]:
+        for s in t["supports"]:
+            assert s["paper"]["section"] == "4.1.1"
+
+
+def test_the_four_readings_are_the_engines_and_the_judges_picks_follow_the_paper():
+    data = lessons.load("corresponding_liability")
+    assert [r["id"] for r in data["readings"]] == list(READINGS)
+    assert data["judge"]["picks"] == {"consumers": "joint", "platforms": "supplementary"}
+    validate(data["facts"])
+    assert analyze(data["facts"], "statute")["liability_form"] == "undetermined"
+
+
+def test_the_lessons_loader_imports_no_ui_library():
+    code = ("import sys, casebook.lessons as l; l.load('decision_path'); "
+            "bad = [m for m in ('ipywidgets', 'IPython', 'pandas', 'matplotlib') if m in sys.modules]; "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_importing_the_chapter_widgets_does_not_import_pandas():
+    mods = ", ".join(f"widgets.lessons.{m}" for m in MY_WIDGETS)
+    code = f"import sys; import {mods}; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_no_chapter_widget_calls_display():
+    for m in MY_WIDGETS:
+        src = (ROOT / "widgets" / "lessons" / f"{m}.py").read_text(encoding="utf-8")
+        assert not re.search(r"(?<![\w.])display\(", src), m
+
+
+# --- the widgets ----------------------------------------------------------------------------------------------------
+
+
+def test_controls_tour_follows_the_language_and_the_facts():
+    from widgets.lessons.controls_tour import ControlsTour
+
+    w = ControlsTour()
+    assert w.analysis["liability_form"] == "none"
+    zh = visible(w._out.value)
+    assert "结论" in zh
+    w.facts.control("platform_knowledge").value = "should_have_known"
+    assert w.analysis["liability_form"] == "joint"
+    assert FORM_NAMES["joint"]["zh"] in visible(w._out.value)
+    w.facts.control("necessary_measures").value = True
+    assert w.analysis["liability_form"] == "none"
+    w.lang = "en"
+    assert "Result" in visible(w._out.value) and "结论" not in visible(w._out.value)
+    assert w.facts.control("platform_knowledge").description == FIELD_BY_NAME["platform_knowledge"].label["en"]
+
+
+def test_controls_tour_carries_the_outcome_page_hook():
+    from widgets.lessons.controls_tour import ControlsTour
+
+    w = ControlsTour(lang="en")
+    assert 'class="ll-card ll-card-on ll-outcome" data-liability-form="none"' in w._out.value
+    assert "ll-fact-platform_knowledge" in w.facts.control("platform_knowledge")._dom_classes
+
+
+def test_instruments_table_lists_the_five_instruments_in_both_languages():
+    from widgets.lessons.instruments_table import InstrumentsTable
+
+    w = InstrumentsTable()
+    frame = w.frame()
+    assert len(frame) == 5 and len(frame.columns) == 4
+    assert list(frame.iloc[:, 1]) == ["电子商务平台", "网络交易平台", "第三方交易平台", "网络交易平台提供者", "电子商务平台经营者"]
+    assert len(w.frame(words=False).columns) == 3
+    w.lang = "en"
+    assert "Instrument" in w._table.value and "规范" not in visible(w._table.value)
+    assert "e-commerce platform operator (电子商务平台经营者)" in w._table.value
+    w._words.value = False
+    assert "The paper&#x27;s words" not in w._table.value
+    ecl9 = statutes.paragraph_text("e-commerce-law", 9, 2, "zh")
+    assert html.escape(ecl9, quote=True) in w._after.value
+
+
+def test_instruments_table_escapes_its_cells():
+    from widgets.lessons.instruments_table import InstrumentsTable
+
+    w = InstrumentsTable()
+    w._data["instruments"][0]["term"]["zh"] = "<script>x</script>"
+    w._render()
+    assert "<script>x</script>" not in w._table.value
+
+
+def test_status_theories_shows_one_theory_with_the_papers_words_and_the_marked_addition():
+    from widgets.lessons.status_theories import StatusTheories
+
+    w = StatusTheories()
+    card = visible(w._card.value)
+    assert "卖方或合营方说" in card and "本教程的补充" in card and "以偏概全" in card
+    w._pick.value = "new_market_subject"
+    assert w.theory == "new_market_subject"
+    card = visible(w._card.value)
+    assert "新型市场主体说" in card and "更倾向于此种观点" in card and "新型交易中介" in card
+    w.lang = "en"
+    card = visible(w._card.value)
+    assert "new-type market subject" in card.lower() and "Tutorial's addition" in card
+    w.theory = "no_such_theory"
+    assert w.theory == "new_market_subject"
+
+
+def test_duty_theories_lights_the_theory_the_engine_cites():
+    from widgets.lessons.duty_theories import DutyTheories
+
+    w = DutyTheories()
+    assert w.analysis["liability_form"] == "joint"
+    assert w.states()["risk_control"][0] == w.states()["reliance"][0] == "supports"
+    assert w.states()["benefit_reward"][0] == "idle"
+    w.facts.control("causation").value = "risk_increasing"
+    assert w.analysis["liability_form"] == "supplementary"
+    assert w.states()["benefit_reward"][0] == "supports" and w.states()["risk_control"][0] == "idle"
+    w.facts.control("risk_level").value = "major_public_safety"
+    assert w.ladder_analysis["liability_form"] == "joint"
+    assert w.states()["csr"] == ("conflicts", "joint")
+    assert "论文未明言" in visible(w._result.value)
+    w.facts.control("risk_level").value = "label_defect"
+    assert w.states()["csr"] == ("supports", "supplementary")
+    w.facts.control("platform_tier").value = "medium"
+    assert w.states()["csr"][0] == "idle"
+    w.facts.control("causation").value = "none"
+    assert w.analysis["liability_form"] == "none"
+    assert all(state == "idle" for state, _ in w.states().values())
+    w.lang = "en"
+    assert "The paper's proposal" in visible(w._result.value)
+
+
+def test_decision_path_walks_the_engines_trace_step_by_step():
+    from widgets.lessons.decision_path import DecisionPath
+
+    w = DecisionPath()
+    rules = [s["rule"] for s in w.steps]
+    assert rules == [r.id for r in RULES]
+    assert w.step == 0 and w._prev.disabled and not w._next.disabled
+    seen = []
+    while w.step < len(w.steps):
+        s = w.steps[w.step]
+        detail = w._detail.value
+        assert f'data-rule="{s["rule"]}"' in detail
+        info = lessons.load("decision_path")["steps"][s["rule"]]
+        for ref in info["show"]:
+            assert html.escape(lessons.article_text(ref, "zh"), quote=True) in detail
+        if s["addition"]:
+            assert "本教程的补充" in visible(detail)
+        seen.append(s["rule"])
+        w._next.click()
+    assert seen == rules and w._next.disabled
+    assert w._outcome_box.children and 'data-liability-form="none"' in all_html(w._outcome_box)
+    w._first.click()
+    assert w.step == 0
+    w.step = 999
+    assert w.step == len(w.steps)
+
+
+def test_decision_path_changes_outcome_with_the_facts_and_keeps_the_step():
+    from widgets.lessons.decision_path import DecisionPath
+
+    w = DecisionPath(lang="en")
+    w.step = 4
+    w.facts.control("platform_knowledge").value = "knew"
+    assert w.analysis["liability_form"] == "joint" and w.step == 4
+    assert "holds" in visible(w._detail.value) and "ecl_38_1" in w._detail.value
+    w.facts.control("platform_knowledge").value = "none"
+    w.facts.control("life_health_goods").value = True
+    w.facts.control("safety_duty").value = "failed"
+    assert w.analysis["liability_form"] == "undetermined"
+    w._last.click()
+    result = visible(w._detail.value)
+    assert "four readings" in result
+    for reading in READINGS:
+        assert FORM_NAMES[reading]["en"] in result
+    w.facts.control("harm").value = "none"
+    assert [s["rule"] for s in w.steps] == ["harm_required"]
+    assert w.step == 1
+    assert "not reached" in visible(w._list.value)
+    w.lang = "zh"
+    assert "走完全程" in visible(w._list.value)
+
+
+def test_decision_path_food_flags_the_special_law_as_the_tutorials_addition():
+    from widgets.lessons.decision_path import DecisionPath
+
+    w = DecisionPath()
+    w.facts.control("food").value = True
+    assert w.facts.control("life_health_goods").value is True
+    w.facts.control("qualification_review").value = "failed"
+    assert w.analysis["deciding_rule"] == "fsl_131_1"
+    w.step = [s["rule"] for s in w.steps].index("fsl_131_1")
+    assert "本教程的补充" in visible(w._detail.value)
+    assert html.escape(statutes.paragraph_text("food-safety-law", 131, 1, "zh"), quote=True) in w._detail.value
+
+
+def test_crpl44_readings_shows_the_engines_numbers_under_both_labels():
+    from widgets.lessons.crpl44_readings import Crpl44Readings
+
+    w = Crpl44Readings()
+    nums = w.numbers()
+    s = validate(w.facts.facts)
+    assert nums["paper"]["unknown"] == payments(s, "supplementary", seller_reachable=False)
+    assert nums["alternative"]["unknown"] == payments(s, "non_genuine_joint", seller_reachable=False)
+    whole = s.damages
+    assert nums["paper"]["unknown"]["payments"]["platform"] == nums["alternative"]["unknown"]["payments"]["platform"] == whole
+    assert nums["paper"]["later"]["platform_exposure"] != nums["alternative"]["later"]["platform_exposure"]
+    text = visible(w._body.value)
+    assert "补充赔偿责任" in text and "不真正连带" in text and "本教程的补充" in text
+    w.facts.control("seller_can_pay").value = 0.4
+    assert w.numbers()["paper"]["later"]["payments"]["seller"] == pytest.approx(0.4 * whole)
+    w.lang = "en"
+    assert "supplementary compensation liability" in visible(w._body.value)
+
+
+def test_readings_compare_puts_the_four_readings_side_by_side_with_the_engines_money():
+    from widgets.lessons.readings_compare import ReadingsCompare
+
+    w = ReadingsCompare()
+    assert set(w.analyses) == set(READINGS)
+    for r, a in w.analyses.items():
+        assert a == analyze(w.scenario, r, "zh")
+        assert f'data-reading="{r}"' in w._cols.value
+    assert "相应的补充责任" in visible(w._cols.value)
+    w.facts.control("seller_can_pay").value = 0.3
+    w.facts.control("consumer_fault").value = 0.2
+    assert w.scenario["seller_can_pay"] == 0.3 and w.scenario["consumer_fault"] == 0.2
+    s = validate(w.scenario)
+    for r in READINGS:
+        assert w.analyses[r]["payments"] == payments(s, r)["payments"]
+    series = w.series((0.0, 0.5))
+    assert series["proportional"][0][1] == payments(validate({**w.scenario, "seller_can_pay": 0.0}), "proportional")["payments"]
+    assert series["supplementary_capped"][1][1] == payments(validate({**w.scenario, "seller_can_pay": 0.5}), "supplementary")["capped_payments"]
+    p = payments(validate({**w.scenario, "seller_can_pay": 0.25}), "joint")["payments"]
+    assert f'{p["platform"]:,.0f} / {p["consumer_unrecovered"]:,.0f}' in w._table.value
+    assert "<svg" in w._chart.value and w._chart.value.count("<figure") == 5
+
+
+def test_readings_compare_judge_and_language_and_impossible_shares():
+    from widgets.lessons.readings_compare import ReadingsCompare
+
+    w = ReadingsCompare()
+    w._judge.value = "consumers"
+    assert w.picked() == "joint"
+    assert re.search(r'class="ll-card ll-card-on" data-reading="joint"', w._cols.value)
+    w.judge = "platforms"
+    assert w._judge.value == "platforms" and w.picked() == "supplementary"
+    w.judge = "nobody"
+    assert w.judge == "platforms"
+    w.lang = "en"
+    assert "this judge applies this reading" in visible(w._cols.value)
+    assert w._judge.description == "The judge leans towards"
+    w._share.value = "0.5"
+    w.facts.control("consumer_fault").value = 0.6
+    assert w.analyses == {} and "Not a possible combination" in visible(w._cols.value)
+    w._share.value = "auto"
+    assert set(w.analyses) == set(READINGS)
+
+
+def test_guarded_controls_refuse_what_a_browser_should_not_send():
+    from widgets.lessons._controls import Button
+    from widgets.lessons.fact_subset import FactSubset
+
+    panel = FactSubset(["seller_can_pay", "platform_knowledge"])
+    share = panel.control("seller_can_pay")
+    assert share.value == 1.0 and len(share.options) == 21
+    for bad in ({"index": 99}, {"index": -1}, {"index": "3"}, {"index": True}, {"options": ["x"]}):
+        share.set_state(bad)
+        assert share.value == 1.0 and panel.facts["seller_can_pay"] == 1.0
+    assert "⚠" in panel._status.value
+    share.set_state({"index": 5})
+    assert panel.facts["seller_can_pay"] == 0.25 and panel._status.value == ""
+    panel.control("platform_knowledge").set_state({"index": 7})
+    assert panel.facts["platform_knowledge"] == "none"
+    b = Button(description="ok")
+    b.set_state({"description": "<img src=x onerror=alert(1)>"})
+    assert b.description == "ok"
+
+
+def test_fact_subset_shows_a_share_that_is_not_on_the_grid():
+    from widgets.lessons.fact_subset import FactSubset
+
+    panel = FactSubset(["seller_can_pay"], fixed={"seller_can_pay": 0.333})
+    assert panel.control("seller_can_pay").value == 0.333
+    panel.set_facts({"seller_can_pay": 0.123})
+    assert panel.control("seller_can_pay").value == 0.123 and panel.facts["seller_can_pay"] == 0.123
+
+
+def test_fact_subset_keeps_the_fixed_facts_and_refuses_impossible_ones():
+    from widgets.lessons.fact_subset import FactSubset
+
+    panel = FactSubset(["consumer_fault"], fixed={"platform_fault_share": 0.6, "harm": "personal_injury"})
+    assert panel.facts["harm"] == "personal_injury"
+    panel.control("consumer_fault").value = 0.7
+    assert panel.facts["consumer_fault"] == 0.0 and panel.control("consumer_fault").value == 0.0
+    assert "consumer_fault" in panel._status.value or "platform_fault_share" in panel._status.value
+    with pytest.raises(ValueError):
+        FactSubset(["no_such_field"])
+
+
+# --- the notebooks --------------------------------------------------------------------------------------------------
+
+
+def _cells(stem):
+    return json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _zh_en(src: str):
+    m = re.fullmatch(r'<div class="ll-zh" lang="zh">\n\n(.*)\n\n</div>\n<div class="ll-en" lang="en">\n\n(.*)\n\n</div>',
+                     src, re.S)
+    return m.groups() if m else None
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_chapter_notebook_is_thin_bilingual_and_credited(stem):
+    cells = _cells(stem)
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    assert code[0] == f'from widgets.page import PageShell\nshell = PageShell.from_environment("{stem}")\nshell'
+    for src in code:
+        assert "def " not in src and "display(" not in src
+        assert len(src.splitlines()) <= 3
+    for c in cells:
+        if c["cell_type"] == "markdown":
+            assert _zh_en("".join(c["source"])), f"{stem}: a markdown cell is not <div ll-zh> then <div ll-en>"
+    last = "".join(cells[-1]["source"])
+    assert cells[-1]["cell_type"] == "markdown"
+    for needed in ("CC BY 4.0", "LawRefBook/Laws", "刘燕婷"):
+        assert needed in last
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_chapter_quotations_are_the_papers_or_the_statutes_exact_words(stem):
+    for c in _cells(stem):
+        if c["cell_type"] != "markdown":
+            continue
+        zh, en = _zh_en("".join(c["source"]))
+        for q in re.findall(r"“([^“”]{12,})”", zh):
+            assert q in CHECKED_QUOTES or q in ALL_STATUTE_TEXT, f"{stem}: unchecked quotation “{q}”"
+        for line in re.findall(r"^> (.+)$", zh + "\n" + en, re.M):
+            if line.startswith(("——", "— ")):
+                continue
+            assert line in ALL_STATUTE_TEXT, f"{stem}: block quote is not a statute's text: {line[:60]}"
+
+
+def test_chapter_notebooks_link_their_neighbours_in_the_same_language():
+    pairs = [_zh_en("".join(c["source"])) for c in _cells("00_start_here") if c["cell_type"] == "markdown"]
+    zh, en = "".join(p[0] for p in pairs), "".join(p[1] for p in pairs)
+    for stem in CHAPTERS[1:] + ("analyzer",):
+        assert f"({stem}.ipynb?lang=zh)" in zh
+        assert f"({stem}.ipynb?lang=en)" in en
