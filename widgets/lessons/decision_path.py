@@ -63,6 +63,8 @@ class DecisionPath(FixedVBox):
         self._facts = FactSubset(self._data["facts"], fixed=facts or {}, lang="zh",
                                  layout=W.Layout(display="grid", grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
                                                  grid_gap="0 1.5em", width="100%"))
+        for name in self._data["facts"]:  # fill the grid cell: 100% plus the widget margins would scroll sideways
+            self._facts.control(name).layout.width = "auto"
         self._facts.observe(self._on_facts, "facts")
         self._path_title = Display()
         self._list = Display()
