@@ -71,24 +71,35 @@ def notebooks_dir() -> Path:
     return here if here.is_dir() else Path.cwd() / "notebooks"
 
 
-def voila_argv(port: int, public: bool, ip: str, root: Path) -> list[str]:
-    """The Voila command line; ``--public`` adds the hardened settings documented in the README."""
-    argv = [
-        sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
-        "--VoilaConfiguration.show_tracebacks=False",
-    ]
-    if public:
-        from .serving import public_settings
+def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | None = None,
+               extra: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The Voila command line; ``--public`` adds the hardened settings documented in the README.
 
-        argv += public_settings()
-    return argv
+    A public server runs :mod:`casebook.voila_public` (Voila's own app with a cap on kernels and a notice when a
+    session ends) instead of plain ``voila``. ``extra`` holds further Voila flags (``--Class.trait=value``); each
+    replaces ours of the same name.
+    """
+    module = "casebook.voila_public" if public else "voila"
+    argv = [sys.executable, "-m", module, str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}"]
+    if public:
+        from .serving import DEFAULT_MAX_KERNELS, public_settings
+
+        argv += public_settings()  # starts with show_tracebacks=False; traitlets refuses a scalar given twice
+        argv.append(f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS if max_kernels is None else max_kernels}")
+    else:
+        argv.append("--VoilaConfiguration.show_tracebacks=False")
+    # traitlets refuses a setting given twice: a flag in ``extra`` replaces ours of the same name.
+    replaced = {flag.split("=", 1)[0] for flag in extra}
+    return [a for a in argv if a.split("=", 1)[0] not in replaced or not a.startswith("--")] + list(extra)
 
 
 def cmd_serve(args) -> int:
     root = Path(args.notebooks) if args.notebooks else notebooks_dir()
     if not root.is_dir():
         return _fail(f"notebooks: no such folder {root}")
-    argv = voila_argv(args.port, args.public, args.ip, root)
+    if args.max_kernels is not None and not args.public:
+        return _fail("--max-kernels applies only with --public")
+    argv = voila_argv(args.port, args.public, args.ip, root, args.max_kernels, args.voila)
     print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
     os.execv(sys.executable, argv)  # hand the process over to Voila; nothing of ours is left to clean up
     return 0  # pragma: no cover
@@ -115,7 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=8866)
     s.add_argument("--public", action="store_true", help="hardened settings for a public demo")
     s.add_argument("--ip", default="127.0.0.1", help="address to bind (default: loopback only)")
+    s.add_argument("--max-kernels", type=_max_kernels, default=None, metavar="N",
+                   help="with --public: most visitors with a kernel at once (default 20); the next get a 503 page")
     s.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    # Further Voila flags, for tests and benchmarks (e.g. --voila=--MappingKernelManager.cull_idle_timeout=5).
+    s.add_argument("--voila", action="append", default=[], help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_serve)
     return parser
 
@@ -128,6 +143,16 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port must be from 1 to 65535, not {port}")
     return port
+
+
+def _max_kernels(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"max-kernels must be a whole number from 1 to 10000, not {text!r}") from None
+    if not 1 <= n <= 10000:
+        raise argparse.ArgumentTypeError(f"max-kernels must be from 1 to 10000, not {n}")
+    return n
 
 
 def main(argv=None) -> int:

@@ -1,20 +1,39 @@
-"""Voila settings for a public demo, each with the reason it is there (the README lists them too)."""
+"""Voila settings for a public demo, each with the reason it is there (the README lists them too).
+
+Every flag below was checked against Voila 0.5's own source (``voila/app.py``, ``voila/configuration.py``,
+``voila/handler.py``) and jupyter_server's ``MappingKernelManager``; ``tests/test_public_security.py`` checks that
+each one reaches the running app. ``liability-lab serve --public`` runs them through :mod:`casebook.voila_public`,
+which adds what Voila has no setting for: the cap on kernels and the notice when a session ends.
+"""
 
 from __future__ import annotations
 
-# (setting, reason). Kept as data so the README, the tests and the command line share one list.
+# (flag, reason). Kept as data so the README, the tests and the command line share one list. List-valued settings
+# are given one item per flag (traitlets 5 collects repeated flags into the list and replaces the default).
 PUBLIC_SETTINGS = (
     ("--VoilaConfiguration.show_tracebacks=False", "a visitor never sees a traceback or a path on the server"),
     ("--VoilaConfiguration.strip_sources=True", "the page carries no source code"),
-    ("--VoilaConfiguration.allow_template_override=NO", "?template= in the URL cannot change what is rendered"),
+    ("--VoilaConfiguration.allow_template_override=NO",
+     "neither ?template= in the URL nor a notebook's metadata can change what is rendered"),
     ("--VoilaConfiguration.allow_theme_override=NO", "?theme= in the URL cannot change the theme"),
-    ("--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']", "only images and styles beside the pages are served"),
-    ("--VoilaConfiguration.file_denylist=['.*\\.(ipynb|py|json|yaml|yml|md|txt|cfg|toml|sh)','(^|.*/)\\..*']",
-     "notebooks, sources, data and hidden files are never served as files"),
+    ("--VoilaConfiguration.file_allowlist=.*\\.(png|jpe?g|gif|svg|webp|css)",
+     "only images and styles beside the pages are served as files"),
+    ("--VoilaConfiguration.file_denylist=.*\\.(ipynb|py|pyc|json|ya?ml|md|txt|cfg|ini|toml|sh|csv|log)",
+     "notebooks, sources and data are never served as files, whatever the allowlist says"),
+    ("--VoilaConfiguration.file_denylist=(^|.*/)\\..*", "hidden files and folders are never served"),
     ("--MappingKernelManager.cull_idle_timeout=300", "kernels idle for five minutes are shut down"),
     ("--MappingKernelManager.cull_interval=60", "idle kernels are looked for every minute"),
     ("--MappingKernelManager.cull_connected=True", "an open but abandoned tab does not keep its kernel forever"),
+    ("--MappingKernelManager.cull_busy=True",
+     "a kernel stuck computing is shut down too (no page computes for five minutes)"),
+    ("--Voila.port_retries=0", "if the port is taken the server stops, instead of quietly serving on another port"),
 )
+
+# What `serve --public` adds besides PUBLIC_SETTINGS (documented in the README's table with the same reasons).
+DEFAULT_MAX_KERNELS = 20
+MAX_KERNELS_REASON = ("at most this many visitors have a kernel at once; the next one gets a bilingual 503 page "
+                      "with Retry-After at once, never a hang")
+LOOPBACK = "127.0.0.1"
 
 
 def public_settings() -> list[str]:

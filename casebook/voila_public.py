@@ -1,0 +1,446 @@
+"""Voila for the public demo: Voila's own standalone app, plus what Voila 0.5 has no setting for.
+
+Standalone Voila already refuses ``execute_request`` from the browser (only comm and info messages pass); the
+hardened settings are ordinary Voila configuration, listed with their reasons in :mod:`casebook.serving`. This module
+adds:
+
+* **A cap on live kernels.** Every visitor who opens a page gets a kernel; nothing in Voila stops the thousandth
+  one. Here a page that would start a kernel beyond ``max_kernels`` is answered at once with a bilingual
+  ``503 Service Unavailable`` page and ``Retry-After``, before anything is read or started: the visitor sees
+  "服务器已满，请稍后再试 / The server is full, please try again in a minute", never a hang.
+  Kernels in use by visitors count; preheated kernels still waiting in Voila's pool do not (the pool is bounded by
+  ``--pool_size`` per notebook), and a pooled kernel counts from the moment it is handed to a visitor. A full server
+  refuses before taking a kernel from the pool, so the pool is not drained and refilled for nothing. At most
+  ``max_kernels + pool_size × notebooks`` kernels are alive.
+* **A notice when the session ends.** When a visitor's kernel dies (killed, culled after the idle timeout, restarted
+  by the server) the page's widgets stop answering and Voila shows nothing. The page template here adds a small
+  script that watches the page's kernel connection and, when the kernel restarts, dies or the connection is lost
+  for good, shows a bilingual notice with a reload button (class ``ll-session-lost``). jupyter_server leaves the
+  websocket of a shut-down (culled) kernel open and silent, so the server tells the page first.
+* **Closing a tab frees its kernel.** Voila's page sends a shutdown beacon when the tab closes, with the ``_xsrf``
+  cookie, which standalone Voila never sets, so the beacon was refused (403) and the kernel held its place under
+  the cap until culled. The page handler sets the cookie.
+* **No kernel stderr on the wire.** ``show_tracebacks=False`` keeps tracebacks out of the page, but a kernel's
+  stderr (ipykernel's "Exception in comm_msg" with its traceback and file paths) and ``error`` messages still travel
+  over the page's websocket, where a hostile client reads them. Here they go to the server's log instead; the page
+  never showed them anyway.
+* **Bounded requests.** A request line and headers may be up to 256 KiB (a share link is at most 4 KiB; a longer URL
+  still gets a page, not a dropped connection), a query string is cut to 20,000 characters before it reaches the
+  kernel (the page reads the first 16,384 and says that it did), and a request body may be at most 1 MiB (no page
+  sends one).
+* **Memory back after the crowd.** When the last kernel stops, the server returns its freed heap to the system.
+
+Run it as ``python -m casebook.voila_public [voila options] NOTEBOOK_DIR``; ``liability-lab serve --public`` does.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import gc
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import tornado.web
+from jupyter_core.utils import ensure_async
+from jupyter_client.jsonutil import json_default
+from jupyter_server.services.kernels.connection.base import deserialize_binary_message, serialize_msg_to_ws_v1
+from traitlets import Bool, Integer
+from voila import app as voila_app
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from .serving import DEFAULT_MAX_KERNELS
+
+RETRY_AFTER_SECONDS = 60
+MAX_HEADER_BYTES = 256 * 1024
+MAX_BODY_BYTES = 1024 * 1024
+MAX_QUERY_CHARS = 20000  # casebook.share.parse_query reads 16384 and reports the rest
+
+
+def release_memory() -> None:
+    """Give the memory freed by finished sessions back to the system.
+
+    Each session passes large messages through the server (a page's widget state is hundreds of kilobytes); glibc
+    keeps the freed heap for reuse, so without this an idle server stays at its busiest size.
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+class ServerFull(Exception):
+    """No kernel may be started for a visitor now: the cap is reached."""
+
+
+def capped_kernel_manager(base: type) -> type:
+    """``base`` (Voila's kernel manager class, pooled or not) with a cap on the kernels given to visitors.
+
+    Counting happens on the event loop without awaiting between the check and the reservation, so concurrent
+    requests cannot overshoot the cap.
+    """
+
+    class CappedKernelManager(base):
+        max_kernels = 0  # set by the app; 0 or less: no cap
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self._visitor_ids: set[str] = set()
+            self._reserved = 0
+
+        def visitor_kernels(self) -> int:
+            """Live kernels in use by visitors (pooled kernels not yet handed out are not counted)."""
+            self._visitor_ids &= set(self.list_kernel_ids())
+            return len(self._visitor_ids)
+
+        def is_full(self) -> bool:
+            return self.max_kernels > 0 and self.visitor_kernels() + self._reserved >= self.max_kernels
+
+        def _reserve(self) -> None:
+            if self.is_full():
+                self.log.warning("Kernel cap reached (%d in use); refusing a visitor", self.max_kernels)
+                raise ServerFull()
+            self._reserved += 1
+
+        async def start_kernel(self, *args, **kwargs):
+            # Only visitors' kernels come through here: Voila's pool starts its kernels with super().start_kernel
+            # from a class below this one.
+            self._reserve()
+            try:
+                kernel_id = await ensure_async(super().start_kernel(*args, **kwargs))
+            finally:
+                self._reserved -= 1
+            self._visitor_ids.add(kernel_id)
+            return kernel_id
+
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+            # Culled, closed by its tab, or stopped by the server: the page must know (see QuietKernelWebsocketHandler).
+            for socket in list(_SOCKETS.pop(kernel_id, ())):
+                socket.end_session()
+            result = await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
+            if not self.list_kernel_ids():
+                release_memory()
+            return result
+
+        if hasattr(base, "get_rendered_notebook"):  # preheated kernels
+
+            async def get_rendered_notebook(self, *args, **kwargs):
+                self._reserve()
+                try:
+                    render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
+                finally:
+                    self._reserved -= 1
+                self._visitor_ids.add(kernel_id)
+                return render_task, rendered_cache, kernel_id
+
+    CappedKernelManager.__qualname__ = f"Capped{base.__name__}"
+    return CappedKernelManager
+
+
+SERVER_FULL_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{retry}">
+<title>服务器已满 / Server full</title>
+<style>
+body {{ font-family: system-ui, "Noto Sans CJK SC", sans-serif; font-size: 18px; line-height: 1.6; color: #1b1b1b;
+       max-width: 40em; margin: 4em auto; padding: 0 1em; }}
+h1 {{ font-size: 1.6em; }}
+a {{ color: #1a4480; font-weight: 600; }}
+</style>
+</head>
+<body>
+<main class="ll-server-full" role="alert">
+<h1>服务器已满，请稍后再试</h1>
+<p>目前访问的人太多，暂时无法为您打开新页面。本页将在 {retry} 秒后自动重试，您也可以<a href="">立即重试</a>。</p>
+<h1 lang="en">The server is full, please try again in a minute</h1>
+<p lang="en">Too many people are using the tutorial right now. This page tries again by itself in {retry} seconds,
+or you can <a href="">try again now</a>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+class CappedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, answering 503 at once when no kernel may be started."""
+
+    def _wants_kernel(self, path) -> bool:
+        return str(self.notebook_path or path or "").lower().endswith(".ipynb")
+
+    def _server_full(self) -> None:
+        self.clear()
+        self.set_status(503)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        self.finish(SERVER_FULL_PAGE.format(retry=RETRY_AFTER_SECONDS))
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        request = self.request
+        if len(request.query) > MAX_QUERY_CHARS:
+            # The kernel gets the query as an environment variable (at most 128 KiB on Linux): keep it short.
+            request.query = request.query[:MAX_QUERY_CHARS]
+            request.uri = f"{request.path}?{request.query}"
+        # Voila's page asks the server to shut its kernel down when the tab closes (a beacon carrying the _xsrf
+        # cookie), but standalone Voila never sets that cookie, so the request was refused and the kernel lingered
+        # until culled. Setting it here lets a closed tab free its place under the cap at once.
+        self.xsrf_token  # noqa: B018 - read for its side effect: the _xsrf cookie
+        km = self.kernel_manager
+        if self._wants_kernel(path) and getattr(km, "is_full", None) and km.is_full():
+            self._server_full()
+            return
+        try:
+            await super().get(path)
+        except ServerFull:
+            # Raised where Voila starts (or takes) the kernel, which is before it writes anything.
+            if self._headers_written:
+                raise
+            self._server_full()
+
+
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+
+def _peek(message, v1: bool) -> tuple[str | None, dict | None]:
+    """The type of an outgoing kernel message, and its content when it may be one to hold back."""
+    try:
+        if isinstance(message, dict):
+            return message.get("header", {}).get("msg_type"), message.get("content")
+        if isinstance(message, str):
+            if '"stream"' not in message and '"error"' not in message:
+                return None, None
+            msg = json.loads(message)
+            return msg["header"]["msg_type"], msg.get("content")
+        if isinstance(message, bytes):
+            if v1:
+                n = int.from_bytes(message[:8], "little")
+                offsets = [int.from_bytes(message[8 * (i + 1): 8 * (i + 2)], "little") for i in range(n)]
+                kind = json.loads(message[offsets[1]:offsets[2]])["msg_type"]
+                if kind not in ("stream", "error"):
+                    return kind, None
+                return kind, json.loads(message[offsets[4]:offsets[5]])
+            msg = deserialize_binary_message(message)
+            return msg["header"]["msg_type"], msg.get("content")
+    except Exception:
+        pass
+    return None, None
+
+
+# Open page connections by kernel id, so that a kernel's shutdown can be told to its pages.
+_SOCKETS: dict[str, set] = {}
+
+
+class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+    """The kernel's websocket: holds back stderr and ``error`` messages (tracebacks, paths), which go to the log
+    instead, and tells the page when its kernel is shut down."""
+
+    async def open(self, kernel_id, *args, **kwargs):
+        _SOCKETS.setdefault(kernel_id, set()).add(self)
+        return await ensure_async(super().open(kernel_id, *args, **kwargs))
+
+    def on_close(self):
+        sockets = _SOCKETS.get(getattr(self, "kernel_id", None))
+        if sockets is not None:
+            sockets.discard(self)
+            if not sockets:
+                _SOCKETS.pop(self.kernel_id, None)
+        return super().on_close()
+
+    def end_session(self) -> None:
+        """Send the page a 'dead' kernel status, then close: jupyter_server leaves the socket of a shut-down kernel
+        open and silent, and the page would simply stop answering."""
+        try:
+            session = self.connection.session
+            msg = session.msg("status", {"execution_state": "dead"})
+            if self.selected_subprotocol == V1_PROTOCOL:
+                super().write_message(serialize_msg_to_ws_v1(msg, "iopub", session.pack), binary=True)
+            else:
+                msg["channel"] = "iopub"
+                super().write_message(json.dumps(msg, default=json_default))
+        except Exception:  # the page may be gone already
+            pass
+        self.close(1000, "kernel shut down")
+
+    def write_message(self, message, binary: bool = False):
+        kind, content = _peek(message, self.selected_subprotocol == V1_PROTOCOL)
+        content = content if isinstance(content, dict) else {}
+        if kind == "error" or (kind == "stream" and content.get("name") == "stderr"):
+            text = content.get("text") if kind == "stream" else content.get("ename")
+            self.log.info("kernel %s %s (not sent to the page): %s", self.kernel_id, kind, str(text)[:500])
+            return None
+        return super().write_message(message, binary)
+
+
+# The page template: Voila's "lab" page plus the session watcher. Text and markup are fixed: nothing from the
+# request or the notebook goes into it.
+SESSION_NOTICE_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}
+{{ super() }}
+<script>
+(function () {
+  "use strict";
+  var Native = window.WebSocket;
+  if (!Native) { return; }
+  var CHANNELS = /\/api\/kernels\/[^\/]+\/channels/;
+  var open = 0, leaving = false, shown = false, timer = null;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+
+  function notice(reason) {
+    if (shown || leaving) { return; }
+    shown = true;
+    window.llSessionLost = reason;
+    var box = document.createElement("div");
+    box.className = "ll-session-lost";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-reason", reason);
+    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:10000;background:#fff4e5;" +
+      "border-bottom:3px solid #8a4b00;color:#1b1b1b;padding:12px 20px;font:17px/1.5 system-ui,sans-serif;";
+    var zh = document.createElement("p");
+    zh.style.margin = "0";
+    zh.textContent = "本页与服务器的会话已结束（可能因长时间未操作，或服务器重启了计算进程），页面不再响应。请刷新页面重新开始。";
+    var en = document.createElement("p");
+    en.lang = "en";
+    en.style.margin = "0 0 6px 0";
+    en.textContent = "This page's session on the server has ended (it was idle too long, or the server restarted " +
+      "it), so the page no longer responds. Reload the page to start again.";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "ll-session-reload";
+    button.textContent = "刷新页面 / Reload";
+    button.style.cssText = "font-size:16px;padding:4px 14px;";
+    button.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(zh); box.appendChild(en); box.appendChild(button);
+    (document.body || document.documentElement).appendChild(box);
+  }
+
+  function statusOf(data) {
+    try {
+      if (typeof data === "string") {
+        var m = JSON.parse(data);
+        return m && m.header && m.header.msg_type === "status" ? m.content.execution_state : null;
+      }
+      if (data instanceof ArrayBuffer) {
+        // Jupyter's v1 websocket protocol: a count and offsets (little-endian uint64), then channel, header,
+        // parent header, metadata, content.
+        var view = new DataView(data), n = view.getUint32(0, true);
+        if (n < 6) { return null; }
+        var off = [];
+        for (var i = 1; i <= n; i++) { off.push(view.getUint32(8 * i, true)); }
+        var dec = new TextDecoder();
+        var header = JSON.parse(dec.decode(new Uint8Array(data, off[1], off[2] - off[1])));
+        if (header.msg_type !== "status") { return null; }
+        return JSON.parse(dec.decode(new Uint8Array(data, off[4], off[5] - off[4]))).execution_state;
+      }
+    } catch (e) { /* not a message we can read: ignore it */ }
+    return null;
+  }
+
+  function Watched(url, protocols) {
+    var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    if (CHANNELS.test(String(url))) {
+      ws.addEventListener("open", function () {
+        ws.__llOpened = true; open += 1;
+        if (timer) { clearTimeout(timer); timer = null; }
+      });
+      ws.addEventListener("message", function (ev) {
+        var state = statusOf(ev.data);
+        if (state === "restarting" || state === "autorestarting" || state === "dead") { notice(state); }
+      });
+      ws.addEventListener("close", function (ev) {
+        if (ws.__llOpened) { ws.__llOpened = false; open -= 1; }
+        if (leaving || open > 0 || timer) { return; }
+        // The page reconnects by itself after a network hiccup; only a connection that stays lost is reported.
+        timer = setTimeout(function () { timer = null; if (open <= 0) { notice("disconnected"); } }, 8000);
+      });
+    }
+    return ws;
+  }
+  Watched.prototype = Native.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { Watched[k] = Native[k]; });
+  window.WebSocket = Watched;
+})();
+</script>
+{%- endblock html_head_js -%}
+"""
+
+
+class PublicVoila(Voila):
+    """Voila's standalone app with a kernel cap and the session notice (see the module's docstring)."""
+
+    max_kernels = Integer(
+        DEFAULT_MAX_KERNELS, config=True,
+        help="Most kernels in use by visitors at once; beyond it a page is answered 503 at once. 0: no cap.",
+    )
+    session_notice = Bool(
+        True, config=True, help="Show a notice with a reload button when a page's kernel dies or is lost.",
+    )
+
+    aliases = {**Voila.aliases, "max_kernels": "PublicVoila.max_kernels"}
+
+    _notice_dir = None
+
+    def _page_is_labs(self) -> bool:
+        """Whether the notebook page is Voila's lab page (the configured template is "lab" or builds on it
+        without a page of its own): the only page the notice knows how to extend."""
+        for path in self.template_paths:
+            if os.path.isfile(os.path.join(path, "index.html.j2")):
+                return Path(path).parts[-3:] == ("voila", "templates", "lab")
+        return False
+
+    def setup_template_dirs(self):
+        super().setup_template_dirs()
+        if self.session_notice and self._notice_dir is None and self._page_is_labs():
+            # A folder searched before the template folders, so the exporter's "index.html.j2" is this one (which
+            # extends Voila's own lab page). Written at start so that it needs no package data.
+            self._notice_dir = tempfile.mkdtemp(prefix="ll-voila-template-")
+            with open(os.path.join(self._notice_dir, "index.html.j2"), "w", encoding="utf-8") as fh:
+                fh.write(SESSION_NOTICE_TEMPLATE)
+        if self._notice_dir is not None:
+            self.template_paths = [self._notice_dir, *self.template_paths]
+
+    def stop(self):
+        try:
+            super().stop()
+        finally:
+            if self._notice_dir is not None:
+                shutil.rmtree(self._notice_dir, ignore_errors=True)
+
+    def init_settings(self):
+        original = voila_app.voila_kernel_manager_factory
+
+        def factory(*args, **kwargs):
+            return capped_kernel_manager(original(*args, **kwargs))
+
+        voila_app.voila_kernel_manager_factory = factory
+        try:
+            settings = super().init_settings()
+        finally:
+            voila_app.voila_kernel_manager_factory = original
+        self.kernel_manager.max_kernels = self.max_kernels
+        return settings
+
+    def init_handlers(self):
+        replace = {TornadoVoilaHandler: CappedVoilaHandler, VoilaKernelWebsocketHandler: QuietKernelWebsocketHandler}
+        return [(h[0], replace.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
+
+    def listen(self):
+        # Voila calls self.app.listen(port, ip); the HTTP server's limits are passed there.
+        listen = self.app.listen
+        self.app.listen = functools.partial(listen, max_header_size=MAX_HEADER_BYTES, max_body_size=MAX_BODY_BYTES)
+        super().listen()
+
+
+main = PublicVoila.launch_instance
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,380 @@
+"""Helpers for the public-demo tests: a `liability-lab serve --public` server, and a kernel client that speaks the
+Jupyter websocket protocol as a hostile browser would.
+
+* :class:`PublicServer` starts ``python -m casebook.cli serve --public`` (the real command) on a free loopback port,
+  serving a folder of notebooks, and measures the memory of the server and its kernels.
+* :class:`KernelChannels` opens ``/api/kernels/<id>/channels`` like a page does and sends anything: execute
+  requests, comm messages setting any widget trait to any value. It runs its own event loop in a thread, so it can
+  be used beside Playwright's sync API.
+* :func:`widget_states` lists every widget model of a kernel with its full state (ipywidgets 8's control comm).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+ANALYZER = "voila/render/analyzer.ipynb"
+FORMS = ("none", "as_seller", "joint", "supplementary", "proportional", "non_genuine_joint", "undetermined")
+# The outcome hook with a form in it (the empty state carries data-liability-form="").
+OUTCOME = '.ll-outcome[data-liability-form]:not([data-liability-form=""])'
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_notebooks(dest: Path) -> Path:
+    """A copy of the project's notebooks (and any files beside them) in ``dest``."""
+    shutil.copytree(NOTEBOOKS, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+                    dirs_exist_ok=True)
+    return dest
+
+
+class PublicServer:
+    """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch)."""
+
+    def __init__(self, notebook_dir: Path, log_path: Path, max_kernels: int | None = None,
+                 voila_flags: tuple[str, ...] = ()):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log_path = log_path
+        cmd = [sys.executable, "-m", "casebook.cli", "serve", "--public", "--port", str(self.port),
+               "--notebooks", str(notebook_dir)]
+        if max_kernels is not None:
+            cmd += ["--max-kernels", str(max_kernels)]
+        cmd += [f"--voila={flag}" for flag in voila_flags]
+        self.cmd = cmd
+        self._log = open(log_path, "wb")
+        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env)
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, n: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-n:])
+
+    def wait_ready(self, timeout: float = 60.0) -> "PublicServer":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"serve --public exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                status, _, _ = self.get("/")
+                if status < 500:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"serve --public did not answer within {timeout}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+                self.proc.send_signal(sig)
+                try:
+                    self.proc.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        self._log.close()
+
+    # --- HTTP, verbatim ---------------------------------------------------------------------------------------
+
+    def get(self, path: str, timeout: float = 60.0, method: str = "GET", body=None, headers=None):
+        """``(status, headers, body)`` for ``path`` sent exactly as given (no normalisation, no re-encoding)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path if path.startswith("/") else "/" + path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def shutdown_kernel(self, kernel_id: str) -> int:
+        """Shut a kernel down through the API, as the page's beacon or the culler would (the ``_xsrf`` check is a
+        double-submit cookie: any token works when the cookie and the header agree)."""
+        status, _, _ = self.get(f"/api/kernels/{kernel_id}", method="DELETE",
+                                headers={"Cookie": "_xsrf=c0ffee", "X-XSRFToken": "c0ffee"})
+        return status
+
+    # --- processes and memory -------------------------------------------------------------------------------
+
+    def kernel_pids(self) -> list[int]:
+        return [p for p in _children(self.proc.pid) if _is_kernel(p)]
+
+    def rss(self) -> dict:
+        """Resident memory in bytes: ``{"server": .., "kernels": .., "total": .., "n_kernels": ..}``."""
+        kernels = self.kernel_pids()
+        server = _rss(self.proc.pid)
+        k = sum(_rss(p) for p in kernels)
+        return {"server": server, "kernels": k, "total": server + k, "n_kernels": len(kernels)}
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        import psutil
+
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except ImportError:  # pragma: no cover - psutil comes with ipykernel
+        out = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                    if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry.name))
+                except (OSError, ValueError, IndexError):
+                    continue
+        return out
+    except Exception:
+        return []
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(b"ipykernel" in part for part in cmdline)
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+# --- the kernel websocket --------------------------------------------------------------------------------------
+
+
+class KernelChannels:
+    """A client of ``/api/kernels/<id>/channels``: what a page's JavaScript does, without the page's manners.
+
+    ``subprotocol`` ``None`` speaks the JSON protocol (binary frames for messages with buffers);
+    ``"v1.kernel.websocket.jupyter.org"`` speaks the v1 binary protocol. Received messages are queued.
+    """
+
+    V1 = "v1.kernel.websocket.jupyter.org"
+
+    def __init__(self, base_url: str, kernel_id: str, subprotocol: str | None = None, timeout: float = 20.0):
+        from tornado.websocket import websocket_connect
+
+        self.kernel_id = kernel_id
+        self.session = uuid.uuid4().hex
+        self.subprotocol = subprotocol
+        self.messages: queue.Queue = queue.Queue()
+        self.closed = False
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        url = base_url.replace("http://", "ws://").rstrip("/") + f"/api/kernels/{kernel_id}/channels?session_id={self.session}"
+
+        async def connect():
+            return await websocket_connect(url, on_message_callback=self._on_message,
+                                           subprotocols=[subprotocol] if subprotocol else None,
+                                           max_message_size=64 * 1024 * 1024)
+
+        self._ws = asyncio.run_coroutine_threadsafe(connect(), self._loop).result(timeout)
+
+    def _on_message(self, data) -> None:
+        if data is None:
+            self.closed = True
+            self.messages.put(None)
+            return
+        try:
+            self.messages.put(self._decode(data))
+        except Exception as exc:  # keep the reader alive; a test will see the odd message
+            self.messages.put({"undecodable": repr(exc)})
+
+    def _decode(self, data) -> dict:
+        from jupyter_server.services.kernels.connection.base import (
+            deserialize_binary_message,
+            deserialize_msg_from_ws_v1,
+        )
+
+        if self.subprotocol == self.V1:
+            channel, parts = deserialize_msg_from_ws_v1(data)
+            msg = {"channel": channel, "header": json.loads(parts[0]), "parent_header": json.loads(parts[1]),
+                   "metadata": json.loads(parts[2]), "content": json.loads(parts[3]), "buffers": parts[4:]}
+            return msg
+        if isinstance(data, bytes):
+            return deserialize_binary_message(data)
+        return json.loads(data)
+
+    def message(self, msg_type: str, content: dict, channel: str = "shell", buffers=(), metadata=None) -> dict:
+        return {
+            "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "visitor",
+                       "session": self.session, "date": datetime.now(timezone.utc).isoformat(), "version": "5.3"},
+            "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel, "buffers": list(buffers),
+        }
+
+    def send_raw(self, payload) -> None:
+        """Send a frame as it is (text or bytes): for malformed messages."""
+        async def write():
+            await self._ws.write_message(payload, binary=isinstance(payload, bytes))
+
+        asyncio.run_coroutine_threadsafe(write(), self._loop).result(10)
+
+    def send(self, msg_type: str, content: dict, channel: str = "shell", buffers=(), metadata=None) -> str:
+        from jupyter_server.services.kernels.connection.base import (
+            serialize_binary_message,
+            serialize_msg_to_ws_v1,
+        )
+
+        msg = self.message(msg_type, content, channel, buffers, metadata)
+        if self.subprotocol == self.V1:
+            parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
+            frame = serialize_msg_to_ws_v1(parts + [bytes(b) for b in buffers], channel)
+        elif buffers:
+            frame = serialize_binary_message(msg)
+        else:
+            frame = json.dumps(msg)
+        self.send_raw(frame)
+        return msg["header"]["msg_id"]
+
+    def recv(self, timeout: float = 10.0):
+        try:
+            return self.messages.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def drain(self, seconds: float) -> list[dict]:
+        """Every message that arrives within ``seconds``."""
+        out, deadline = [], time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            msg = self.recv(left)
+            if msg is not None:
+                out.append(msg)
+        return out
+
+    def wait_for(self, predicate, timeout: float = 15.0) -> dict | None:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            msg = self.recv(left)
+            if msg is None and self.closed:
+                return None
+            if msg is not None and predicate(msg):
+                return msg
+        return None
+
+    def close(self) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._ws.close)
+        except Exception:
+            pass
+        time.sleep(0.05)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    # --- widgets -----------------------------------------------------------------------------------------------
+
+    def comm_update(self, comm_id: str, state: dict, buffer_paths=(), buffers=()) -> str:
+        """Set any trait of any widget, as ``ipywidgets`` in a browser would."""
+        return self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state,
+                                                                    "buffer_paths": list(buffer_paths)}},
+                         buffers=buffers)
+
+    def click(self, comm_id: str) -> str:
+        return self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "custom",
+                                                                    "content": {"event": "click"}}})
+
+
+def widget_states(ch: KernelChannels, timeout: float = 20.0) -> dict[str, dict]:
+    """``{model_id: state}`` for every widget in the kernel (``_model_name``, ``_dom_classes``, ``value``, ...)."""
+    control = uuid.uuid4().hex
+    opened = ch.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                     metadata={"version": "1.0.0"})
+    # Wait until the kernel has opened the comm: a request sent straight after it sometimes finds no such comm.
+    ch.wait_for(lambda m: msg_type(m) == "status" and m["content"].get("execution_state") == "idle"
+                and (m.get("parent_header") or {}).get("msg_id") == opened, timeout)
+    ch.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+    msg = ch.wait_for(lambda m: m.get("msg_type", m.get("header", {}).get("msg_type")) == "comm_msg"
+                      and m["content"].get("comm_id") == control, timeout)
+    if msg is None:
+        raise TimeoutError("no widget states from the kernel")
+    states = msg["content"]["data"]["states"]
+    return {mid: dict(entry["state"], _model_name=entry.get("model_name", entry["state"].get("_model_name")))
+            for mid, entry in states.items()}
+
+
+def msg_type(msg: dict) -> str:
+    return (msg.get("header") or {}).get("msg_type") or msg.get("msg_type", "")
+
+
+def by_class(states: dict[str, dict], cls: str) -> list[str]:
+    return [mid for mid, s in states.items() if cls in (s.get("_dom_classes") or ())]
+
+
+def html_values(states: dict[str, dict]) -> dict[str, str]:
+    return {mid: s["value"] for mid, s in states.items() if s.get("_model_name") == "HTMLModel"
+            and isinstance(s.get("value"), str)}
+
+
+def outcome_form(states: dict[str, dict]) -> str | None:
+    """The liability form the outcome display shows, from the widget states (None when there is none)."""
+    import re
+
+    for value in html_values(states).values():
+        m = re.search(r'class="ll-outcome[^"]*"[^>]*data-liability-form="([^"]*)"', value) or \
+            re.search(r'data-liability-form="([^"]*)"[^>]*class="ll-outcome', value)
+        if m and m.group(1):
+            return m.group(1)
+    return None
+
+
+def outcome_updates(msg: dict) -> str | None:
+    """The form in a kernel → page widget update of the outcome, else None."""
+    if msg_type(msg) != "comm_msg":
+        return None
+    data = (msg.get("content") or {}).get("data") or {}
+    value = (data.get("state") or {}).get("value")
+    if isinstance(value, str) and "ll-outcome" in value:
+        import re
+
+        m = re.search(r'data-liability-form="([^"]*)"', value)
+        return m.group(1) if m else None
+    return None
+
+
+def page_kernel_id(page) -> str:
+    """The kernel id of a Voila page open in Playwright."""
+    return page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+def kernel_id_from_html(html: str) -> str:
+    import re
+
+    m = re.search(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', html, re.S)
+    if not m:
+        raise ValueError("no jupyter-config-data in the page")
+    return json.loads(m.group(1))["kernelId"]

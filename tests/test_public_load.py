@@ -1,0 +1,210 @@
+"""Load on loopback: many visitors clicking through facts at once, then the abandoned kernels culled.
+
+Bounded in count and time: 8 concurrent sessions (each loads the analyzer over HTTP, which starts its kernel, then
+drives the page's widgets over the kernel websocket exactly as the page's JavaScript does) for about a minute, plus a
+real Chromium page that must stay responsive meanwhile. Then every session walks away without closing (an abandoned
+tab), and the server's short cull settings must shut every kernel down and bring the memory back to where it was.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+
+import pytest
+
+from casebook.engine import analyze
+from casebook.scenario import FIELD_BY_NAME
+from public_helpers import (
+    ANALYZER,
+    FORMS,
+    OUTCOME,
+    KernelChannels,
+    PublicServer,
+    copy_notebooks,
+    kernel_id_from_html,
+    msg_type,
+    outcome_form,
+    page_kernel_id,
+    widget_states,
+)
+
+pytestmark = [pytest.mark.timeout(420), pytest.mark.slow]
+
+SESSIONS = 8
+CLICK_SECONDS = 60.0
+CULL = ("--MappingKernelManager.cull_idle_timeout=10", "--MappingKernelManager.cull_interval=2")
+MB = 1024 * 1024
+
+
+def _controls(states: dict, clickable: bool = True) -> dict:
+    """Fact controls with a choice or a box: field -> (model id, "index" | "value", number of options).
+
+    ``clickable`` leaves out life_health_goods, which is locked while food is set (a click would be a refusal).
+    """
+    out = {}
+    for mid, s in states.items():
+        fields = [c[len("ll-fact-"):] for c in s.get("_dom_classes") or () if c.startswith("ll-fact-")]
+        if len(fields) != 1 or fields[0] not in FIELD_BY_NAME or (clickable and fields[0] == "life_health_goods"):
+            continue
+        if s["_model_name"] == "DropdownModel":
+            out[fields[0]] = (mid, "index", len(s["_options_labels"]))
+        elif s["_model_name"] == "CheckboxModel":
+            out[fields[0]] = (mid, "value", 2)
+    return out
+
+
+def _facts_on_page(states: dict) -> dict:
+    """The facts the page's controls show (choices and booleans; numbers stay at their defaults)."""
+    facts = {}
+    for field, (mid, key, _) in _controls(states, clickable=False).items():
+        value = states[mid][key]
+        facts[field] = FIELD_BY_NAME[field].options[value] if key == "index" else value
+    return facts
+
+
+class Session(threading.Thread):
+    """One visitor: loads the page, then clicks a random fact every 0.2-0.6 s until the deadline."""
+
+    def __init__(self, n: int, server: PublicServer, deadline: float):
+        super().__init__(daemon=True)
+        self.n, self.server, self.deadline = n, server, deadline
+        self.errors: list[str] = []
+        self.latencies: list[float] = []
+        self.load_time = None
+        self.kernel_id = None
+        self.final = None
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # reported by the test
+            self.errors.append(f"session {self.n}: {type(exc).__name__}: {exc}")
+
+    def _run(self) -> None:
+        rng = random.Random(self.n)
+        time.sleep(0.4 * self.n)  # visitors arrive one after another
+        started = time.monotonic()
+        status, _, body = self.server.get(f"/{ANALYZER}?lang={'en' if self.n % 2 else 'zh'}", timeout=120)
+        if status != 200:
+            self.errors.append(f"session {self.n}: the page answered {status}")
+            return
+        self.kernel_id = kernel_id_from_html(body.decode())
+        ch = KernelChannels(self.server.url, self.kernel_id)
+        try:
+            controls = _controls(widget_states(ch, timeout=60))
+            self.load_time = time.monotonic() - started
+            while time.monotonic() < self.deadline:
+                field = rng.choice(sorted(controls))
+                mid, key, n = controls[field]
+                value = rng.randrange(n) if key == "index" else rng.random() < 0.5
+                sent = time.monotonic()
+                msg_id = ch.comm_update(mid, {key: value})
+                done = ch.wait_for(lambda m: msg_type(m) == "status"
+                                   and m["content"].get("execution_state") == "idle"
+                                   and (m.get("parent_header") or {}).get("msg_id") == msg_id, 30)
+                if done is None:
+                    self.errors.append(f"session {self.n}: no answer within 30 s to {field}={value}")
+                    return
+                self.latencies.append(time.monotonic() - sent)
+                time.sleep(rng.uniform(0.2, 0.6))
+            self.final = widget_states(ch, timeout=60)
+        finally:
+            ch.close()  # walks away: no shutdown request, as when a laptop lid closes
+
+
+def _wait(predicate, timeout: float, step: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+@pytest.mark.browser
+def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
+    site = copy_notebooks(tmp_path / "site")
+    server = PublicServer(site, tmp_path / "serve.log", max_kernels=SESSIONS + 4, voila_flags=CULL).wait_ready()
+    try:
+        # Warm up (templates, the first render), then measure the idle server once its kernel is gone.
+        status, _, body = server.get(f"/{ANALYZER}", timeout=120)
+        assert status == 200
+        assert server.shutdown_kernel(kernel_id_from_html(body.decode())) == 204
+        assert _wait(lambda: not server.kernel_pids(), 30), "the warm-up kernel did not stop"
+        time.sleep(1.0)
+        start = server.rss()
+        log_start = len(server.log_text())
+
+        # A real visitor in Chromium, who must get answers as usual while the others click (opened first: under
+        # this load a browser can take longer to start the page than the test's short idle timeout).
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{server.url}{ANALYZER}?lang=en", timeout=120_000)
+        page.locator(OUTCOME).first.wait_for(timeout=120_000)
+        browser_kernel = page_kernel_id(page)
+
+        deadline = time.monotonic() + CLICK_SECONDS
+        sessions = [Session(n, server, deadline) for n in range(SESSIONS)]
+        for s in sessions:
+            s.start()
+        browser_clicks = []
+        peak = server.rss()
+        while time.monotonic() < deadline - 5:
+            for option, form in ((1, "as_seller"), (0, "none")):
+                clicked = time.monotonic()
+                page.locator(".ll-fact-platform_mode select").select_option(index=option)
+                page.locator(f'.ll-outcome[data-liability-form="{form}"]').first.wait_for(timeout=30_000)
+                browser_clicks.append(time.monotonic() - clicked)
+            now = server.rss()
+            peak = now if now["total"] > peak["total"] else peak
+            time.sleep(3.0)
+        assert page.locator(".ll-session-lost").count() == 0
+        page.close()  # no beforeunload: this kernel, too, must be culled
+        context.close()
+
+        for s in sessions:
+            s.join(CLICK_SECONDS + 120)
+        errors = [e for s in sessions for e in s.errors]
+        assert not errors, errors
+        latencies = sorted(x for s in sessions for x in s.latencies)
+        assert len(latencies) >= SESSIONS * 20, f"only {len(latencies)} clicks were answered"
+        p95 = latencies[int(len(latencies) * 0.95)]
+        print(f"\nload: {SESSIONS} sessions, {len(latencies)} clicks, median {latencies[len(latencies) // 2]:.2f} s, "
+              f"p95 {p95:.2f} s, max {latencies[-1]:.2f} s; page loads "
+              f"{', '.join(f'{s.load_time:.1f}' for s in sessions)} s; browser clicks "
+              f"median {sorted(browser_clicks)[len(browser_clicks) // 2]:.2f} s, max {max(browser_clicks):.2f} s; peak {peak['n_kernels']} kernels, "
+              f"server {peak['server'] / MB:.0f} MB + kernels {peak['kernels'] / MB:.0f} MB")
+        assert p95 < 10.0, f"95% of clicks should be answered within 10 s on 2 cores, got {p95:.1f} s"
+
+        # The page a session leaves behind shows the engine's outcome for the facts on it.
+        for s in sessions:
+            form = outcome_form(s.final)
+            assert form in FORMS
+            expected = analyze(_facts_on_page(s.final), "statute", "zh")["liability_form"]
+            assert form == expected, f"session {s.n}: page shows {form}, the engine says {expected}"
+
+        # Everyone has left: the culler shuts every kernel down and the memory comes back.
+        assert _wait(lambda: not server.kernel_pids(), 90), f"kernels left: {server.kernel_pids()}"
+        ids = [s.kernel_id for s in sessions]
+        assert all(server.get(f"/api/kernels/{k}")[0] == 404 for k in ids), "the server still lists a kernel"
+        time.sleep(2.0)
+        end = server.rss()
+        print(f"memory: server {start['server'] / MB:.0f} MB before, {end['server'] / MB:.0f} MB after; "
+              f"kernels {end['kernels'] / MB:.0f} MB after")
+        assert end["n_kernels"] == 0 and end["kernels"] == 0
+        assert end["server"] <= start["server"] * 1.25 + 30 * MB, (start, end)
+
+        log = server.log_text()[log_start:]
+        bad = [line for line in log.splitlines() if re.search(r"Traceback|\[E |ERROR| 500 ", line)]
+        assert not bad, "\n".join(bad[:20])
+        # ipykernel's "No such comm" for a comm a client has just opened is a known, harmless race (the page's own
+        # widget manager meets it too, and falls back); anything else on a kernel's stderr is a failure.
+        stderr = [line for line in log.splitlines() if "not sent to the page" in line and "No such comm" not in line]
+        assert not stderr, f"a kernel wrote to stderr under load (browser's kernel {browser_kernel}):\n" + \
+            "\n".join(stderr[:10])
+        assert "Culling 'idle' kernel" in log
+    finally:
+        server.stop()
