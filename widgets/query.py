@@ -2,23 +2,74 @@
 
 from __future__ import annotations
 
+import json
 import os
+
+# A preheated kernel receives its request once (voila.utils.wait_for_request consumes it); a second wait would
+# never end. The query string it brought is kept here for every later reader on the page (e.g. chapter 06 reads it
+# in two cells).
+_preheated_query: str | None = None
+
+
+def _preheated() -> bool:
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
+def _wait_for_request() -> None:
+    """What ``voila.utils.wait_for_request`` does, without importing ``voila.utils``: that module imports Voila's
+    whole server (jupyter_server, jupyterlab_server, nbconvert: 1.2 s of CPU and ~1,000 modules) into every
+    preheated kernel, for one websocket message. The protocol is Voila 0.5's: connect to
+    ``/voila/query/<kernel id>``, receive the request's info as JSON, put it into the environment."""
+    env = os.environ
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{env.get('VOILA_WS_BASE_URL', env.get('VOILA_SERVER_URL', '/'))}"
+           f"voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+    try:
+        from websockets.sync.client import connect  # Voila's own dependency; ~10 ms to import
+    except ImportError:  # pragma: no cover - Voila without websockets cannot preheat at all
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+        return
+    try:
+        with connect(url, open_timeout=5) as ws:
+            info = json.loads(ws.recv())
+    except Exception:  # as Voila: no request info (server gone, timeout) leaves the environment as it was
+        return
+    for key, value in info.items():
+        os.environ[str(key)] = str(value)
 
 
 def query_string() -> str:
     """The query string of the request that opened this page ('' when there is none).
 
-    With Voila's preheated kernels the kernel starts before any request: wait for it (the helper is imported only
-    then, so a plain kernel does not pay for the import).
+    With Voila's preheated kernels the kernel starts before any request: wait for it, once.
     """
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
-        from voila.utils import get_query_string
-
-        return get_query_string() or ""
+    global _preheated_query
+    if _preheated():
+        if _preheated_query is None:
+            _wait_for_request()
+            _preheated_query = os.environ.get("QUERY_STRING", "")
+        return _preheated_query
     return os.environ.get("QUERY_STRING", "")
 
 
 def request_url() -> str:
-    """The page's own URL without its query, for share links ('' outside Voila)."""
+    """The page's own URL without its query, for share links ('' outside Voila).
+
+    A preheated kernel was started before its request, with the URL of an earlier visitor's request (or none) in
+    ``VOILA_REQUEST_URL``; once its own request has arrived (:func:`query_string`), the request's host, port and path
+    are in the environment: the URL is built from those, keeping the earlier URL's scheme.
+    """
     url = os.environ.get("VOILA_REQUEST_URL", "")
+    if _preheated():
+        query_string()  # waits for the request, once
+        host, path = os.environ.get("SERVER_NAME", ""), os.environ.get("SCRIPT_NAME", "")
+        if host and path:
+            from urllib.parse import urlsplit
+
+            scheme = urlsplit(url).scheme or "http"
+            port = os.environ.get("SERVER_PORT", "")
+            host = f"[{host}]" if ":" in host else host
+            return f"{scheme}://{host}{':' + port if port else ''}{path}"
     return url.split("?", 1)[0]
