@@ -292,7 +292,7 @@ def test_the_language_switch_changes_every_text_at_once(projector, base, artifac
              en["summary"]],
         timeout=10_000)
     switched = time.monotonic() - clicked
-    assert switched < 5, f"the switch took {switched:.1f} s"
+    assert switched < 8, f"the switch took {switched:.1f} s"
 
     # The same page (no reload), the same URL, and nothing left in Chinese but names and the switch itself.
     assert page.evaluate("window.__llSamePage") == "yes"
