@@ -88,6 +88,9 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
         argv.append(f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS if max_kernels is None else max_kernels}")
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")
+    from .voila_template import voila_flags
+
+    argv += voila_flags()  # <html lang> on the tree and error pages
     # traitlets refuses a setting given twice: a flag in ``extra`` replaces ours of the same name.
     replaced = {flag.split("=", 1)[0] for flag in extra}
     return [a for a in argv if a.split("=", 1)[0] not in replaced or not a.startswith("--")] + list(extra)
@@ -101,7 +104,10 @@ def cmd_serve(args) -> int:
         return _fail("--max-kernels applies only with --public")
     argv = voila_argv(args.port, args.public, args.ip, root, args.max_kernels, args.voila)
     print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
-    os.execv(sys.executable, argv)  # hand the process over to Voila; nothing of ours is left to clean up
+    from .voila_template import environ
+
+    # Hand the process over to Voila (nothing of ours is left to clean up), with the project's template on its path.
+    os.execve(sys.executable, argv, environ())
     return 0  # pragma: no cover
 
 

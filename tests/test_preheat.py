@@ -137,6 +137,7 @@ PREHEAT = ("--VoilaConfiguration.preheat_kernel=True",
 def preheated_server(tmp_path_factory):
     if not (ROOT / "notebooks" / "analyzer.ipynb").is_file():
         pytest.skip("notebooks/analyzer.ipynb does not exist yet")
+    from casebook import voila_template
     from casebook.cli import voila_argv
 
     port = _free_port()
@@ -147,7 +148,8 @@ def preheated_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("preheat") / "voila.log"
     fh = open(log, "wb")
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            env=dict(os.environ, JUPYTER_PLATFORM_DIRS="1"), start_new_session=True)
+                            env=voila_template.environ(dict(os.environ, JUPYTER_PLATFORM_DIRS="1")),
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while True:
