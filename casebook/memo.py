@@ -383,6 +383,14 @@ def _article_blocks(doc: _Doc, refs: list[tuple], lang: str) -> None:
                 doc.add("small", statutes.EN_NOTE)
 
 
+def _labelled(label: str, note: str, lang: str) -> str:
+    """``label: note``, unless the note already opens with that label ("Assumption by reading: …", "假设：…")."""
+    head = re.split("[:：]", note, maxsplit=1)
+    if len(head) == 2 and head[0].strip().lower().startswith(label.lower()):
+        return note
+    return f"{label}: {note}" if lang == "en" else f"{label}：{note}"
+
+
 def _facts_blocks(doc: _Doc, s, raw: Mapping | None, notes: dict, lang: str) -> None:
     rows = []
     for f in FIELDS:
@@ -393,7 +401,7 @@ def _facts_blocks(doc: _Doc, s, raw: Mapping | None, notes: dict, lang: str) -> 
         remarks = []
         note = _text_in(notes.get(f.name), lang)
         if note:
-            remarks.append(f"{_w('assumption', lang)}: {note}" if lang == "en" else f"{_w('assumption', lang)}：{note}")
+            remarks.append(_labelled(_w("assumption", lang), note, lang))
         elif f.name == "damages" and value == ILLUSTRATIVE_DAMAGES:
             remarks.append(_w("illustrative_damages", lang))
         if raw is not None and f.name not in raw:
