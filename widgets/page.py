@@ -16,8 +16,8 @@ from .base import esc, safe_lang, tr
 from .nav import ANALYZER, CHAPTERS, neighbours, title
 
 UI = {
-    "prev": {"zh": "← 上一章", "en": "← Previous"},
-    "next": {"zh": "下一章 →", "en": "Next →"},
+    "prev": {"zh": "← 上一章：{title}", "en": "← Previous: {title}"},
+    "next": {"zh": "下一章：{title} →", "en": "Next: {title} →"},
     "analyzer": {"zh": "案例分析器", "en": "Case analyzer"},
     "contents": {"zh": "目录", "en": "Contents"},
     "nav": {"zh": "章节导航", "en": "Chapter navigation"},
@@ -101,10 +101,10 @@ class PageShell(W.VBox):
         prev, nxt = neighbours(self.page_id)
         links = []
         if prev:
-            links.append(_link(prev[0], f"{tr(UI, 'prev', lang)} {prev[1][lang]}", lang))
+            links.append(_link(prev[0], tr(UI, "prev", lang).format(title=prev[1][lang]), lang))
         links.append(_link(CHAPTERS[0][0], tr(UI, "contents", lang), lang))
         if nxt:
-            links.append(_link(nxt[0], f"{nxt[1][lang]} {tr(UI, 'next', lang)}", lang))
+            links.append(_link(nxt[0], tr(UI, "next", lang).format(title=nxt[1][lang]), lang))
         if self.page_id != ANALYZER[0]:
             links.append(_link(ANALYZER[0], tr(UI, "analyzer", lang), lang))
         self._nav.value = (f"<nav class='ll-shell-nav' aria-label='{esc(tr(UI, 'nav', lang))}'>"
