@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from traitlets import HasTraits, observe
+
 LANGS = ("zh", "en")
 
 
@@ -23,3 +25,24 @@ def tr(table: dict, key: str, lang: str) -> str:
 def safe_lang(value) -> str:
     """Any language value from the browser or the URL becomes zh or en."""
     return value if value in LANGS else "zh"
+
+
+class LangGuard(HasTraits):
+    """Mixin for a widget with a ``lang`` trait: a value other than zh or en is replaced by :func:`safe_lang`'s, and
+    a real change calls :meth:`_apply_lang` (by default ``self._relabel()``).
+
+    A widget that keeps a ``_built`` flag is left alone (no coercion, no relabelling) while the flag is False.
+    """
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        if not getattr(self, "_built", True):
+            return
+        lang = safe_lang(change["new"])
+        if lang != change["new"]:
+            self.lang = lang
+            return
+        self._apply_lang(lang)
+
+    def _apply_lang(self, lang: str) -> None:
+        self._relabel()

@@ -113,3 +113,20 @@ def keeping_choice(control):
     yield
     if value is not None and value in [v for _, v in control.options]:
         control.value = value
+
+
+def follow_choice(widget, change, known, control: str) -> bool:
+    """The guard of a trait whose value is one of ``known`` and is shown by the selection ``widget.<control>``.
+
+    Before the widget is built nothing happens; an unknown value is refused (the trait goes back to the old one); a
+    known one is shown by the control. True when the widget should go on to show the new choice.
+    """
+    if not widget._built:
+        return False
+    if change["new"] not in known:
+        setattr(widget, change["name"], change["old"])
+        return False
+    control = getattr(widget, control)
+    if control.value != change["new"]:
+        control.value = change["new"]
+    return True

@@ -15,12 +15,12 @@ from casebook import lessons_b
 from casebook.cases import decisions
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
-from ._common_b import (decision_label, field_label, form_html, keeping_choice, section, shares_text, t,
-                        text_of, value_label)
+from ._common_b import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text,
+                        t, text_of, value_label)
 
 UI = {
     "select": {"zh": "选择判决", "en": "Choose a decision"},
@@ -69,7 +69,7 @@ def _colon(lang: str) -> str:
     return "：" if lang == "zh" else ": "
 
 
-class CaseReplay(FixedVBox):
+class CaseReplay(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``decision`` (in/out: a casebook decision id), ``replayed`` (out: the replay is shown)."""
 
     lang = Unicode("zh")
@@ -152,25 +152,14 @@ class CaseReplay(FixedVBox):
 
     # --- events -------------------------------------------------------------------------------------------------
 
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._pivots.lang = self.lang
+    def _apply_lang(self, lang: str) -> None:
+        self._pivots.lang = lang
         self._relabel()
 
     @observe("decision")
     def _on_decision(self, change):
-        if not self._built:
+        if not follow_choice(self, change, self._decisions, "_select"):
             return
-        if change["new"] not in self._decisions:
-            self.decision = change["old"]
-            return
-        if self._select.value != change["new"]:
-            self._select.value = change["new"]
         self.replayed = False
         self._whatif_change = None
         self._relabel()

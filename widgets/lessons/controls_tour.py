@@ -6,11 +6,11 @@ Below, the badges the chapters use are explained.
 
 from __future__ import annotations
 
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
 from .fact_subset import FactSubset
@@ -32,7 +32,7 @@ UI = {
 FIXED = {"platform_mode": "marketplace", "harm": "property"}
 
 
-class ControlsTour(FixedVBox):
+class ControlsTour(LangGuard, FixedVBox):
     """Traits: ``lang``. ``analysis`` is the engine's latest answer (read-only use)."""
 
     lang = Unicode("zh")
@@ -55,12 +55,7 @@ class ControlsTour(FixedVBox):
     def facts(self) -> FactSubset:
         return self._facts
 
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+    def _apply_lang(self, lang: str) -> None:
         self._facts.lang = lang
         self._render()
 

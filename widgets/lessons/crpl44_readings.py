@@ -8,14 +8,14 @@ money under both; the second row shows, as the tutorial's illustration, what cha
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook import lessons
 from casebook.engine import payments
 from casebook.scenario import validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
 from .fact_subset import FactSubset
@@ -39,7 +39,7 @@ UI = {
 ROWS = ("seller", "platform", "unrecovered", "exposure", "recourse")
 
 
-class Crpl44Readings(FixedVBox):
+class Crpl44Readings(LangGuard, FixedVBox):
     """Trait ``lang``. ``numbers()`` gives the engine's payments for both readings, seller unknown and found."""
 
     lang = Unicode("zh")
@@ -61,12 +61,7 @@ class Crpl44Readings(FixedVBox):
     def facts(self) -> FactSubset:
         return self._facts
 
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+    def _apply_lang(self, lang: str) -> None:
         if hasattr(self, "_body"):
             self._facts.lang = lang
             self._render()

@@ -14,7 +14,7 @@ from traitlets import Int, Unicode, observe
 from casebook import lessons
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
 from ..theme import style_widget
@@ -49,7 +49,7 @@ UI = {
 }
 
 
-class DecisionPath(FixedVBox):
+class DecisionPath(LangGuard, FixedVBox):
     """Traits: ``lang``, ``step`` (0-based index into the engine's trace; the result is shown after the last)."""
 
     lang = Unicode("zh")
@@ -105,12 +105,7 @@ class DecisionPath(FixedVBox):
 
     # --- reacting ----------------------------------------------------------------------------------------------
 
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+    def _apply_lang(self, lang: str) -> None:
         if hasattr(self, "_detail"):
             self._facts.lang = lang
             self._analyse()

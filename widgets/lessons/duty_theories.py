@@ -8,13 +8,13 @@ The reader sets the strength of causation, the platform's tier and the risk leve
 
 from __future__ import annotations
 
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook import lessons
 from casebook.engine import analyze
 from casebook.texts import FORM_NAMES
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
 from .fact_subset import FactSubset
@@ -44,7 +44,7 @@ def _proposal_step(analysis: dict) -> dict | None:
     return next((s for s in analysis["trace"] if s["rule"] == "proposal_4_1_1"), None)
 
 
-class DutyTheories(FixedVBox):
+class DutyTheories(LangGuard, FixedVBox):
     """Traits: ``lang``. ``analysis`` / ``ladder_analysis``: the engine's latest answers (proposal, ladder first)."""
 
     lang = Unicode("zh")
@@ -68,12 +68,7 @@ class DutyTheories(FixedVBox):
     def facts(self) -> FactSubset:
         return self._facts
 
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+    def _apply_lang(self, lang: str) -> None:
         self._facts.lang = lang
         self._render()
 

@@ -18,10 +18,10 @@ from casebook.cases import decisions
 from casebook.engine import analyze
 from casebook.proving import assess
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
-from ._common_b import decision_label, form_html, keeping_choice, section, t, text_of
+from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, t, text_of
 
 UI = {
     "select": {"zh": "选择案例（事实取自案例库）", "en": "Choose a case (facts from the casebook)"},
@@ -63,7 +63,7 @@ STATUS_CSS = {"proven": "ll-held", "records": "ll-held", "inferred": "ll-held", 
               "unproven": "ll-not", "platform_proves": "ll-off", "not_in_issue": "ll-off"}
 
 
-class EvidenceChecker(FixedVBox):
+class EvidenceChecker(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``decision`` (in/out: a casebook decision id), ``evidence`` (out: ticked facts, comma-separated)."""
 
     lang = Unicode("zh")
@@ -140,24 +140,10 @@ class EvidenceChecker(FixedVBox):
 
     # --- events -------------------------------------------------------------------------------------------------
 
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
-
     @observe("decision")
     def _on_decision(self, change):
-        if not self._built:
+        if not follow_choice(self, change, self._decisions, "_select"):
             return
-        if change["new"] not in self._decisions:
-            self.decision = change["old"]
-            return
-        if self._select.value != change["new"]:
-            self._select.value = change["new"]
         self.tick()
         self._relabel()
 

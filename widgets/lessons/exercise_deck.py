@@ -16,10 +16,11 @@ from casebook import lessons_b
 from casebook.engine import FORMS, analyze
 from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_path, load_set_file
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
-from ._common_b import field_label, form_html, form_name, keeping_choice, section, t, text_of, value_label
+from ._common_b import (field_label, follow_choice, form_html, form_name, keeping_choice, section, t, text_of,
+                        value_label)
 
 UI = {
     "set": {"zh": "题集", "en": "Question set"},
@@ -59,7 +60,7 @@ def _builtin_sets() -> dict:
     return sets
 
 
-class ExerciseDeck(FixedVBox):
+class ExerciseDeck(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``current`` (in/out: the key of the set shown), ``index`` (in/out: the question, 0-based).
 
     :meth:`add_set` adds (or replaces) a set and shows it; :attr:`answers` holds what was revealed this session:
@@ -186,24 +187,10 @@ class ExerciseDeck(FixedVBox):
 
     # --- events -------------------------------------------------------------------------------------------------
 
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
-
     @observe("current")
     def _on_current(self, change):
-        if not self._built:
+        if not follow_choice(self, change, self._sets, "_pick"):
             return
-        if change["new"] not in self._sets:
-            self.current = change["old"]
-            return
-        if self._pick.value != change["new"]:
-            self._pick.value = change["new"]
         if self.index != 0:
             self.index = 0
         else:

@@ -8,12 +8,12 @@ valid scenario (the fixed facts plus the controls). A value the model refuses is
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Dict, Unicode, observe
+from traitlets import Dict, Unicode
 
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
 from casebook.texts import fmt_share
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 
 SHARE_STEP = 0.05
@@ -24,7 +24,7 @@ UI = {
 }
 
 
-class FactSubset(FixedVBox):
+class FactSubset(LangGuard, FixedVBox):
     """Controls for ``fields``; every other fact stays as in ``fixed``. Traits: ``facts`` (out), ``lang`` (in)."""
 
     facts = Dict()
@@ -137,13 +137,6 @@ class FactSubset(FixedVBox):
         field = spec.label[self.lang] if spec else name
         text = UI["refused"][self.lang].format(field=field, detail=detail)
         self._status.value = f'<div role="alert" style="color:#7a1010;font-weight:600">⚠ {esc(text)}</div>'
-
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
 
     def _relabel(self) -> None:
         lang = self.lang

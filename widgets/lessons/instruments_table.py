@@ -7,11 +7,11 @@ pandas is imported only when the table is drawn, so no other page pays for it. T
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook import lessons
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, FixedVBox
 from . import _render as R
 
@@ -23,7 +23,7 @@ UI = {
 }
 
 
-class InstrumentsTable(FixedVBox):
+class InstrumentsTable(LangGuard, FixedVBox):
     """Trait ``lang``. ``frame()`` returns the table as a pandas DataFrame (for tests and for readers who code)."""
 
     lang = Unicode("zh")
@@ -42,12 +42,7 @@ class InstrumentsTable(FixedVBox):
         self.set_trait("lang", safe_lang(lang))
         self._render()
 
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+    def _apply_lang(self, lang: str) -> None:
         self._render()
 
     def frame(self, lang: str | None = None, words: bool | None = None):

@@ -17,7 +17,7 @@ from casebook.engine import READINGS, analyze, payments
 from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import _render as R
 from .fact_subset import FactSubset
@@ -61,7 +61,7 @@ def _n(x: float) -> str:
     return f"{x:,.0f}"
 
 
-class ReadingsCompare(FixedVBox):
+class ReadingsCompare(LangGuard, FixedVBox):
     """Traits: ``lang``, ``judge`` ("", "consumers" or "platforms"). ``analyses``: reading -> engine analysis."""
 
     lang = Unicode("zh")
@@ -102,12 +102,7 @@ class ReadingsCompare(FixedVBox):
     def facts(self) -> FactSubset:
         return self._facts
 
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+    def _apply_lang(self, lang: str) -> None:
         if hasattr(self, "_words"):
             self._facts.lang = lang
             self._relabel()

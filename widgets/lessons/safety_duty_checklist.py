@@ -9,13 +9,13 @@ paper sets no threshold, and the page says so.
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook import lessons_b
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from . import _render
@@ -58,7 +58,7 @@ BASE = {"platform_mode": "marketplace", "life_health_goods": True, "harm": "pers
         "qualification_review": "fulfilled", "risk_level": "ordinary"}
 
 
-class SafetyDutyChecklist(FixedVBox):
+class SafetyDutyChecklist(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``ticked`` (out: the ids of the measures ticked, comma-separated)."""
 
     lang = Unicode("zh")
@@ -121,15 +121,6 @@ class SafetyDutyChecklist(FixedVBox):
                 "causation": self._causation.value}
 
     # --- events -------------------------------------------------------------------------------------------------
-
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
 
     def _on_change(self, change=None):
         if self._quiet:

@@ -10,11 +10,11 @@ engine (:func:`casebook.scenario_sets.verify_set`) reported as a warning.
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook.scenario_sets import MAX_BYTES, ScenarioSetError, load_set, verify_set
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox
 from ._common_b import section, t, text_of
 
@@ -79,7 +79,7 @@ class _GuardedUpload(W.FileUpload):
             self.on_reject(key, params)
 
 
-class SetUpload(FixedVBox):
+class SetUpload(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``message`` (out: the last message, plain text). Callbacks: :meth:`on_load`."""
 
     lang = Unicode("zh")
@@ -128,15 +128,6 @@ class SetUpload(FixedVBox):
         for callback in list(self._callbacks):
             callback("upload", loaded)
         return loaded
-
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
 
     def _on_value(self, change):
         files = change["new"]

@@ -11,7 +11,7 @@ from traitlets import Unicode, observe
 
 from casebook import lessons
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox, ToggleButtons
 from . import _render as R
 
@@ -30,7 +30,7 @@ UI = {
 }
 
 
-class StatusTheories(FixedVBox):
+class StatusTheories(LangGuard, FixedVBox):
     """Traits: ``lang``, ``theory`` (the id of the theory shown)."""
 
     lang = Unicode("zh")
@@ -52,14 +52,6 @@ class StatusTheories(FixedVBox):
         self._card.add_class("ll-theory-card")
         self.children = [self._pick, self._overview, self._card]
         self.set_trait("lang", safe_lang(lang))
-        self._relabel()
-
-    @observe("lang")
-    def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
         self._relabel()
 
     @observe("theory")

@@ -8,12 +8,12 @@ their own set (:class:`SetUpload`), which the deck then shows. All set text is t
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Unicode, observe
+from traitlets import Unicode
 
 from casebook.engine import analyze
 from casebook.scenario_sets import verify_set
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, FixedVBox
 from ..regime_comparison import regime_name
 from ._common_b import form_html, form_name, section, t, text_of
@@ -48,7 +48,7 @@ COLUMNS = ("<colgroup><col style='width:3%'><col style='width:25%'><col style='w
            "<col style='width:14%'><col style='width:10%'><col style='width:9%'><col style='width:19%'></colgroup>")
 
 
-class TeacherView(FixedVBox):
+class TeacherView(LangGuard, FixedVBox):
     """Traits: ``lang`` (in). Follows ``deck``; loads uploaded sets into it."""
 
     lang = Unicode("zh")
@@ -93,14 +93,8 @@ class TeacherView(FixedVBox):
                         "student": self._deck.answers.get((key, item["id"]))})
         return out
 
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._upload.lang = self.lang
+    def _apply_lang(self, lang: str) -> None:
+        self._upload.lang = lang
         self._relabel()
 
     def _relabel(self):

@@ -13,10 +13,10 @@ from traitlets import Unicode, observe
 from casebook.engine import decide
 from casebook.scenario import FIELD_BY_NAME, validate
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, Dropdown, FixedVBox
 from . import _render
-from ._common_b import form_html, keeping_choice, section, t
+from ._common_b import follow_choice, form_html, keeping_choice, section, t
 
 UI = {
     "tier": {"zh": "平台层级", "en": "Platform tier"},
@@ -40,7 +40,7 @@ CAUSES = ("decisive", "risk_increasing")
 RISKS = ("major_public_safety", "ordinary", "label_defect")
 
 
-class TierLadder(FixedVBox):
+class TierLadder(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``tier`` (in/out: large, medium or small)."""
 
     lang = Unicode("zh")
@@ -75,25 +75,10 @@ class TierLadder(FixedVBox):
                 out[(cause, risk)] = {r: decide(validate(facts), r) for r in ("proposal", "proposal_ladder")}
         return out
 
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
-
     @observe("tier")
     def _on_tier(self, change):
-        if not self._built:
-            return
-        if change["new"] not in FIELD_BY_NAME["platform_tier"].options:
-            self.tier = change["old"]
-            return
-        if self._pick.value != change["new"]:
-            self._pick.value = change["new"]
-        self._render()
+        if follow_choice(self, change, FIELD_BY_NAME["platform_tier"].options, "_pick"):
+            self._render()
 
     def _on_pick(self, change):
         if not self._quiet:

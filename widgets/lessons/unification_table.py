@@ -16,11 +16,11 @@ from traitlets import Unicode, observe
 from casebook import lessons_b
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import esc, safe_lang
+from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..regime_comparison import regime_name
 from . import _render
-from ._common_b import decision_label, form_html, keeping_choice, section, shares_text, t
+from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, shares_text, t
 
 UI = {
     "title": {"zh": "五个判决，三种规则", "en": "Five decisions, three rules"},
@@ -49,7 +49,7 @@ UI = {
 }
 
 
-class UnificationTable(FixedVBox):
+class UnificationTable(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``causation`` and ``risk_level`` (in/out: "" for the casebook's own assumptions, or a
     value applied to every case)."""
 
@@ -85,26 +85,12 @@ class UnificationTable(FixedVBox):
         overrides = {k: v for k, v in (("causation", self.causation), ("risk_level", self.risk_level)) if v}
         return lessons_b.unification(overrides)
 
-    @observe("lang")
-    def _on_lang(self, change):
-        if not self._built:
-            return
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
-        self._relabel()
-
     @observe("causation", "risk_level")
     def _on_override(self, change):
-        if not self._built:
-            return
-        if change["new"] and change["new"] not in FIELD_BY_NAME[change["name"]].options:
-            self.set_trait(change["name"], change["old"])
-            return
-        control = self._cause if change["name"] == "causation" else self._risk
-        if control.value != change["new"]:
-            control.value = change["new"]
-        self._render()
+        known = ("", *FIELD_BY_NAME[change["name"]].options)  # "": the casebook's own assumptions
+        control = "_cause" if change["name"] == "causation" else "_risk"
+        if follow_choice(self, change, known, control):
+            self._render()
 
     def _picked(self, name: str, change) -> None:
         if not self._quiet:
