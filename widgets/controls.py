@@ -183,3 +183,22 @@ class View(FixedVBox):
 
     def render(self) -> None:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
+
+
+class HtmlView(View):
+    """A :class:`View` that shows one HTML display (``_html``): the display carries the CSS class ``_html_class``,
+    the view ``_view_class``; :attr:`html` is what is shown."""
+
+    _html_class = ""
+    _view_class = ""
+
+    def __init__(self, analysis=None, lang: str = "zh", **kwargs):
+        self._html = Display()
+        self._html.add_class(self._html_class)
+        super().__init__(analysis=analysis, lang=lang, **kwargs)
+        self.add_class(self._view_class)
+        self.children = [self._html]
+
+    @property
+    def html(self) -> str:
+        return self._html.value

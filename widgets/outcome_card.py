@@ -9,7 +9,7 @@ from __future__ import annotations
 from casebook.texts import fmt_money
 
 from .base import esc, tr
-from .controls import Display, View
+from .controls import HtmlView
 from .regime_comparison import regime_name
 
 UI = {
@@ -48,19 +48,11 @@ UI = {
 }
 
 
-class OutcomeCard(View):
+class OutcomeCard(HtmlView):
     """The outcome of the current analysis. Traits: ``analysis``, ``lang``. Page hook: ``.ll-outcome``."""
 
-    def __init__(self, analysis=None, lang: str = "zh", **kwargs):
-        self._html = Display()
-        self._html.add_class("ll-outcome-html")
-        super().__init__(analysis=analysis, lang=lang, **kwargs)
-        self.add_class("ll-outcome-card")
-        self.children = [self._html]
-
-    @property
-    def html(self) -> str:
-        return self._html.value
+    _html_class = "ll-outcome-html"
+    _view_class = "ll-outcome-card"
 
     def render(self) -> None:
         a, lang = self.analysis, self.lang

@@ -9,7 +9,7 @@ from __future__ import annotations
 from casebook.engine import REGIMES, analyze
 
 from .base import esc, tr
-from .controls import Display, View
+from .controls import HtmlView
 
 # The regimes' names as the page shows them (the regime ids are the contract's).
 REGIME_NAMES = {
@@ -55,19 +55,18 @@ def amount(x, lang: str) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 0.005 else f"{x:,.2f}"
 
 
-class RegimeComparison(View):
+class RegimeComparison(HtmlView):
     """The current facts under every regime, one table row each; the current regime is marked.
 
     Traits: ``analysis`` (the current analysis: its ``scenario`` and ``regime`` are used), ``lang``.
     """
 
+    _html_class = "ll-comparison-html"
+    _view_class = "ll-regime-comparison"
+
     def __init__(self, analysis=None, lang: str = "zh", **kwargs):
-        self._html = Display()
-        self._html.add_class("ll-comparison-html")
         self.by_regime: dict = {}  # regime -> analysis, as last rendered
         super().__init__(analysis=analysis, lang=lang, **kwargs)
-        self.add_class("ll-regime-comparison")
-        self.children = [self._html]
 
     def analyses(self) -> dict:
         """regime -> the engine's analysis of the current facts (the current regime's is reused)."""

@@ -12,7 +12,7 @@ import functools
 from casebook import statutes
 
 from .base import esc, tr
-from .controls import Display, View
+from .controls import HtmlView
 
 UI = {
     "title": {"zh": "推理过程", "en": "How the engine reasoned"},
@@ -62,19 +62,11 @@ def statute_html(law: str, article: int, paragraph, lang: str) -> str:
             f'<summary>{esc(title)} · {esc(tr(UI, "show_text", lang))}</summary>{body}</details>')
 
 
-class TraceView(View):
+class TraceView(HtmlView):
     """The trace of the current analysis. Traits: ``analysis``, ``lang``."""
 
-    def __init__(self, analysis=None, lang: str = "zh", **kwargs):
-        self._html = Display()
-        self._html.add_class("ll-trace-html")
-        super().__init__(analysis=analysis, lang=lang, **kwargs)
-        self.add_class("ll-trace-view")
-        self.children = [self._html]
-
-    @property
-    def html(self) -> str:
-        return self._html.value
+    _html_class = "ll-trace-html"
+    _view_class = "ll-trace-view"
 
     def render(self) -> None:
         a, lang = self.analysis, self.lang
