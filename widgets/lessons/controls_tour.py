@@ -10,10 +10,10 @@ from traitlets import Unicode
 
 from casebook.engine import analyze
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
-from .fact_subset import FactSubset
+from .fact_subset import FactsDriven, FactSubset
 
 UI = {
     "title": {"zh": "试一试：改一个事实，看结论怎么变", "en": "Try it: change a fact and watch the result"},
@@ -32,7 +32,7 @@ UI = {
 FIXED = {"platform_mode": "marketplace", "harm": "property"}
 
 
-class ControlsTour(LangGuard, FixedVBox):
+class ControlsTour(FactsDriven, FixedVBox):
     """Traits: ``lang``. ``analysis`` is the engine's latest answer (read-only use)."""
 
     lang = Unicode("zh")
@@ -49,14 +49,6 @@ class ControlsTour(LangGuard, FixedVBox):
         self.children = [self._head, self._facts, self._out, self._legend]
         self.analysis: dict = {}
         self.set_trait("lang", safe_lang(lang))
-        self._render()
-
-    @property
-    def facts(self) -> FactSubset:
-        return self._facts
-
-    def _apply_lang(self, lang: str) -> None:
-        self._facts.lang = lang
         self._render()
 
     def _render(self, change=None) -> None:

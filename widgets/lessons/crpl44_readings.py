@@ -15,10 +15,10 @@ from casebook.engine import payments
 from casebook.scenario import validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
-from .fact_subset import FactSubset
+from .fact_subset import FactsDriven, FactSubset
 
 FIXED = {"platform_mode": "marketplace", "seller_identity_disclosed": False, "harm": "property"}
 
@@ -39,7 +39,7 @@ UI = {
 ROWS = ("seller", "platform", "unrecovered", "exposure", "recourse")
 
 
-class Crpl44Readings(LangGuard, FixedVBox):
+class Crpl44Readings(FactsDriven, FixedVBox):
     """Trait ``lang``. ``numbers()`` gives the engine's payments for both readings, seller unknown and found."""
 
     lang = Unicode("zh")
@@ -56,15 +56,6 @@ class Crpl44Readings(LangGuard, FixedVBox):
         self.set_trait("lang", safe_lang(lang))
         self._facts.lang = self.lang
         self._render()
-
-    @property
-    def facts(self) -> FactSubset:
-        return self._facts
-
-    def _apply_lang(self, lang: str) -> None:
-        if hasattr(self, "_body"):
-            self._facts.lang = lang
-            self._render()
 
     def numbers(self) -> dict:
         """{reading key: {"unknown": payments(...), "later": payments(...)}}, straight from the engine."""

@@ -14,13 +14,13 @@ from traitlets import Int, Unicode, observe
 from casebook import lessons
 from casebook.engine import analyze
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import esc, safe_lang
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
 from ..theme import style_widget
 from . import _render as R
 from ._controls import Button
-from .fact_subset import FactSubset
+from .fact_subset import FactsDriven, FactSubset
 
 UI = {
     "facts": {"zh": "设定事实", "en": "Set the facts"},
@@ -49,7 +49,7 @@ UI = {
 }
 
 
-class DecisionPath(LangGuard, FixedVBox):
+class DecisionPath(FactsDriven, FixedVBox):
     """Traits: ``lang``, ``step`` (0-based index into the engine's trace; the result is shown after the last)."""
 
     lang = Unicode("zh")
@@ -96,19 +96,13 @@ class DecisionPath(LangGuard, FixedVBox):
         self._analyse()
 
     @property
-    def facts(self) -> FactSubset:
-        return self._facts
-
-    @property
     def steps(self) -> list:
         return self.analysis.get("trace", [])
 
     # --- reacting ----------------------------------------------------------------------------------------------
 
-    def _apply_lang(self, lang: str) -> None:
-        if hasattr(self, "_detail"):
-            self._facts.lang = lang
-            self._analyse()
+    def _redraw(self) -> None:
+        self._analyse()
 
     @observe("step")
     def _on_step(self, change) -> None:

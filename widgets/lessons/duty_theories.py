@@ -14,10 +14,10 @@ from casebook import lessons
 from casebook.engine import analyze
 from casebook.texts import FORM_NAMES
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
-from .fact_subset import FactSubset
+from .fact_subset import FactsDriven, FactSubset
 
 FIXED = {"platform_mode": "marketplace", "life_health_goods": True, "safety_duty": "failed", "harm": "personal_injury",
          "seller_identity_disclosed": True, "platform_knowledge": "none", "causation": "decisive",
@@ -44,7 +44,7 @@ def _proposal_step(analysis: dict) -> dict | None:
     return next((s for s in analysis["trace"] if s["rule"] == "proposal_4_1_1"), None)
 
 
-class DutyTheories(LangGuard, FixedVBox):
+class DutyTheories(FactsDriven, FixedVBox):
     """Traits: ``lang``. ``analysis`` / ``ladder_analysis``: the engine's latest answers (proposal, ladder first)."""
 
     lang = Unicode("zh")
@@ -62,14 +62,6 @@ class DutyTheories(LangGuard, FixedVBox):
         self.analysis: dict = {}
         self.ladder_analysis: dict = {}
         self.set_trait("lang", safe_lang(lang))
-        self._render()
-
-    @property
-    def facts(self) -> FactSubset:
-        return self._facts
-
-    def _apply_lang(self, lang: str) -> None:
-        self._facts.lang = lang
         self._render()
 
     def states(self) -> dict:

@@ -154,3 +154,19 @@ class FactSubset(LangGuard, FixedVBox):
         finally:
             self._quiet = False
         self._render_status()
+
+
+class FactsDriven(LangGuard):
+    """Mixin for a chapter widget built on a :class:`FactSubset` (``self._facts``): :attr:`facts` is that control,
+    and a new language goes to it before the widget redraws (:meth:`_redraw`, by default ``self._render()``)."""
+
+    @property
+    def facts(self) -> FactSubset:
+        return self._facts
+
+    def _apply_lang(self, lang: str) -> None:
+        self._facts.lang = lang
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self._render()

@@ -17,10 +17,10 @@ from casebook.engine import READINGS, analyze, payments
 from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import esc, safe_lang
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import _render as R
-from .fact_subset import FactSubset
+from .fact_subset import FactsDriven, FactSubset
 
 UI = {
     "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
@@ -61,7 +61,7 @@ def _n(x: float) -> str:
     return f"{x:,.0f}"
 
 
-class ReadingsCompare(LangGuard, FixedVBox):
+class ReadingsCompare(FactsDriven, FixedVBox):
     """Traits: ``lang``, ``judge`` ("", "consumers" or "platforms"). ``analyses``: reading -> engine analysis."""
 
     lang = Unicode("zh")
@@ -98,14 +98,8 @@ class ReadingsCompare(LangGuard, FixedVBox):
         self._facts.lang = self.lang
         self._relabel()
 
-    @property
-    def facts(self) -> FactSubset:
-        return self._facts
-
-    def _apply_lang(self, lang: str) -> None:
-        if hasattr(self, "_words"):
-            self._facts.lang = lang
-            self._relabel()
+    def _redraw(self) -> None:
+        self._relabel()
 
     @observe("judge")
     def _on_judge_trait(self, change) -> None:
