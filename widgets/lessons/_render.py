@@ -132,6 +132,11 @@ def article_html(ref, lang: str, note: str = "") -> str:
     return html + "</div>"
 
 
+def decisive_step(analysis: dict) -> dict | None:
+    """The step of the engine's trace that decided the outcome, or None."""
+    return next((s for s in analysis["trace"] if s.get("decisive")), None)
+
+
 def section(body: str) -> str:
     """Wrap a widget's HTML in the lesson style."""
     return f'{CSS}<div class="ll-lesson">{body}</div>'

@@ -21,6 +21,7 @@ from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
 from ._common_b import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text,
                         t, text_of, value_label)
+from ._render import decisive_step
 
 UI = {
     "select": {"zh": "选择判决", "en": "Choose a decision"},
@@ -275,12 +276,7 @@ class CaseReplay(LangGuard, FixedVBox):
             body += f"<p><strong>{esc(label)}</strong>{form_html(under['liability_form'], lang)}</p>"
         body += (f"<p class='ll-held'>{esc(t('match', lang, UI))}</p>" if r["replayed"] else
                  f"<p class='ll-not'>{esc(t('mismatch', lang, UI))}</p>")
-        step = next((s for s in under["trace"] if s.get("decisive")), None)
-        if step:
-            body += (f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])}"
-                     f"（{esc(step['citation'])}）：{esc(step['reason'])}</p>" if lang == "zh" else
-                     f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])} "
-                     f"({esc(step['citation'])}). {esc(step['reason'])}</p>")
+        body += _decided_by(under, lang)
         pays = under["payments"]
         body += (f"<h4>{esc(t('money', lang, UI))}</h4><table class='ll-tbl'><thead><tr>"
                  + "".join(f"<th scope='col'>{esc(t(k, lang, UI))}</th>" for k in ("seller", "platform", "unrecovered"))
@@ -316,16 +312,21 @@ class CaseReplay(LangGuard, FixedVBox):
             old=value_label(field, scenario[field], lang), before="{before}", after="{after}")
         line = esc(line).replace("{before}", form_html(before["liability_form"], lang)).replace(
             "{after}", form_html(after["liability_form"], lang))
-        step = next((s for s in after["trace"] if s.get("decisive")), None)
-        why = ""
-        if step:
-            why = (f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])}（{esc(step['citation'])}）："
-                   f"{esc(step['reason'])}</p>" if lang == "zh" else
-                   f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])} ({esc(step['citation'])})."
-                   f" {esc(step['reason'])}</p>")
+        why = _decided_by(after, lang)
         self._whatif.value = section(
             f"<div class='ll-card' data-liability-form='{esc(after['liability_form'])}' data-field='{esc(field)}'>"
             f"<p><strong>{line}</strong></p>{why}<p class='ll-note'>{esc(t('whatif_note', lang, UI))}</p></div>")
+
+
+def _decided_by(analysis: dict, lang: str) -> str:
+    """The rule that decided ``analysis``: its name, citation and reason ("" when no step is decisive)."""
+    step = decisive_step(analysis)
+    if not step:
+        return ""
+    head = f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])}"
+    if lang == "zh":
+        return f"{head}（{esc(step['citation'])}）：{esc(step['reason'])}</p>"
+    return f"{head} ({esc(step['citation'])}). {esc(step['reason'])}</p>"
 
 
 def _case(case_id: str) -> dict:

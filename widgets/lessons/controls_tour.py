@@ -55,7 +55,7 @@ class ControlsTour(FactsDriven, FixedVBox):
         lang = self.lang
         a = analyze(self._facts.facts, "statute", lang)
         self.analysis = a
-        deciding = next((s for s in a["trace"] if s.get("decisive")), None)
+        deciding = R.decisive_step(a)
         self._head.value = R.section(f'<h3>{esc(R.t(UI, "title", lang))}</h3><p>{esc(R.t(UI, "lead", lang))}</p>')
         c = R.colon(lang)
         why = (f'<p><strong>{esc(R.t(UI, "why", lang))}{c}</strong>{esc(deciding["reason"])}</p>' if deciding else "")

@@ -199,7 +199,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         rows = []
         for regime in ("statute", "proposal"):
             a = analyze(facts, regime, lang)
-            step = next((s for s in a["trace"] if s.get("decisive")), None)
+            step = _render.decisive_step(a)
             why = f"{esc(step['name'])}（{esc(step['citation'])}）" if step and lang == "zh" else (
                 f"{esc(step['name'])} ({esc(step['citation'])})" if step else "")
             rows.append(f"<tr data-regime='{esc(regime)}'><th scope='row'>{esc(regime_name(regime, lang))}</th>"

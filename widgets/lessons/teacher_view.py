@@ -17,6 +17,7 @@ from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, FixedVBox
 from ..regime_comparison import regime_name
 from ._common_b import form_html, form_name, section, t, text_of
+from ._render import decisive_step
 from .exercise_deck import ExerciseDeck
 from .set_upload import SetUpload
 
@@ -114,7 +115,7 @@ class TeacherView(LangGuard, FixedVBox):
         body = []
         for i, row in enumerate(self.rows(), start=1):
             item, a = row["item"], row["analysis"]
-            step = next((s for s in a["trace"] if s.get("decisive")), None)
+            step = decisive_step(a)
             rule = f"{esc(step['name'])}<br><span class='ll-src'>{esc(step['citation'])}</span>" if step else ""
             stored = (esc(t("agrees", lang, UI)) if row["stored"] == a["liability_form"] else
                       f"<span class='ll-not'>{esc(t('differs', lang, UI).format(form=form_name(row['stored'], lang)))}</span>")
