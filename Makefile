@@ -4,7 +4,7 @@
 #   make browser  Debian's headless Chromium (+ CJK fonts) and axe-core from npm
 #   make test     venv + browser, then the whole pytest suite
 #   make demo     venv, then `liability-lab serve` (Voila on http://127.0.0.1:8866)
-#   make bench    benchmarks/run.py, if present
+#   make bench    benchmarks/run.py: pages vs a floor page, class of 40 (BENCH_ARGS="--quick" for a short run)
 #   make clean    remove everything the targets above made
 
 SHELL := /bin/bash
@@ -19,6 +19,7 @@ CHROMIUM ?= /usr/bin/chromium
 NODE_DIR := tests/e2e/node
 AXE_JS := $(NODE_DIR)/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 # CI=true turns a missing browser into a failure (in this Makefile and in the tests).
 export CI
@@ -71,12 +72,13 @@ test: venv browser
 demo: venv
 	$(VENV)/bin/liability-lab serve
 
-bench: venv
-	@if [ -f benchmarks/run.py ]; then \
-	  $(VPY) benchmarks/run.py; \
-	else \
-	  echo "bench: benchmarks/run.py does not exist yet"; \
-	fi
+# matplotlib draws the benchmark's plot only: it is the optional `bench` extra, never a runtime dependency.
+$(VENV)/.bench-installed: $(STAMP)
+	$(VPY) -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench: venv chromium $(VENV)/.bench-installed
+	LL_CHROMIUM_PATH=$(CHROMIUM) $(VPY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info artifacts .pytest_cache .hypothesis $(NODE_DIR)/node_modules
