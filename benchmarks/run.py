@@ -171,7 +171,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
-        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+        from casebook.voila_template import environ  # the project template, as `liability-lab serve` has it
+
+        env = environ(dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1"))
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.argv, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, env=env, start_new_session=True)
