@@ -57,11 +57,11 @@ W.VBox([d, W.HTML('<div class="ll-outcome" data-liability-form="none">tiny</div>
 XSS = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>'
 
 
-def _tiny_notebook(path: Path) -> None:
+def _tiny_notebook(path: Path, code: str = TINY) -> None:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(TINY)]
+    nb.cells = [nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
 
@@ -79,6 +79,7 @@ def site(tmp_path_factory) -> Path:
     (root / "sub" / "private.yaml").write_text(f"bait: {MARK_JSON}\n")
     (root / "figure.png").write_bytes(PNG)
     _tiny_notebook(root / "tiny.ipynb")
+    _tiny_notebook(root / "broken.ipynb", f"# {MARK_PY}\nimport json\njson.loads('{{')")
     return root
 
 
@@ -100,7 +101,7 @@ def _assert_no_leak(status: int, body: bytes, what: str) -> None:
 # --- the settings -------------------------------------------------------------------------------------------
 
 
-def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path):
+def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatch):
     """Each flag of PUBLIC_SETTINGS is a real Voila 0.5 / jupyter_server trait and reaches the app with its value."""
     import tempfile
 
@@ -109,6 +110,12 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path):
     from casebook.voila_public import PublicVoila
 
     _tiny_notebook(tmp_path / "tiny.ipynb")
+    try:  # serve runs Voila with the project's template on JUPYTER_PATH
+        from casebook.voila_template import environ
+
+        monkeypatch.setenv("JUPYTER_PATH", environ()["JUPYTER_PATH"])
+    except ImportError:
+        pass
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path)
     assert argv[1:3] == ["-m", "casebook.voila_public"], "serve --public must run the capped launcher"
     assert f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS}" in argv
@@ -134,8 +141,9 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path):
     for (cls, trait), values in lists.items():
         assert getattr(owners[cls], trait) == values, f"{cls}.{trait} is not exactly the listed patterns"
     assert app.ip == "127.0.0.1"
+    assert "--Voila.ip=0.0.0.0" in voila_argv(8866, True, "0.0.0.0", tmp_path), "--ip must reach Voila"
     assert app.max_kernels == DEFAULT_MAX_KERNELS and app.kernel_manager.max_kernels == DEFAULT_MAX_KERNELS
-    assert app.voila_configuration.template == "lab"
+    assert app._notice_dir is not None, "the page template must carry the session notice"
 
 
 def test_the_readme_lists_every_public_setting():
@@ -148,6 +156,19 @@ def test_the_readme_lists_every_public_setting():
         assert name in section, f"README's public settings do not mention {name}"
     for words in ("--max-kernels", "503", "Retry-After", "127.0.0.1", "--ip", "pool"):
         assert words in section, f"README's public settings do not mention {words}"
+
+
+def test_pages_carry_no_source_and_errors_no_traceback(server):
+    status, _, body = server.get(f"/{ANALYZER}")
+    text = body.decode("utf-8", "replace")
+    assert status == 200 and "AnalyzerApp.from_environment" not in text and "from widgets" not in text
+    server.shutdown_kernel(kernel_id_from_html(text))
+    status, _, body = server.get("/voila/render/broken.ipynb")
+    text = body.decode("utf-8", "replace")
+    for leak in (MARK_PY, "Traceback", "JSONDecodeError", "site-packages", "json.loads", str(ROOT)):
+        assert leak not in text, f"an error page shows {leak!r}"
+    if "jupyter-config-data" in text:
+        server.shutdown_kernel(kernel_id_from_html(text))
 
 
 def test_serve_public_listens_on_loopback_only(server):
@@ -183,7 +204,7 @@ def test_execute_requests_over_the_websocket_are_refused(server, tmp_path, proto
             ch.send("input_reply", {"value": code}, channel="stdin"),
         }
         info = ch.send("kernel_info_request", {})
-        messages = ch.drain(4.0)
+        messages = ch.drain(2.5)
         answered = [m for m in messages if (m.get("parent_header") or {}).get("msg_id") in sent]
         assert not answered, f"the kernel answered a refused request: {[msg_type(m) for m in answered]}"
         assert not ran.exists() and not Path(f"{ran}-shell").exists(), "code sent by the visitor ran"
@@ -209,7 +230,7 @@ def test_kernel_errors_stay_in_the_server_log(server):
         ch.send("comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update", "state": {"value": XSS}}})
         ch.send("comm_open", {"comm_id": "c3", "target_name": "jupyter.widget",
                               "data": {"state": {"_model_name": "NoSuchModel", "_model_module": "x"}}})
-        messages = ch.drain(3.0)
+        messages = ch.drain(2.0)
     finally:
         ch.close()
         server.shutdown_kernel(kernel_id)
@@ -281,7 +302,11 @@ def test_the_contents_listing_names_only_pages_and_folders(server):
     assert all(item.get("content") is None for item in listing["content"])
 
 
-def test_the_kernel_api_needs_the_kernel_id_and_offers_no_code(server):
+def _listing(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if "__pycache__" not in p.parts)
+
+
+def test_the_kernel_api_needs_the_kernel_id_and_offers_no_code(server, site):
     status, _, body = server.get("/voila/render/tiny.ipynb")
     kernel_id = kernel_id_from_html(body.decode())
     status, _, body = server.get("/api/kernels")
@@ -292,7 +317,7 @@ def test_the_kernel_api_needs_the_kernel_id_and_offers_no_code(server):
                          ("POST", "/voila/api/contents/evil.py"), ("DELETE", "/voila/api/contents/secret.py")):
         status, _, body = server.get(path, method=method, body=b"{}")
         assert status in (403, 404, 405), f"{method} {path} answered {status}"
-    assert not (server.log_path.parent / "evil.py").exists()
+    assert not (site / "evil.py").exists()
     # Shutting a kernel down takes the page's _xsrf cookie: a cross-site form cannot do it.
     status, _, _ = server.get(f"/voila/api/shutdown/{kernel_id}", method="POST", body=b"")
     assert status == 403
@@ -485,7 +510,7 @@ def _upload(page, path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_bad_uploads_change_nothing_and_say_why(server, browser, tmp_path):
+def test_bad_uploads_change_nothing_and_say_why(server, site, browser, tmp_path):
     teacher = tmp_path / "teacher"
     teacher.mkdir()
     scenario = teacher / "scenario.json"
@@ -520,7 +545,7 @@ def test_bad_uploads_change_nothing_and_say_why(server, browser, tmp_path):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{server.url}{ANALYZER}?lang=en", timeout=60_000)
     page.locator(OUTCOME).first.wait_for(timeout=60_000)
-    before_files = sorted(p.name for p in server.log_path.parent.iterdir())
+    before_files = _listing(site)
     try:
         _upload(page, scenario)
         page.locator(".ll-upload-ok").first.wait_for(timeout=15_000)
@@ -543,7 +568,7 @@ def test_bad_uploads_change_nothing_and_say_why(server, browser, tmp_path):
     assert hashlib.sha256(scenario.read_bytes()).hexdigest() == digest, "the teacher's file changed"
     assert sorted(p.name for p in teacher.iterdir()) == ["scenario.json"]
     assert not pwned.exists(), "a YAML tag ran code"
-    assert sorted(p.name for p in server.log_path.parent.iterdir()) == before_files
+    assert _listing(site) == before_files, "an upload wrote a file on the server"
 
 
 # --- the kernel cap -------------------------------------------------------------------------------------------
