@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 
 from traitlets import HasTraits, observe
 
@@ -25,6 +26,16 @@ def tr(table: dict, key: str, lang: str) -> str:
 def safe_lang(value) -> str:
     """Any language value from the browser or the URL becomes zh or en."""
     return value if value in LANGS else "zh"
+
+
+@contextmanager
+def quietly(widget):
+    """Inside this block ``widget._quiet`` is True: the widget's own control handlers ignore the changes it makes."""
+    widget._quiet = True
+    try:
+        yield
+    finally:
+        widget._quiet = False
 
 
 class LangGuard(HasTraits):

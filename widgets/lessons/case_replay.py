@@ -15,7 +15,7 @@ from casebook import lessons_b
 from casebook.cases import decisions
 from casebook.engine import analyze
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
@@ -190,8 +190,7 @@ class CaseReplay(LangGuard, FixedVBox):
     def _relabel(self):
         lang = self.lang
         dec = self._dec()
-        self._quiet = True
-        try:
+        with quietly(self):
             self._select.description = t("select", lang, UI)
             with keeping_choice(self._select):
                 self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
@@ -208,8 +207,6 @@ class CaseReplay(LangGuard, FixedVBox):
             previous = self._regime.value
             self._regime.options = options
             self._regime.value = previous if previous in self._regimes() else held_regime
-        finally:
-            self._quiet = False
         self._render_card()
         if self.replayed:
             self._render_replay(lessons_b.replay(self.decision, lang))

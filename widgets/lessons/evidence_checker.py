@@ -18,7 +18,7 @@ from casebook.cases import decisions
 from casebook.engine import analyze
 from casebook.proving import assess
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
 from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, t, text_of
@@ -119,16 +119,13 @@ class EvidenceChecker(LangGuard, FixedVBox):
 
     def tick(self, *facts: str, ecl_62: bool | None = None, art_95: bool | None = None) -> None:
         """Tick exactly ``facts`` (and set the two switches when given), as a reader would."""
-        self._quiet = True
-        try:
+        with quietly(self):
             for fact, box in self._boxes.items():
                 box.value = fact in facts
             if ecl_62 is not None:
                 self._ecl62.value = ecl_62
             if art_95 is not None:
                 self._art95.value = art_95
-        finally:
-            self._quiet = False
         self._on_tick()
 
     def results(self) -> dict:
@@ -161,8 +158,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
 
     def _relabel(self):
         lang = self.lang
-        self._quiet = True
-        try:
+        with quietly(self):
             self._select.description = t("select", lang, UI)
             with keeping_choice(self._select):
                 self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
@@ -176,8 +172,6 @@ class EvidenceChecker(LangGuard, FixedVBox):
             self._ticks_head.value = section(
                 f"<h3>{esc(t('ticks_title', lang, UI))}</h3><p>{esc(t('ticks_lead', lang, UI))}</p>")
             self._help_head.value = section(f"<h4>{esc(t('help_title', lang, UI))}</h4>")
-        finally:
-            self._quiet = False
         with self._matrix.hold_trait_notifications():
             self._matrix.lang = lang
             self._matrix.analysis = analyze(self._decisions[self.decision]["scenario"], "statute", lang)

@@ -16,7 +16,7 @@ from casebook import lessons_b
 from casebook.engine import FORMS, analyze
 from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_path, load_set_file
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from ._common_b import (field_label, follow_choice, form_html, form_name, keeping_choice, section, t, text_of,
@@ -175,12 +175,9 @@ class ExerciseDeck(LangGuard, FixedVBox):
     def reset_item(self) -> None:
         """Clear the prediction and the feedback of the current question (the score keeps the first reveal)."""
         self._revealed = None
-        self._quiet = True
-        try:
+        with quietly(self):
             self._answer.disabled = False
             self._answer.value = None
-        finally:
-            self._quiet = False
         self._reveal.disabled = False
         self._again.layout.display = "none"
         self._feedback.value = ""
@@ -227,19 +224,15 @@ class ExerciseDeck(LangGuard, FixedVBox):
 
     def _relabel_sets(self) -> None:
         lang = self.lang
-        self._quiet = True
-        try:
+        with quietly(self):
             self._pick.description = t("set", lang, UI)
             with keeping_choice(self._pick):
                 self._pick.options = [(text_of(v["label"], lang), k) for k, v in self._sets.items()]
-        finally:
-            self._quiet = False
 
     def _relabel(self) -> None:
         lang = self.lang
         self._relabel_sets()
-        self._quiet = True
-        try:
+        with quietly(self):
             self._prev.description = t("prev", lang, UI)
             self._next.description = t("next", lang, UI)
             self._reveal.description = t("reveal", lang, UI)
@@ -248,8 +241,6 @@ class ExerciseDeck(LangGuard, FixedVBox):
             self._answer.description = t("predict", lang, UI)
             with keeping_choice(self._answer):
                 self._answer.options = [(form_name(f, lang), f) for f in FORMS]
-        finally:
-            self._quiet = False
         self._render_item()
         if self._revealed is not None:
             self._render_feedback()

@@ -13,7 +13,7 @@ from traitlets import Dict, Unicode
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
 from casebook.texts import fmt_share
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 
 SHARE_STEP = 0.05
@@ -84,12 +84,9 @@ class FactSubset(LangGuard, FixedVBox):
     def set_facts(self, mapping) -> None:
         """Replace the facts (omitted fields take their defaults); raises ScenarioError and changes nothing if bad."""
         new = validate(mapping).to_dict()
-        self._quiet = True
-        try:
+        with quietly(self):
             for name in self._controls:
                 self._show(name, new[name])
-        finally:
-            self._quiet = False
         self._refusal = None
         self.facts = new
         self._render_status()
@@ -103,20 +100,14 @@ class FactSubset(LangGuard, FixedVBox):
         try:
             good = validate(candidate).to_dict()
         except ScenarioError as exc:
-            self._quiet = True
-            try:
+            with quietly(self):
                 self._show(name, self.facts[name])
-            finally:
-                self._quiet = False
             self._refusal = (name, exc.message)
             self._render_status()
             return
         if good.get("food") and "life_health_goods" in self._controls and not self._controls["life_health_goods"].value:
-            self._quiet = True
-            try:
+            with quietly(self):
                 self._controls["life_health_goods"].value = True
-            finally:
-                self._quiet = False
         self._refusal = None
         self.facts = good
         self._render_status()
@@ -140,8 +131,7 @@ class FactSubset(LangGuard, FixedVBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._quiet = True
-        try:
+        with quietly(self):
             for name, ctrl in self._controls.items():
                 spec = FIELD_BY_NAME[name]
                 with ctrl.hold_sync():
@@ -151,8 +141,6 @@ class FactSubset(LangGuard, FixedVBox):
                         value = ctrl.value
                         ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]
                         ctrl.value = value
-        finally:
-            self._quiet = False
         self._render_status()
 
 

@@ -15,7 +15,7 @@ from casebook import lessons_b
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from . import _render
@@ -130,8 +130,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
 
     def _relabel(self):
         lang = self.lang
-        self._quiet = True
-        try:
+        with quietly(self):
             spec_tier, spec_cause = FIELD_BY_NAME["platform_tier"], FIELD_BY_NAME["causation"]
             self._tier.description = t("tier", lang, UI)
             with keeping_choice(self._tier):
@@ -150,8 +149,6 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
                 f"<h3>{esc(t('judge_title', lang, UI))}</h3><p>{esc(t('judge_lead', lang, UI))}</p>")
             self._measures_head.value = section(
                 f"<h3>{esc(t('measures_title', lang, UI))}</h3><p>{esc(t('measures_lead', lang, UI))}</p>")
-        finally:
-            self._quiet = False
         self._on_change()
 
     @staticmethod

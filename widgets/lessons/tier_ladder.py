@@ -13,7 +13,7 @@ from traitlets import Unicode, observe
 from casebook.engine import decide
 from casebook.scenario import FIELD_BY_NAME, validate
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedVBox
 from . import _render
 from ._common_b import follow_choice, form_html, keeping_choice, section, t
@@ -87,13 +87,10 @@ class TierLadder(LangGuard, FixedVBox):
     def _relabel(self):
         lang = self.lang
         spec = FIELD_BY_NAME["platform_tier"]
-        self._quiet = True
-        try:
+        with quietly(self):
             self._pick.description = t("tier", lang, UI)
             with keeping_choice(self._pick):
                 self._pick.options = [(spec.label_of(v, lang), v) for v in spec.options]
-        finally:
-            self._quiet = False
         self._render()
 
     def _render(self):

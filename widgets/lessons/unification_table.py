@@ -16,7 +16,7 @@ from traitlets import Unicode, observe
 from casebook import lessons_b
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..regime_comparison import regime_name
 from . import _render
@@ -98,16 +98,13 @@ class UnificationTable(LangGuard, FixedVBox):
 
     def _relabel(self):
         lang = self.lang
-        self._quiet = True
-        try:
+        with quietly(self):
             for control, name, key in ((self._cause, "causation", "causation"), (self._risk, "risk_level", "risk")):
                 spec = FIELD_BY_NAME[name]
                 control.description = t(key, lang, UI)
                 with keeping_choice(control):
                     control.options = [(t("as_assumed", lang, UI), "")] + [(spec.label_of(v, lang), v)
                                                                            for v in spec.options]
-        finally:
-            self._quiet = False
         self._render()
 
     def _render(self):
