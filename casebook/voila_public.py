@@ -28,7 +28,8 @@ adds:
   still gets a page, not a dropped connection), a query string is cut to 20,000 characters before it reaches the
   kernel (the page reads the first 16,384 and says that it did), and a request body may be at most 1 MiB (no page
   sends one).
-* **Memory back after the crowd.** When the last kernel stops, the server returns its freed heap to the system.
+* **Memory back after the crowd.** When the last visitor's kernel stops (and at most every 30 s while kernels
+  stop), the server returns its freed heap to the system.
 
 Run it as ``python -m casebook.voila_public [voila options] NOTEBOOK_DIR``; ``liability-lab serve --public`` does.
 """
@@ -42,6 +43,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import tornado.web
@@ -93,6 +95,7 @@ def capped_kernel_manager(base: type) -> type:
             super().__init__(**kwargs)
             self._visitor_ids: set[str] = set()
             self._reserved = 0
+            self._trimmed = 0.0
 
         def visitor_kernels(self) -> int:
             """Live kernels in use by visitors (pooled kernels not yet handed out are not counted)."""
@@ -124,7 +127,10 @@ def capped_kernel_manager(base: type) -> type:
             for socket in list(_SOCKETS.pop(kernel_id, ())):
                 socket.end_session()
             result = await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
-            if not self.list_kernel_ids():
+            # After the last visitor (a preheated pool may still hold kernels), or at most every 30 s while busy.
+            now = time.monotonic()
+            if self.visitor_kernels() == 0 or now - self._trimmed > 30:
+                self._trimmed = now
                 release_memory()
             return result
 

@@ -35,6 +35,13 @@ FORMS = ("none", "as_seller", "joint", "supplementary", "proportional", "non_gen
 OUTCOME = '.ll-outcome[data-liability-form]:not([data-liability-form=""])'
 
 
+# If the public settings preheat kernels (a pool per notebook), the tests keep the pool small: one kernel waiting
+# for the analyzer, none for other pages. Without preheating this setting does nothing.
+LIGHT_POOL = ('--VoilaKernelManager.kernel_pools_config='
+              '{"default": {"pool_size": 0}, "analyzer.ipynb": {"pool_size": 1}}')
+NO_POOL = "--VoilaConfiguration.preheat_kernel=False"
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -52,7 +59,7 @@ class PublicServer:
     """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch)."""
 
     def __init__(self, notebook_dir: Path, log_path: Path, max_kernels: int | None = None,
-                 voila_flags: tuple[str, ...] = ()):
+                 voila_flags: tuple[str, ...] = (LIGHT_POOL,)):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
@@ -94,6 +101,7 @@ class PublicServer:
         raise RuntimeError(f"serve --public did not answer within {timeout}s:\n{self.log_tail()}")
 
     def stop(self) -> None:
+        kernels = self.kernel_pids() if self.proc.poll() is None else []
         if self.proc.poll() is None:
             for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
                 self.proc.send_signal(sig)
@@ -102,7 +110,27 @@ class PublicServer:
                     break
                 except subprocess.TimeoutExpired:
                     continue
+        for pid in kernels:  # a kernel the server could not stop in time (it runs in a session of its own)
+            if _is_kernel(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         self._log.close()
+
+    def settle(self, timeout: float = 60.0, quiet: float = 2.0) -> int:
+        """Wait until the number of kernels has not changed for ``quiet`` seconds (a preheated pool filling up);
+        returns it."""
+        deadline = time.monotonic() + timeout
+        last, since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            n = len(self.kernel_pids())
+            if n != last:
+                last, since = n, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return n
+            time.sleep(0.2)
+        return last
 
     # --- HTTP, verbatim ---------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import pytest
 from public_helpers import (
     ANALYZER,
     FORMS,
+    NO_POOL,
     OUTCOME,
     ROOT,
     KernelChannels,
@@ -586,7 +587,7 @@ def _kernel_count(server) -> int:
 
 
 def test_a_full_server_answers_503_at_once_and_frees_places(tiny_site, tmp_path):
-    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=2).wait_ready()
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=2, voila_flags=(NO_POOL,)).wait_ready()
     try:
         ids = []
         for _ in range(2):
@@ -621,7 +622,7 @@ def test_a_full_server_answers_503_at_once_and_frees_places(tiny_site, tmp_path)
 
 @pytest.mark.browser
 def test_closing_a_tab_frees_its_place_under_the_cap(tiny_site, tmp_path, browser):
-    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=1).wait_ready()
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=1, voila_flags=(NO_POOL,)).wait_ready()
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -632,11 +633,16 @@ def test_closing_a_tab_frees_its_place_under_the_cap(tiny_site, tmp_path, browse
         assert response.status == 503
         assert other.locator("text=服务器已满，请稍后再试").count() == 1
         other.close()
+        kernel_id = page_kernel_id(page)
         page.close(run_before_unload=True)  # the visitor closes the tab: Voila's beacon shuts the kernel down
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _kernel_count(srv):
             time.sleep(0.2)
         assert _kernel_count(srv) == 0, "a closed tab must free its kernel"
+        # The server forgets the kernel a moment after its process ends.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and srv.get(f"/api/kernels/{kernel_id}")[0] != 404:
+            time.sleep(0.2)
         again = context.new_page()
         assert again.goto(srv.url + "voila/render/tiny.ipynb", timeout=60_000).status == 200
     finally:
@@ -647,7 +653,9 @@ def test_closing_a_tab_frees_its_place_under_the_cap(tiny_site, tmp_path, browse
 def test_preheated_kernels_wait_outside_the_cap(tiny_site, tmp_path):
     """A pooled kernel counts from the moment a visitor gets it; the pool's spare kernels do not count."""
     srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=1,
-                       voila_flags=("--preheat_kernel=True", "--pool_size=1")).wait_ready()
+                       voila_flags=("--VoilaConfiguration.preheat_kernel=True",
+                                    '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 1}}')
+                       ).wait_ready()
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and _kernel_count(srv) < 1:
