@@ -82,9 +82,10 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
     module = "casebook.voila_public" if public else "voila"
     argv = [sys.executable, "-m", module, str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}"]
     if public:
-        from .serving import DEFAULT_MAX_KERNELS, public_settings
+        from .serving import DEFAULT_MAX_KERNELS, performance_settings, public_settings
 
         argv += public_settings()  # starts with show_tracebacks=False; traitlets refuses a scalar given twice
+        argv += performance_settings()  # the preheated pool (docs/deploy.md)
         argv.append(f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS if max_kernels is None else max_kernels}")
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")

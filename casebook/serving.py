@@ -8,6 +8,8 @@ which adds what Voila has no setting for: the cap on kernels and the notice when
 
 from __future__ import annotations
 
+import json
+
 # (flag, reason). Kept as data so the README, the tests and the command line share one list. List-valued settings
 # are given one item per flag (traitlets 5 collects repeated flags into the list and replaces the default).
 PUBLIC_SETTINGS = (
@@ -38,3 +40,21 @@ LOOPBACK = "127.0.0.1"
 
 def public_settings() -> list[str]:
     return [flag for flag, _reason in PUBLIC_SETTINGS]
+
+
+# Speed (measured with `make bench`; docs/deploy.md explains the sizes). Kept apart from the hardening above.
+# Pool sizes per notebook: a pooled kernel costs ~45 MB (PSS) while it waits, so only the analyzer, the page a
+# visitor most often opens first, gets more than one; a class sets its own (docs/deploy.md: "A class of 40").
+POOL_SIZES = {"default": 1, "analyzer.ipynb": 4}
+PERFORMANCE_SETTINGS = (
+    ("--VoilaConfiguration.preheat_kernel=True",
+     "each page's kernel is started, and its notebook run up to reading the URL, before a visitor asks: the visitor "
+     "does not wait for Python to start (the pages read the URL only after the request: widgets/query.py)"),
+    ("--VoilaKernelManager.kernel_pools_config="
+     + json.dumps({name: {"pool_size": size} for name, size in POOL_SIZES.items()}, separators=(",", ":")),
+     "how many preheated kernels wait for each page: 4 for the analyzer, 1 for every other page"),
+)
+
+
+def performance_settings() -> list[str]:
+    return [flag for flag, _reason in PERFORMANCE_SETTINGS]
