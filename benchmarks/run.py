@@ -285,13 +285,13 @@ def wait_quiet(servers: list[Server], *, settle: float = 1.5, window: float = 1.
 # Ready. "hooks": a visible fact control (the one the benchmark will change, or any) and a visible outcome with its
 # form. "widgets" (a page without those hooks): every widget output of the page rendered.
 READY_JS = r"""
-([field, mode]) => {
+([field, mode, count]) => {
   const vis = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   if (mode === 'widgets') {
-    const outs = [...document.querySelectorAll('[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
-    if (!outs.length) return false;
-    if (!outs.every((o) => vis(o.querySelector('.jupyter-widgets')))) return false;
-    return {t: performance.now(), controls: 0, outcomes: 0, widgets: outs.length};
+    const shown = [...document.querySelectorAll('.jp-OutputArea-output')]
+        .filter((o) => vis(o.querySelector('.jupyter-widgets'))).length;
+    if (!shown || shown < (count || 1)) return false;
+    return {t: performance.now(), controls: 0, outcomes: 0, widgets: shown};
   }
   const outs = [...document.querySelectorAll('.ll-outcome[data-liability-form]')]
       .filter((e) => vis(e) && e.getAttribute('data-liability-form') !== '');
@@ -310,7 +310,10 @@ READY_JS = r"""
 # What the page shows of the hooks, once it has settled: does it have an outcome and fact controls?
 HOOKS_JS = r"""
 () => ({outcomes: document.querySelectorAll('.ll-outcome[data-liability-form]').length,
-        facts: document.querySelectorAll('[class*="ll-fact-"] select, [class*="ll-fact-"] input').length})
+        facts: document.querySelectorAll('[class*="ll-fact-"] select, [class*="ll-fact-"] input').length,
+        widgets: [...document.querySelectorAll('.jp-OutputArea-output')]
+            .filter((o) => { const w = o.querySelector('.jupyter-widgets'); return w && w.getClientRects().length; })
+            .length})
 """
 
 # Every select fact control: field, option labels, the selected index.
@@ -404,10 +407,11 @@ class Profile:
     """How a page is measured: `mode` hooks (fact control + outcome) or widgets (no hooks: every widget shown)."""
     mode: str = "hooks"
     change: Change | None = None
+    widgets: int = 0  # widget outputs the page shows once loaded
 
     @property
     def ready_arg(self):
-        return [self.change.field if (self.change and self.mode == "hooks") else None, self.mode]
+        return [self.change.field if (self.change and self.mode == "hooks") else None, self.mode, self.widgets]
 
 
 async def _close_page(server: Server, page, context, kernel_id: str | None) -> bool:
@@ -439,13 +443,18 @@ async def discover_profile(browser, server: Server, notebook: str, timeout_s: fl
     kernel_id = None
     profile = Profile()
     try:
-        await page.goto(page_url(server, notebook), wait_until="commit", timeout=timeout_s * 1000)
-        await page.wait_for_function(READY_JS, arg=[None, "widgets"], polling="raf", timeout=timeout_s * 1000)
-        await asyncio.sleep(1.0)
-        hooks = await page.evaluate(HOOKS_JS)
+        await page.goto(page_url(server, notebook), wait_until="load", timeout=timeout_s * 1000)
+        # Until the page has stopped growing: how many widget outputs it shows, and whether it has the hooks.
+        deadline, stable, last = time.monotonic() + timeout_s, 0.0, None
+        while time.monotonic() < deadline and stable < 2.0:
+            hooks = await page.evaluate(HOOKS_JS)
+            stable = stable + 0.25 if hooks == last and hooks["widgets"] else 0.0
+            last = hooks
+            await asyncio.sleep(0.25)
+        profile.widgets = hooks["widgets"]
         profile.mode = "hooks" if hooks["outcomes"] and hooks["facts"] else "widgets"
         if profile.mode == "hooks":
-            await page.wait_for_function(READY_JS, arg=[None, "hooks"], polling="raf", timeout=timeout_s * 1000)
+            await page.wait_for_function(READY_JS, arg=[None, "hooks", 0], polling="raf", timeout=timeout_s * 1000)
         kernel_id = await page.evaluate(KERNEL_ID_JS)
         selects = await page.evaluate(SELECTS_JS)
         order = {f: i for i, f in enumerate(PREFERRED_FIELDS)}
@@ -528,7 +537,7 @@ async def class_burst(pw, server: Server, notebook: str, n: int, timeout_s: floa
         try:
             await page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
             remaining = max(1.0, timeout_s - (time.perf_counter() - t0))
-            await page.wait_for_function(READY_JS, arg=[field_name, "hooks"], polling=50, timeout=remaining * 1000)
+            await page.wait_for_function(READY_JS, arg=[field_name, "hooks", 0], polling=50, timeout=remaining * 1000)
             return time.perf_counter() - t0, None
         except Exception as exc:
             return None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
@@ -587,14 +596,24 @@ def resolve_pages(spec: str | None) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def public_argv(port: int, root: Path, extra: list[str]) -> list[str]:
-    """The project's public-demo command line, exactly as `liability-lab serve --public` would run it."""
+def public_argv(port: int, root: Path, extra: list[str], max_kernels: int | None = None,
+                analyzer_pool: int | None = None) -> list[str]:
+    """The project's public-demo command line, as `liability-lab serve --public [--max-kernels N]` runs it, with the
+    analyzer's preheated pool sized for a class (docs/deploy.md, "A class of 40") and any --extra flags."""
     sys.path.insert(0, str(ROOT))
     from casebook.cli import voila_argv
 
-    argv = voila_argv(port, True, "127.0.0.1", root) + extra
-    # A flag given twice (e.g. show_tracebacks by both the base command line and the public list, or by --extra)
-    # is an error for Voila: keep the last value of each --Key=value.
+    if analyzer_pool is not None:
+        try:
+            from casebook.serving import POOL_SIZES
+        except ImportError:  # a checkout without the pool settings
+            POOL_SIZES = {"default": 1}
+        pools = dict(POOL_SIZES, **{"analyzer.ipynb": analyzer_pool})
+        extra = ["--VoilaConfiguration.preheat_kernel=True",
+                 "--VoilaKernelManager.kernel_pools_config="
+                 + json.dumps({k: {"pool_size": v} for k, v in pools.items()}, separators=(",", ":")), *extra]
+    argv = voila_argv(port, True, "127.0.0.1", root, max_kernels) + extra
+    # A flag given twice is an error for Voila: keep the last value of each --Key=value.
     last = {}
     for i, a in enumerate(argv):
         if a.startswith("--") and "=" in a:
@@ -649,13 +668,15 @@ async def run(args) -> dict:
     extra = list(args.extra)
     p_port, f_port, plain_port = free_port(), free_port(), free_port()
     servers = {
-        "pages": Server("pages (public)", public_argv(p_port, NOTEBOOKS, extra), logs / "pages.log", p_port),
+        "pages": Server("pages (public)", public_argv(p_port, NOTEBOOKS, extra, args.max_kernels, args.analyzer_pool or None),
+                        logs / "pages.log", p_port),
         "plain": Server("floor (plain voila)", plain_argv(plain_port, FLOOR_DIR), logs / "plain.log", plain_port),
     }
     # The floor of the per-page ratios: plain Voila defaults (as in the baseline figures), or, with
     # --floor-like-pages, the pages' own public settings (preheating included): a stricter yardstick.
     if args.floor_like_pages:
-        servers["floor"] = Server("floor (public)", public_argv(f_port, FLOOR_DIR, extra), logs / "floor.log", f_port)
+        servers["floor"] = Server("floor (public)", public_argv(f_port, FLOOR_DIR, extra, args.max_kernels),
+                                  logs / "floor.log", f_port)
     else:
         servers["floor"] = servers["plain"]
     result: dict = {
@@ -940,9 +961,16 @@ def main(argv=None) -> int:
     parser.add_argument("--class-rounds", type=int, default=3,
                         help="alternating bursts of the class (floor plain / analyzer public); 0 skips the class")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds for one page to become interactive")
-    parser.add_argument("--class-timeout", type=float, default=120.0,
+    parser.add_argument("--class-timeout", type=float, default=180.0,
                         help="seconds within which a class load counts as served")
     parser.add_argument("--quick", action="store_true", help="2 rounds, 1 class burst each: a quick look")
+    parser.add_argument("--max-kernels", type=int, default=60,
+                        help="the public server's cap on visitors' kernels (serve --public --max-kernels; default 60, "
+                             "the class setting of docs/deploy.md: the project's default of 20 would refuse half a "
+                             "class)")
+    parser.add_argument("--analyzer-pool", type=int, default=40,
+                        help="preheated kernels waiting for the analyzer (default 40: the class setting of "
+                             "docs/deploy.md); 0 uses the project's own pool sizes")
     parser.add_argument("--floor-like-pages", action="store_true",
                         help="serve the floor of the per-page ratios with the pages' public settings instead of plain "
                              "Voila defaults (the class of 40 always compares with plain Voila)")
