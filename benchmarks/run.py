@@ -443,9 +443,9 @@ async def discover_profile(browser, server: Server, notebook: str, timeout_s: fl
     kernel_id = None
     profile = Profile()
     try:
-        await page.goto(page_url(server, notebook), wait_until="load", timeout=timeout_s * 1000)
+        await page.goto(page_url(server, notebook), wait_until="commit", timeout=timeout_s * 1000)
         # Until the page has stopped growing: how many widget outputs it shows, and whether it has the hooks.
-        deadline, stable, last = time.monotonic() + timeout_s, 0.0, None
+        deadline, stable, last, hooks = time.monotonic() + timeout_s, 0.0, None, {"widgets": 0}
         while time.monotonic() < deadline and stable < 2.0:
             hooks = await page.evaluate(HOOKS_JS)
             stable = stable + 0.25 if hooks == last and hooks["widgets"] else 0.0
@@ -706,6 +706,10 @@ async def run(args) -> dict:
             # Warm-up (not counted): the floor, then each page once, which also finds how to measure it.
             await measure_load(browser, servers["floor"], "floor.ipynb", floor_profile, args.timeout, 1, all_servers)
             for name in pages:
+                profiles[name] = prof = await discover_profile(browser, servers["pages"], f"{name}.ipynb",
+                                                               args.timeout)
+            if prof.change is None and prof.widgets == 0:  # the warm-up visit failed: once more
+                await asyncio.to_thread(wait_quiet, all_servers)
                 profiles[name] = prof = await discover_profile(browser, servers["pages"], f"{name}.ipynb",
                                                                args.timeout)
                 c = prof.change
