@@ -708,10 +708,10 @@ async def run(args) -> dict:
             for name in pages:
                 profiles[name] = prof = await discover_profile(browser, servers["pages"], f"{name}.ipynb",
                                                                args.timeout)
-            if prof.change is None and prof.widgets == 0:  # the warm-up visit failed: once more
-                await asyncio.to_thread(wait_quiet, all_servers)
-                profiles[name] = prof = await discover_profile(browser, servers["pages"], f"{name}.ipynb",
-                                                               args.timeout)
+                if prof.change is None and prof.widgets == 0:  # the warm-up visit failed: once more
+                    await asyncio.to_thread(wait_quiet, all_servers)
+                    profiles[name] = prof = await discover_profile(browser, servers["pages"], f"{name}.ipynb",
+                                                                   args.timeout)
                 c = prof.change
                 log(f"{name}: ready when {'its fact control and outcome' if prof.mode == 'hooks' else 'every widget'}"
                     " is shown; fact change " + (f"{c.field} -> option {c.index} ({c.label}), watching the {c.watch}"
