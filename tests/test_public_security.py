@@ -120,6 +120,8 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatc
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path)
     assert argv[1:3] == ["-m", "casebook.voila_public"], "serve --public must run the capped launcher"
     assert f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS}" in argv
+    # Built here without a running event loop: a preheated pool would only leave pending tasks behind.
+    argv = voila_argv(8866, True, "127.0.0.1", tmp_path, extra=[NO_POOL])
     assert "--PublicVoila.max_kernels=7" in voila_argv(8866, True, "127.0.0.1", tmp_path, max_kernels=7)
     app = PublicVoila()
     app.initialize(argv[3:])
