@@ -367,7 +367,8 @@ def validate(data: Any) -> Scenario:
             continue
         spec = FIELD_BY_NAME.get(key) if isinstance(key, str) else None
         if spec is None:
-            raise ScenarioError(str(key)[:60], f"unknown field; allowed fields: {', '.join(FIELD_NAMES)}")
+            shown = "".join(ch if ch.isprintable() else "?" for ch in str(key))[:60]  # one line, whatever the key
+            raise ScenarioError(shown, f"unknown field; allowed fields: {', '.join(FIELD_NAMES)}")
         values[key] = _check_value(spec, value)
     _check_meta(data)
     consumer = values.get("consumer_fault", DEFAULTS["consumer_fault"])

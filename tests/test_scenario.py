@@ -111,3 +111,9 @@ def test_a_title_that_is_not_text_is_rejected_even_without_assumptions():
     with pytest.raises(ScenarioError) as err:
         validate({"title": 5})
     assert err.value.field == "title"
+
+
+def test_an_unknown_field_with_a_newline_still_gives_one_line():
+    with pytest.raises(ScenarioError) as err:
+        validate({"bad\nkey": 1})
+    assert "\n" not in str(err.value) and err.value.field == "bad?key"

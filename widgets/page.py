@@ -13,6 +13,7 @@ import ipywidgets as W
 from traitlets import Unicode, dlink
 
 from .base import esc, safe_lang, tr
+from .controls import Display, FixedHBox, FixedVBox
 from .nav import ANALYZER, CHAPTERS, neighbours, title
 
 UI = {
@@ -47,7 +48,7 @@ def _link(page_id: str, label: str, lang: str) -> str:
     return f'<a href="{esc(page_id)}.ipynb?lang={esc(lang)}">{esc(label)}</a>'
 
 
-class PageShell(W.VBox):
+class PageShell(FixedVBox):
     """Title, language switch and navigation of one page; ``lang`` is the page's language."""
 
     lang = Unicode("zh")
@@ -57,14 +58,14 @@ class PageShell(W.VBox):
 
         super().__init__(**kwargs)
         self.page_id = page_id
-        self._style = W.HTML()
-        self._title = W.HTML()
-        self._nav = W.HTML()
+        self._style = Display()
+        self._title = Display()
+        self._nav = Display()
         self._messages = list(messages)
-        self._notice = W.HTML()
+        self._notice = Display()
         self._switch = LanguageSwitch(lang=safe_lang(lang))
         self._switch.observe(self._on_switch, "lang")
-        self.children = [self._style, W.HBox([self._title, self._switch],
+        self.children = [self._style, FixedHBox([self._title, self._switch],
                                              layout=W.Layout(justify_content="space-between", flex_flow="row wrap",
                                                              align_items="center", width="100%")),
                          self._nav, self._notice]

@@ -17,6 +17,7 @@ from casebook.engine import analyze
 
 from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
+from .._view import FixedButton
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
 from ._common_b import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text,
@@ -95,7 +96,7 @@ class CaseReplay(LangGuard, FixedVBox):
         self._select.observe(self._on_select, "value")
         self._card = Display()
         self._card.add_class("ll-replay-card")
-        self._button = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self._button = FixedButton(button_style="primary", layout=W.Layout(width="auto"))
         self._button.add_class("ll-replay-button")
         self._button.on_click(lambda _b: self.replay())
         self._result = Display()

@@ -18,6 +18,7 @@ from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_p
 
 from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
+from .._view import FixedButton
 from ..regime_comparison import regime_name
 from ._common_b import (field_label, follow_choice, form_html, form_name, keeping_choice, section, t, text_of,
                         value_label)
@@ -87,8 +88,8 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._pick = Dropdown(options=[(k, k) for k in self._sets], value="cases", **wide)
         self._pick.add_class("ll-exercise-set")
         self._pick.observe(self._on_pick, "value")
-        self._prev = W.Button(layout=W.Layout(width="auto"))
-        self._next = W.Button(layout=W.Layout(width="auto"))
+        self._prev = FixedButton(layout=W.Layout(width="auto"))
+        self._next = FixedButton(layout=W.Layout(width="auto"))
         self._prev.add_class("ll-exercise-prev")
         self._next.add_class("ll-exercise-next")
         self._prev.on_click(lambda _b: self._move(-1))
@@ -101,10 +102,10 @@ class ExerciseDeck(LangGuard, FixedVBox):
                                      layout=W.Layout(width="100%", flex_flow="row wrap"))
         self._answer.add_class("ll-exercise-answer")
         self._answer.observe(self._on_answer, "value")
-        self._reveal = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self._reveal = FixedButton(button_style="primary", layout=W.Layout(width="auto"))
         self._reveal.add_class("ll-exercise-reveal")
         self._reveal.on_click(lambda _b: self.reveal())
-        self._again = W.Button(layout=W.Layout(width="auto"))
+        self._again = FixedButton(layout=W.Layout(width="auto"))
         self._again.add_class("ll-exercise-again")
         self._again.on_click(lambda _b: self.reset_item())
         self._again.layout.display = "none"  # shown once an answer is revealed
