@@ -13,14 +13,12 @@ import math
 import ipywidgets as W
 from traitlets import Dict, TraitError, Unicode, observe
 
+from ._view import resend
 from .base import safe_lang
 
 
-def _reject_all(widget, sync_data) -> None:
-    # The page never edits these widgets; put back whatever it tried to change.
-    keys = [k for k in sync_data if k in widget.keys]
-    if keys:
-        widget.send_state(keys)
+# The page never edits these widgets; put back whatever it tried to change (one mechanism for the whole kit).
+_reject_all = resend
 
 
 class Display(W.HTML):
