@@ -293,7 +293,90 @@ def test_instruments_table_escapes_its_cells():
     w = InstrumentsTable()
     w._data["instruments"][0]["term"]["zh"] = "<script>x</script>"
     w._render()
+    # A changed cell has no stored rendering: pandas renders the table live, escaped.
     assert "<script>x</script>" not in w._table.value
+    assert "&lt;script&gt;x&lt;/script&gt;" in w._table.value
+
+
+class _TableCells(__import__("html.parser").parser.HTMLParser):
+    """Header and body cell texts of an HTML table."""
+
+    def __init__(self):
+        super().__init__()
+        self.head, self.body, self._cell, self._in = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("thead", "tbody"):
+            self._in = tag
+        elif tag == "tr" and self._in == "tbody":
+            self.body.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            text = "".join(self._cell).strip()
+            (self.head if self._in == "thead" else self.body[-1]).append(text)
+            self._cell = None
+
+
+def _table_cells(table_html):
+    parser = _TableCells()
+    parser.feed(table_html)
+    return parser.head, parser.body
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("words", [True, False])
+def test_the_stored_instruments_table_is_pandas_rendering_of_the_current_data(lang, words):
+    import pandas as pd
+
+    from widgets.lessons import instruments_table as T
+
+    T.stored_renderings.cache_clear()
+    rows = T.rows(lessons.load("platform_terms"), lang, words)
+    stored = T.stored_renderings().get(T.rows_key(rows))
+    assert stored is not None, "platform_terms.rendered.json is stale: run tools/render_tables.py"
+    live = pd.DataFrame(rows).to_html(**T.TO_HTML)
+    assert _table_cells(stored) == _table_cells(live)
+    head, body = _table_cells(stored)
+    assert head == list(rows[0]) and body == [list(r.values()) for r in rows] and len(body) == 5
+    assert stored.startswith('<table class="dataframe ll-tbl">')
+
+
+def test_chapter_01_shows_its_table_without_importing_pandas():
+    code = ("import sys\n"
+            "from widgets.lessons.instruments_table import InstrumentsTable\n"
+            "w = InstrumentsTable()\n"
+            "w._words.value = False; w.lang = 'en'; w._words.value = True\n"
+            "assert 'll-tbl' in w._table.value and 'Instrument' in w._table.value\n"
+            "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    # The reader who codes still gets a DataFrame.
+    from widgets.lessons.instruments_table import InstrumentsTable
+
+    assert type(InstrumentsTable().frame()).__module__.startswith("pandas")
+
+
+def test_a_missing_or_broken_rendering_file_only_makes_the_page_render_live(tmp_path, monkeypatch):
+    from widgets.lessons import instruments_table as T
+
+    for content in (None, "not json", '{"tables": [1, 2]}', '{"tables": {"x": 1}}'):
+        path = tmp_path / "r.json"
+        if content is not None:
+            path.write_text(content)
+        monkeypatch.setattr(T, "RENDERED", path)
+        T.stored_renderings.cache_clear()
+        assert T.stored_renderings() == {}
+        w = T.InstrumentsTable(lang="en")
+        assert "e-commerce platform operator (电子商务平台经营者)" in w._table.value
+    T.stored_renderings.cache_clear()
 
 
 def test_status_theories_shows_one_theory_with_the_papers_words_and_the_marked_addition():

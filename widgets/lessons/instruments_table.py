@@ -1,10 +1,20 @@
 """InstrumentsTable (chapter 01, paper §2.1): five instruments, five names for the platform, as a pandas table.
 
-pandas is imported only when the table is drawn, so no other page pays for it. The cells come from
-``casebook/data/lessons/platform_terms.yaml``; pandas escapes them.
+The cells come from ``casebook/data/lessons/platform_terms.yaml``. The table on the page is pandas' own rendering
+(``DataFrame.to_html(escape=True)``), but the kernel does not import pandas to show it: pandas adds about 45 MB to
+a kernel (the benchmark's memory goal is 1.6x a floor page's), and the table depends on nothing but the committed
+data. ``tools/render_tables.py`` renders the four variants (zh/en, with or without the paper's words) with pandas
+into ``platform_terms.rendered.json``, keyed by the SHA-256 of the rows they were rendered from. A page computes
+its rows (pure Python), and uses the stored rendering only when the key matches; otherwise (the data changed and
+the file was not re-rendered, or a test changed a cell) it imports pandas and renders live. So what the page shows
+is always pandas' rendering of the current data. ``frame()`` returns the DataFrame, for readers who code.
 """
 
 from __future__ import annotations
+
+import functools
+import hashlib
+import json
 
 import ipywidgets as W
 from traitlets import Unicode
@@ -21,6 +31,55 @@ UI = {
     "articles": {"zh": "两部法律的条文原文（点开）", "en": "The two statutes' own words (open)"},
     "en_titles": {"zh": "", "en": "English titles and renderings are unofficial."},
 }
+
+RENDERED = lessons.LESSONS_DIR / "platform_terms.rendered.json"
+TO_HTML = {"index": False, "escape": True, "border": 0, "classes": "ll-tbl"}
+
+
+def rows(data: dict, lang: str, words: bool) -> list[dict]:
+    """The table's rows (column label -> cell text, in column order) in ``lang``: pure Python, no pandas."""
+    cols = data["columns"]
+    out = []
+    for item in data["instruments"]:
+        term = item["term"]["zh"] if lang == "zh" else f'{item["term"]["en"]} ({item["term"]["zh"]})'
+        row = {
+            lessons.label(cols["instrument"], lang): lessons.label(item["instrument"], lang),
+            lessons.label(cols["term"], lang): term,
+            lessons.label(cols["kind"], lang): lessons.text(item["kind"], lang),
+        }
+        if words:
+            row[lessons.label(cols["paper"], lang)] = lessons.text(item["paper"], lang)
+        out.append(row)
+    return out
+
+
+def rows_key(table_rows: list[dict]) -> str:
+    """SHA-256 of the rows (column order included): what a stored rendering was made from."""
+    blob = json.dumps([list(r.items()) for r in table_rows], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def render_with_pandas(table_rows: list[dict]) -> str:
+    import pandas as pd  # only when the stored rendering does not match the data
+
+    return pd.DataFrame(table_rows).to_html(**TO_HTML)
+
+
+@functools.lru_cache(maxsize=1)
+def stored_renderings() -> dict[str, str]:
+    """rows_key -> HTML, from ``platform_terms.rendered.json`` ({} if the file is missing or unreadable)."""
+    try:
+        data = json.loads(RENDERED.read_text(encoding="utf-8"))
+        tables = data["tables"]
+        return {k: v for k, v in tables.items() if isinstance(k, str) and isinstance(v, str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def table_html(table_rows: list[dict]) -> str:
+    """pandas' rendering of ``table_rows``: the stored one when it was made from these very rows, else live."""
+    stored = stored_renderings().get(rows_key(table_rows))
+    return stored if stored is not None else render_with_pandas(table_rows)
 
 
 class InstrumentsTable(LangGuard, FixedVBox):
@@ -45,29 +104,20 @@ class InstrumentsTable(LangGuard, FixedVBox):
     def _apply_lang(self, lang: str) -> None:
         self._render()
 
-    def frame(self, lang: str | None = None, words: bool | None = None):
-        import pandas as pd  # only this chapter's table needs pandas
-
+    def rows(self, lang: str | None = None, words: bool | None = None) -> list[dict]:
         lang = safe_lang(lang or self.lang)
-        words = self._words.value if words is None else words
-        cols = self._data["columns"]
-        rows = []
-        for item in self._data["instruments"]:
-            term = item["term"]["zh"] if lang == "zh" else f'{item["term"]["en"]} ({item["term"]["zh"]})'
-            row = {
-                lessons.label(cols["instrument"], lang): lessons.label(item["instrument"], lang),
-                lessons.label(cols["term"], lang): term,
-                lessons.label(cols["kind"], lang): lessons.text(item["kind"], lang),
-            }
-            if words:
-                row[lessons.label(cols["paper"], lang)] = lessons.text(item["paper"], lang)
-            rows.append(row)
-        return pd.DataFrame(rows)
+        words = bool(self._words.value) if words is None else words
+        return rows(self._data, lang, words)
+
+    def frame(self, lang: str | None = None, words: bool | None = None):
+        import pandas as pd  # a reader who codes asks for the DataFrame itself
+
+        return pd.DataFrame(self.rows(lang, words))
 
     def _render(self, change=None) -> None:
         lang = self.lang
         self._words.description = R.t(UI, "show_words", lang)
-        table = self.frame(lang).to_html(index=False, escape=True, border=0, classes="ll-tbl")
+        table = table_html(self.rows(lang))
         caption = f'<h4>{esc(R.t(UI, "caption", lang))}</h4>'
         note = f'<p class="ll-unofficial">{esc(R.t(UI, "en_titles", lang))}</p>' if lang == "en" else ""
         self._table.value = R.section(caption + table + note)
