@@ -89,7 +89,10 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
         argv.append(f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS if max_kernels is None else max_kernels}")
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")
+    from .serving import resilience_settings
     from .voila_template import voila_flags
+
+    argv += resilience_settings()  # a burst of visitors does not lose the pages' widgets (casebook/serving.py)
 
     argv += voila_flags()  # <html lang> on the tree and error pages
     # traitlets refuses a setting given twice: a flag in ``extra`` replaces ours of the same name.

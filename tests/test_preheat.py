@@ -199,3 +199,119 @@ def test_preheated_pages_follow_their_own_url(preheated_server, page):
     assert "Previous" in page.locator(".ll-shell-nav").first.inner_text()
     assert "four cases" in page.locator(".ll-shell h1").first.inner_text().lower()
     page.locator(".ll-case-replay").first.wait_for(timeout=60_000)  # the second cell that reads the URL ran
+
+
+def _tree_state(widget) -> list:
+    """Every widget under ``widget``, in tree order: its class and its state, without model ids (references to
+    other widgets are replaced by the referenced widget's class)."""
+    import ipywidgets as W
+
+    out, todo, seen = [], [widget], set()
+    while todo:
+        w = todo.pop(0)
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        state = {}
+        for key, value in w.get_state().items():
+            if key in ("layout", "style", "_view_count"):
+                continue
+            state[key] = _deref(value)
+        out.append((type(w).__name__, state))
+        for key in w.keys:
+            value = getattr(w, key, None)
+            items = value if isinstance(value, (list, tuple)) else [value]
+            todo.extend(v for v in items if isinstance(v, W.Widget) and not isinstance(v, (W.Layout,)) and
+                        "Style" not in type(v).__name__)
+    return out
+
+
+def _deref(value):
+    if isinstance(value, str) and value.startswith("IPY_MODEL_"):
+        return "ref"
+    if isinstance(value, (list, tuple)):
+        return [_deref(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _deref(v) for k, v in value.items()}
+    return value
+
+
+APPLIED_QUERIES = (
+    "",
+    "lang=en",
+    "lang=zh&regime=proposal",
+    "regime=joint&lang=en",
+    "case=cong-v-taobao",
+    "lang=en&case=zhang-v-jd&regime=supplementary",
+    "case=sankuai-second-instance&lang=en",
+    "lang=xx&regime=nope&case=nope",
+    "scenario=%7Bbroken",
+    "lang=en&scenario=" + "A" * 5000,
+)
+
+
+@pytest.mark.parametrize("qs", APPLIED_QUERIES)
+def test_a_preheated_page_built_before_its_request_equals_one_built_from_it(qs, monkeypatch):
+    """The preheated analyzer builds its widgets with the defaults, then applies the URL once it arrives: the
+    page must be the very page ``from_query`` builds (facts, regime, language, messages and every widget)."""
+    from casebook import share
+    from widgets.app import AnalyzerApp
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    base = "http://lab.example.org/voila/render/analyzer.ipynb"
+    direct = AnalyzerApp.from_query(qs, base_url=base)
+    applied = AnalyzerApp()
+    applied.apply_query(qs, base_url=base)
+    assert applied.facts == direct.facts and applied.regime == direct.regime and applied.lang == direct.lang
+    assert applied.messages == direct.messages and applied.status_html == direct.status_html
+    assert applied.analysis == direct.analysis
+    assert _tree_state(applied) == _tree_state(direct)
+
+
+def test_a_shared_scenario_link_applies_to_a_preheated_page(monkeypatch):
+    from casebook import share
+    from casebook.cases import decision
+    from widgets.app import AnalyzerApp
+
+    facts = dict(decision("cong-v-taobao")["scenario"])
+    facts = {k: v for k, v in facts.items() if k != "assumptions"}
+    facts["harm"] = "property"
+    link = share.share_url("http://x/voila/render/analyzer.ipynb", facts, "en", "proposal")
+    qs = link.split("?", 1)[1]
+    applied = AnalyzerApp()
+    applied.apply_query(qs, base_url="http://x/voila/render/analyzer.ipynb")
+    direct = AnalyzerApp.from_query(qs, base_url="http://x/voila/render/analyzer.ipynb")
+    assert applied.facts["harm"] == "property" and applied.regime == "proposal" and applied.lang == "en"
+    assert _tree_state(applied) == _tree_state(direct)
+
+
+def test_from_environment_builds_first_and_waits_for_the_request_in_a_preheated_kernel(monkeypatch):
+    """Order of work in a pooled kernel: the widgets exist before the wait for the request begins."""
+    import widgets.app as app_module
+    import widgets.query as q
+
+    events = []
+    real_init = app_module.AnalyzerApp.__init__
+
+    def init(self, *a, **k):
+        real_init(self, *a, **k)
+        events.append("built")
+
+    def wait():
+        events.append("request")
+        return "lang=en&regime=joint"
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(app_module.AnalyzerApp, "__init__", init)
+    monkeypatch.setattr(q, "query_string", wait)
+    monkeypatch.setattr(q, "request_url", lambda: "http://h/voila/render/analyzer.ipynb")
+    app = app_module.AnalyzerApp.from_environment()
+    assert events == ["built", "request"]
+    assert app.lang == "en" and app.regime == "joint"
+    assert app.parts["share"].base_url == "http://h/voila/render/analyzer.ipynb"
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    events.clear()
+    monkeypatch.setenv("QUERY_STRING", "lang=en")
+    monkeypatch.setattr(q, "query_string", lambda: (events.append("request"), "lang=en")[1])
+    app = app_module.AnalyzerApp.from_environment()
+    assert events == ["request", "built"] and app.lang == "en"

@@ -149,6 +149,31 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatc
     assert app._notice_dir is not None, "the page template must carry the session notice"
 
 
+def test_the_burst_setting_reaches_voilas_executor(tmp_path):
+    """--VoilaExecutor.iopub_timeout (casebook/serving.py, RESILIENCE_SETTINGS) is on every server's command line,
+    public or not, and the executor Voila builds for a page (with the app's config) has it."""
+    import nbformat
+    from voila.execute import VoilaExecutor
+
+    from casebook.cli import voila_argv
+    from casebook.serving import RESILIENCE_SETTINGS
+    from casebook.voila_public import PublicVoila
+
+    flags = [flag for flag, _reason in RESILIENCE_SETTINGS]
+    assert flags and all(reason for _f, reason in RESILIENCE_SETTINGS)
+    for public in (True, False):
+        argv = voila_argv(8866, public, "127.0.0.1", tmp_path, extra=[NO_POOL] if public else ())
+        assert all(f in argv for f in flags)
+    app = PublicVoila()
+    app.initialize(voila_argv(8866, True, "127.0.0.1", tmp_path, extra=[NO_POOL])[3:])
+    executor = VoilaExecutor(nbformat.v4.new_notebook(), config=app.config)
+    for flag in flags:
+        name, value = flag[2:].split("=", 1)
+        assert name.startswith("VoilaExecutor.")
+        assert str(getattr(executor, name.split(".", 1)[1])) == value
+    assert executor.iopub_timeout >= 30 and not executor.raise_on_iopub_timeout
+
+
 def test_the_readme_lists_every_public_setting():
     from casebook.serving import PUBLIC_SETTINGS
 

@@ -602,3 +602,17 @@ def test_language_switch_relabels(make, english, chinese):
     assert chinese in text and english not in text
     widget.lang = "xx"  # anything else from a page or a URL
     assert widget.lang == "zh"
+
+
+def test_switching_language_keeps_the_selected_decision():
+    """A student picks the JD case, then switches the page to English: the same decision stays selected (it used
+    to fall back to the first decision, when the new labels reset the dropdown's index)."""
+    from widgets.case_browser import CaseBrowser
+
+    b = CaseBrowser()
+    b.selected = "zhang-v-jd"
+    for lang in ("en", "zh", "en"):
+        b.lang = lang
+        assert b.selected == "zhang-v-jd" and b._select.value == "zhang-v-jd"
+        assert b._select.label.startswith("Zhang" if lang == "en" else "张")
+        assert 'data-decision="zhang-v-jd"' in b._detail.value

@@ -160,6 +160,8 @@ class CaseBrowser(FixedVBox):
         self._render()
 
     def _on_select(self, change):
+        if getattr(self, "_relabelling", False):
+            return
         # The dropdown's value comes from the browser: only a known decision id gets through.
         if change["new"] in self._by_id:
             self.selected = change["new"]
@@ -176,9 +178,15 @@ class CaseBrowser(FixedVBox):
         self._select.description = tr(UI, "select", lang)
         options = [(self._name(d, lang), d["id"]) for d in self._decisions]
         current = self.selected
-        with self._select.hold_trait_notifications():
-            self._select.options = options
-            self._select.value = current if current in self._by_id else None
+        # New labels, same selection. (Not under hold_trait_notifications: there the options' reset of the index
+        # wins over the value set after it, and a change of language fell back to the first decision.)
+        self._relabelling = True
+        try:
+            with self._select.hold_sync():
+                self._select.options = options
+                self._select.value = current if current in self._by_id else None
+        finally:
+            self._relabelling = False
         self._load.description = tr(UI, "load", lang)
         self._load.tooltip = tr(UI, "load_tip", lang)
         self._load.disabled = not self._decisions
