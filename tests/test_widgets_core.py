@@ -375,3 +375,75 @@ def test_loading_a_decision_sets_the_facts_and_shows_its_assumptions():
     assert "已载入判决" in app.status_html
     assert not app.load_case("no-such-case")
     assert app.messages
+
+
+# --- shared layouts and styles (widgets._view.shared) ------------------------------------------------------------
+
+def _models_of_a_fresh_app():
+    import warnings
+
+    import ipywidgets as W
+
+    from widgets.app import AnalyzerApp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        before = set(W.Widget.widgets)
+        app = AnalyzerApp()
+        new = {k: w for k, w in W.Widget.widgets.items() if k not in before}
+    return app, new
+
+
+def test_the_analyzer_shares_identical_layouts_and_styles():
+    """The page asks the kernel for every model at once when it loads; each is one more to describe and build.
+    Widgets with the same layout or style share one model (473 models before, 208 after: benchmarks/run.py)."""
+    import json
+
+    import ipywidgets as W
+
+    _app, new = _models_of_a_fresh_app()
+    kinds = [type(w) for w in new.values()]
+    assert len(new) < 260, f"{len(new)} widget models for one analyzer"
+    # No two *kit* layouts or styles describe the same thing (ipywidgets' own inner widgets may keep theirs).
+    seen = {}
+    for w in W.Widget.widgets.values():
+        if getattr(w, "_ll_sealed", False):
+            key = (type(w).__mro__[2].__name__, json.dumps(w.get_state(), sort_keys=True))
+            assert key not in seen, f"two shared {key[0]} models with the same state"
+            seen[key] = w
+    assert sum(1 for k in kinds if issubclass(k, W.Layout)) < 30
+
+
+def test_a_shared_layout_refuses_a_change_that_would_move_every_widget():
+    import ipywidgets as W
+
+    from widgets._view import shared, shared_layout
+    from widgets.controls import Display
+
+    a, b = Display(), Display()
+    assert a.layout is b.layout and a.style is b.style
+    with pytest.raises(AttributeError, match="shared by many widgets"):
+        a.layout.display = "none"
+    assert b.layout.display is None
+    own = Display(layout=W.Layout(display="none"))
+    assert own.layout is not a.layout and own.layout.display == "none"
+    assert shared_layout(width="auto") is shared_layout(width="auto") is not shared_layout(width="100%")
+    # A closed shared model (Widget.close_all() in a test, a page's comm closed) is replaced, never handed out dead.
+    dead = shared_layout(width="13px")
+    dead.close()
+    fresh = shared_layout(width="13px")
+    assert fresh is not dead and fresh.comm is not None
+    assert Display(layout=fresh).get_state()["layout"] == "IPY_MODEL_" + fresh.model_id
+    assert shared(type(Display().style).__mro__[2]) is Display().style
+
+
+def test_dropping_a_pivotal_row_leaves_the_shared_models_open():
+    from casebook.engine import analyze
+    from widgets.controls import Display
+    from widgets.pivotal_facts import PivotalFacts
+
+    view = PivotalFacts(analysis=analyze({"harm": "personal_injury"}, "statute", "zh"))
+    view.analysis = analyze({"harm": "property"}, "statute", "zh")
+    view.analysis = analyze({"harm": "personal_injury", "platform_knowledge": "knew"}, "statute", "zh")
+    d = Display()
+    assert d.layout.comm is not None and d.style.comm is not None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import os
 
-import ipywidgets as W
 from traitlets import Dict, List, Unicode, observe
 
 from casebook.engine import REGIMES, analyze
@@ -26,6 +25,7 @@ from .payments_chart import PaymentsChart
 from .regime_comparison import RegimeComparison, regime_name
 from .theme import style_widget
 from .trace_view import TraceView
+from ._view import shared_layout
 
 UI = {
     "title": {"zh": "平台责任实验室 · 案例分析器", "en": "Platform Liability Lab · Case analyzer"},
@@ -84,7 +84,7 @@ def _message_text(message, lang: str) -> str:
 
 
 def _card(widget, cls: str):
-    box = FixedVBox([widget], layout=W.Layout(width="100%"))
+    box = FixedVBox([widget], layout=shared_layout(width="100%"))
     box.add_class("ll-card")
     box.add_class(cls)
     return box
@@ -106,9 +106,9 @@ class AnalyzerApp(FixedVBox):
 
     def __init__(self, facts=None, lang: str = "zh", regime: str = "statute", case: str | None = None,
                  messages=(), base_url: str = "", **kwargs):
+        kwargs.setdefault("layout", shared_layout(width="100%"))
         super().__init__(**kwargs)
         self.add_class("ll-app")
-        self.layout.width = "100%"
         self._batch = True
         lang = safe_lang(lang)
         regime = regime if regime in REGIMES else "statute"
@@ -120,7 +120,7 @@ class AnalyzerApp(FixedVBox):
         self._switch = LanguageSwitch(lang=lang)
         self._switch.observe(lambda c: setattr(self, "lang", c["new"]), "lang")
         self._regime = Dropdown(options=[(regime_name(r, lang), r) for r in REGIMES], value=regime,
-                                style={"description_width": "initial"}, layout=W.Layout(width="auto"),
+                                style={"description_width": "initial"}, layout=shared_layout(width="auto"),
                                 on_reject=self._regime_refused)
         self._regime.add_class("ll-regime")
         self._regime.observe(lambda c: setattr(self, "regime", c["new"]), "value")
@@ -148,8 +148,8 @@ class AnalyzerApp(FixedVBox):
                 self._url_messages.append({"zh": f"组件 {key} 无法加载：{exc}", "en": f"Component {key} failed: {exc}"})
         self._wire_parts()
 
-        header = FixedHBox([self._title, FixedHBox([self._switch, self._regime], layout=W.Layout(width="auto"))],
-                           layout=W.Layout(width="100%"))
+        header = FixedHBox([self._title, FixedHBox([self._switch, self._regime], layout=shared_layout(width="auto"))],
+                           layout=shared_layout(width="100%"))
         header.add_class("ll-header")
         header.children[1].add_class("ll-header-controls")
         left = [self.fact_panel]
@@ -170,7 +170,7 @@ class AnalyzerApp(FixedVBox):
         col_left.add_class("ll-col-facts")
         col_right = FixedVBox(right)
         col_right.add_class("ll-col-results")
-        main = FixedHBox([col_left, col_right], layout=W.Layout(width="100%"))
+        main = FixedHBox([col_left, col_right], layout=shared_layout(width="100%"))
         main.add_class("ll-main")
         bottom = [self.parts[k] for k in ("share", "memo") if k in self.parts]
         app_style = Display(f"<style>{APP_CSS}</style>")

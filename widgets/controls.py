@@ -13,7 +13,7 @@ import math
 import ipywidgets as W
 from traitlets import Dict, TraitError, Unicode, observe
 
-from ._view import resend
+from ._view import SharedDefaults, resend
 from .base import safe_lang
 
 
@@ -21,38 +21,38 @@ from .base import safe_lang
 _reject_all = resend
 
 
-class Display(W.HTML):
+class Display(SharedDefaults, W.HTML):
     """An HTML widget whose value only the kernel sets."""
 
     def set_state(self, sync_data):
         _reject_all(self, sync_data)
 
 
-class Text(W.Label):
+class Text(SharedDefaults, W.Label):
     """A plain-text label whose value only the kernel sets."""
 
     def set_state(self, sync_data):
         _reject_all(self, sync_data)
 
 
-class FixedBox(W.Box):
+class FixedBox(SharedDefaults, W.Box):
     """A box whose children and layout only the kernel sets."""
 
     def set_state(self, sync_data):
         _reject_all(self, sync_data)
 
 
-class FixedVBox(W.VBox):
+class FixedVBox(SharedDefaults, W.VBox):
     def set_state(self, sync_data):
         _reject_all(self, sync_data)
 
 
-class FixedHBox(W.HBox):
+class FixedHBox(SharedDefaults, W.HBox):
     def set_state(self, sync_data):
         _reject_all(self, sync_data)
 
 
-class _Guarded:
+class _Guarded(SharedDefaults):
     """Mixin: the browser may change only ``_browser_key``, and only to a value ``_check`` accepts."""
 
     _browser_key = "value"

@@ -16,6 +16,7 @@ from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assu
 
 from .base import esc, safe_lang, tr
 from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from ._view import shared_layout
 
 UI = {
     "title": {"zh": "案件事实", "en": "The facts"},
@@ -87,7 +88,7 @@ class FactPanel(FixedVBox):
 
     def _field_row(self, spec) -> W.Widget:
         value = self.facts[spec.name]
-        common = dict(on_reject=self._on_reject, layout=W.Layout(width="100%"),
+        common = dict(on_reject=self._on_reject, layout=shared_layout(width="100%"),
                       style={"description_width": "initial"})
         extra = []
         if spec.kind == "choice":
@@ -101,7 +102,7 @@ class FactPanel(FixedVBox):
                 min=spec.minimum, max=spec.maximum, step=_FRACTION_STEP if fraction else 100.0, **common)
             if spec.optional:
                 self._auto = Checkbox(value=value is None, indent=False, on_reject=self._on_reject,
-                                      layout=W.Layout(width="100%"))
+                                      layout=shared_layout(width="100%"))
                 self._auto.add_class(f"ll-fact-{spec.name}-auto")
                 self._auto.observe(self._on_auto, "value")
                 ctrl.disabled = value is None

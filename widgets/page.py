@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 
-import ipywidgets as W
 from traitlets import Unicode, dlink
 
 from .base import esc, safe_lang, tr
 from .controls import Display, FixedHBox, FixedVBox
 from .nav import ANALYZER, CHAPTERS, neighbours, title
+from ._view import shared_layout
 
 UI = {
     "prev": {"zh": "← 上一章：{title}", "en": "← Previous: {title}"},
@@ -66,7 +66,7 @@ class PageShell(FixedVBox):
         self._switch = LanguageSwitch(lang=safe_lang(lang))
         self._switch.observe(self._on_switch, "lang")
         self.children = [self._style, FixedHBox([self._title, self._switch],
-                                             layout=W.Layout(justify_content="space-between", flex_flow="row wrap",
+                                             layout=shared_layout(justify_content="space-between", flex_flow="row wrap",
                                                              align_items="center", width="100%")),
                          self._nav, self._notice]
         self.add_class("ll-shell")

@@ -11,11 +11,11 @@ from casebook.engine import READINGS, analyze, decide, payments
 from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES
 
-import ipywidgets as W
 
 from .base import esc, tr
 from .controls import Display, Dropdown, View
 from .regime_comparison import amount, regime_name
+from ._view import shared_layout
 
 UI = {
     "title": {"zh": "谁付多少", "en": "Who pays how much"},
@@ -56,7 +56,7 @@ class PaymentsChart(View):
 
     def __init__(self, analysis=None, lang: str = "zh", **kwargs):
         self._pick = Dropdown(options=[("current", "current")] + [(r, r) for r in READINGS], value="current",
-                              style={"description_width": "initial"}, layout=W.Layout(width="auto", max_width="100%"))
+                              style={"description_width": "initial"}, layout=shared_layout(width="auto", max_width="100%"))
         self._pick.add_class("ll-payments-form")
         self._relabelling = False
         self._title = Display()

@@ -39,8 +39,9 @@ def _key(field, value) -> tuple:
 def _close(widget) -> None:
     # A widget's Layout and Style are widgets of their own: close them too, or each dropped row leaves them alive
     # in the kernel and in the page's widget manager.
+    # A shared one (widgets._view.shared) belongs to every other widget too: leave it open.
     for part in (getattr(widget, "layout", None), getattr(widget, "style", None), widget):
-        if part is not None:
+        if part is not None and not getattr(part, "_ll_sealed", False):
             part.close()
 
 

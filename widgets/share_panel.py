@@ -21,6 +21,7 @@ from casebook.scenario import validate as validate_scenario
 from .base import esc, safe_lang, tr
 from ._view import FONT, MUTED, ReadOnlyText, download_link, resend
 from .controls import Display, FixedHBox, FixedVBox
+from ._view import shared_layout
 
 MAX_UPLOAD = 64 * 1024  # bytes: a full scenario with notes in both languages needs a fraction of this
 EXTENSIONS = (".json", ".yaml", ".yml")
@@ -200,18 +201,18 @@ class SharePanel(FixedVBox):
         self._callbacks: list = []
         self._message = None  # (key, params, ok) so that the message follows the language
         self._title = Display()
-        self._link = ReadOnlyText(layout=W.Layout(width="100%"), style={"description_width": "initial"})
+        self._link = ReadOnlyText(layout=shared_layout(width="100%"), style={"description_width": "initial"})
         self._link.add_class("ll-share-link")
         self._link_help = Display()
         self._downloads = Display()
         self._upload = _Upload(self.receive_upload, accept=",".join(EXTENSIONS), multiple=False,
-                               layout=W.Layout(width="auto"))
+                               layout=shared_layout(width="auto"))
         self._upload.add_class("ll-upload")
         self._upload_hint = Display()
         self._status = Display()
         super().__init__(
             children=[self._title, self._link, self._link_help, self._downloads,
-                      FixedHBox([self._upload, self._upload_hint], layout=W.Layout(align_items="center",
+                      FixedHBox([self._upload, self._upload_hint], layout=shared_layout(align_items="center",
                                                                                 flex_flow="row wrap")),
                       self._status],
             **kwargs,

@@ -8,7 +8,6 @@ pivotal facts under a regime the reader picks; choosing one shows the changed ou
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Bool, Unicode, observe
 
 from casebook import lessons_b
@@ -23,6 +22,7 @@ from ..regime_comparison import amount, regime_name
 from ._common_b import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text,
                         t, text_of, value_label)
 from ._render import decisive_step
+from .._view import shared_layout
 
 UI = {
     "select": {"zh": "选择判决", "en": "Choose a decision"},
@@ -90,13 +90,13 @@ class CaseReplay(LangGuard, FixedVBox):
         self.set_trait("lang", safe_lang(lang))
         first = decision if decision in self._decisions else next(iter(self._decisions))
         self.set_trait("decision", first)
-        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._select = Dropdown(options=[(i, i) for i in self._decisions], value=first, **wide)
         self._select.add_class("ll-replay-select")
         self._select.observe(self._on_select, "value")
         self._card = Display()
         self._card.add_class("ll-replay-card")
-        self._button = FixedButton(button_style="primary", layout=W.Layout(width="auto"))
+        self._button = FixedButton(button_style="primary", layout=shared_layout(width="auto"))
         self._button.add_class("ll-replay-button")
         self._button.on_click(lambda _b: self.replay())
         self._result = Display()

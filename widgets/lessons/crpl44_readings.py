@@ -7,7 +7,6 @@ money under both; the second row shows, as the tutorial's illustration, what cha
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode
 
 from casebook import lessons

@@ -8,7 +8,6 @@ and the articles' own words. At the end, the kit's OutcomeCard shows the result.
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Int, Unicode, observe
 
 from casebook import lessons
@@ -21,6 +20,7 @@ from ..theme import style_widget
 from . import _render as R
 from ._controls import Button
 from .fact_subset import FactsDriven, FactSubset
+from .._view import shared_layout
 
 UI = {
     "facts": {"zh": "设定事实", "en": "Set the facts"},
@@ -60,22 +60,23 @@ class DecisionPath(FactsDriven, FixedVBox):
         self.add_class("ll-decision-path")
         self._data = lessons.load("decision_path")
         self._facts_title = Display()
+        # The controls fill their grid cell: width 100% plus the widgets' margins would scroll sideways.
         self._facts = FactSubset(self._data["facts"], fixed=facts or {}, lang="zh",
-                                 layout=W.Layout(display="grid", grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
-                                                 grid_gap="0 1.5em", width="100%"))
-        for name in self._data["facts"]:  # fill the grid cell: 100% plus the widget margins would scroll sideways
-            self._facts.control(name).layout.width = "auto"
+                                 control_layout={"width": "auto", "max_width": "860px"},
+                                 layout=shared_layout(display="grid",
+                                                      grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
+                                                      grid_gap="0 1.5em", width="100%"))
         self._facts.observe(self._on_facts, "facts")
         self._path_title = Display()
         self._list = Display()
-        self._prev, self._next, self._first, self._last = (Button(layout=W.Layout(width="auto")) for _ in range(4))
+        self._prev, self._next, self._first, self._last = (Button(layout=shared_layout(width="auto")) for _ in range(4))
         for b, delta in ((self._prev, -1), (self._next, 1)):
             b.on_click(lambda _b, d=delta: self._move(d))
         self._first.on_click(lambda _b: self._goto(0))
         self._last.on_click(lambda _b: self._goto(len(self.analysis["trace"])))
         self._counter = Display()
         nav = FixedHBox([self._first, self._prev, self._counter, self._next, self._last],
-                        layout=W.Layout(flex_flow="row wrap", align_items="center"))
+                        layout=shared_layout(flex_flow="row wrap", align_items="center"))
         nav.add_class("ll-path-nav")
         nav.add_class("ll-buttons")
         self._detail = Display()
@@ -83,9 +84,9 @@ class DecisionPath(FactsDriven, FixedVBox):
         self._outcome = OutcomeCard()
         self._outcome_box = FixedVBox([])
         # The step list beside the current step, so that both fit on one projected screen.
-        left = FixedVBox([self._list], layout=W.Layout(flex="1 1 300px", max_width="400px", min_width="260px"))
-        right = FixedVBox([nav, self._detail, self._outcome_box], layout=W.Layout(flex="3 1 520px", min_width="320px"))
-        columns = FixedHBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start",
+        left = FixedVBox([self._list], layout=shared_layout(flex="1 1 300px", max_width="400px", min_width="260px"))
+        right = FixedVBox([nav, self._detail, self._outcome_box], layout=shared_layout(flex="3 1 520px", min_width="320px"))
+        columns = FixedHBox([left, right], layout=shared_layout(flex_flow="row wrap", align_items="flex-start",
                                                            width="100%"))
         columns.add_class("ll-path-columns")
         # The kit's style sheet, for the OutcomeCard at the end of the path.

@@ -10,7 +10,6 @@ withholds evidence (Evidence Rules art. 95). The only number shown is a count of
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode, observe
 
 from casebook import lessons_b
@@ -22,6 +21,7 @@ from ..base import LangGuard, esc, quietly, safe_lang
 from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
 from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, t, text_of
+from .._view import shared_layout
 
 UI = {
     "select": {"zh": "选择案例（事实取自案例库）", "en": "Choose a case (facts from the casebook)"},
@@ -82,7 +82,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
         self.set_trait("lang", safe_lang(lang))
         first = decision if decision in self._decisions else next(iter(self._decisions))
         self.set_trait("decision", first)
-        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._select = Dropdown(options=[(i, i) for i in self._decisions], value=first, **wide)
         self._select.add_class("ll-evidence-case")
         self._select.observe(self._on_select, "value")
@@ -90,15 +90,15 @@ class EvidenceChecker(LangGuard, FixedVBox):
         self._ticks_head = Display()
         self._boxes: dict[str, Checkbox] = {}
         for fact in self._examples:
-            box = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+            box = Checkbox(value=False, indent=False, layout=shared_layout(width="auto", max_width="100%"))
             box.add_class(f"ll-evidence-{fact}")
             box.observe(self._on_tick, "value")
             self._boxes[fact] = box
         self._ticks = FixedVBox()
         self._help_head = Display()
-        self._ecl62 = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+        self._ecl62 = Checkbox(value=False, indent=False, layout=shared_layout(width="auto", max_width="100%"))
         self._ecl62.add_class("ll-evidence-ecl62")
-        self._art95 = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+        self._art95 = Checkbox(value=False, indent=False, layout=shared_layout(width="auto", max_width="100%"))
         self._art95.add_class("ll-evidence-art95")
         for box in (self._ecl62, self._art95):
             box.observe(self._on_tick, "value")

@@ -22,6 +22,7 @@ from .._view import FixedButton
 from ..regime_comparison import regime_name
 from ._common_b import (field_label, follow_choice, form_html, form_name, keeping_choice, section, t, text_of,
                         value_label)
+from .._view import shared_layout
 
 UI = {
     "set": {"zh": "题集", "en": "Question set"},
@@ -84,12 +85,12 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self.answers: dict = {}
         self._revealed: dict | None = None
         self._listeners: list = []
-        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._pick = Dropdown(options=[(k, k) for k in self._sets], value="cases", **wide)
         self._pick.add_class("ll-exercise-set")
         self._pick.observe(self._on_pick, "value")
-        self._prev = FixedButton(layout=W.Layout(width="auto"))
-        self._next = FixedButton(layout=W.Layout(width="auto"))
+        self._prev = FixedButton(layout=shared_layout(width="auto"))
+        self._next = FixedButton(layout=shared_layout(width="auto"))
         self._prev.add_class("ll-exercise-prev")
         self._next.add_class("ll-exercise-next")
         self._prev.on_click(lambda _b: self._move(-1))
@@ -99,10 +100,10 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._question.add_class("ll-exercise-question")
         self._answer = ToggleButtons(options=[(f, f) for f in FORMS], value=None,
                                      style={"description_width": "initial", "button_width": "auto"},
-                                     layout=W.Layout(width="100%", flex_flow="row wrap"))
+                                     layout=shared_layout(width="100%", flex_flow="row wrap"))
         self._answer.add_class("ll-exercise-answer")
         self._answer.observe(self._on_answer, "value")
-        self._reveal = FixedButton(button_style="primary", layout=W.Layout(width="auto"))
+        self._reveal = FixedButton(button_style="primary", layout=shared_layout(width="auto"))
         self._reveal.add_class("ll-exercise-reveal")
         self._reveal.on_click(lambda _b: self.reveal())
         self._again = FixedButton(layout=W.Layout(width="auto"))
@@ -112,7 +113,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._feedback = Display()
         self._feedback.add_class("ll-exercise-feedback")
         self._score = Display()
-        nav = FixedHBox([self._prev, self._counter, self._next], layout=W.Layout(align_items="center"))
+        nav = FixedHBox([self._prev, self._counter, self._next], layout=shared_layout(align_items="center"))
         actions = FixedHBox([self._reveal, self._again])
         nav.add_class("ll-row-b")
         actions.add_class("ll-row-b")

@@ -15,6 +15,7 @@ from casebook.texts import fmt_share
 
 from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from .._view import shared_layout
 
 SHARE_STEP = 0.05
 
@@ -30,8 +31,10 @@ class FactSubset(LangGuard, FixedVBox):
     facts = Dict()
     lang = Unicode("zh")
 
-    def __init__(self, fields, fixed=None, lang: str = "zh", **kwargs):
+    def __init__(self, fields, fixed=None, lang: str = "zh", control_layout=None, **kwargs):
         super().__init__(**kwargs)
+        # The controls' layout (shared by all of them): by default a full-width column, capped for wide screens.
+        self._control_layout = control_layout or {"width": "100%", "max_width": "860px"}
         self.add_class("ll-controls")
         self._fields = tuple(fields)
         unknown = [f for f in self._fields if f not in FIELD_BY_NAME]
@@ -41,7 +44,7 @@ class FactSubset(LangGuard, FixedVBox):
         self._refusal = None
         self.set_trait("facts", validate(fixed or {}).to_dict())
         self._controls = {name: self._make(name) for name in self._fields}
-        self._status = Display()
+        self._status = Display(layout=W.Layout())  # its own: shown only when a choice is refused
         self.children = [*self._controls.values(), self._status]
         self.set_trait("lang", safe_lang(lang))
         self._relabel()
@@ -52,7 +55,7 @@ class FactSubset(LangGuard, FixedVBox):
     def _make(self, name: str) -> W.Widget:
         spec = FIELD_BY_NAME[name]
         value = self.facts[name]
-        common = dict(layout=W.Layout(width="100%", max_width="860px"), style={"description_width": "initial"})
+        common = dict(layout=shared_layout(**self._control_layout), style={"description_width": "initial"})
         if spec.kind == "choice":
             ctrl = Dropdown(options=[(v, v) for v in spec.options], value=value, on_reject=self._reject, **common)
         elif spec.kind == "bool":

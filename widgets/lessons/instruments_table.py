@@ -16,7 +16,6 @@ import functools
 import hashlib
 import json
 
-import ipywidgets as W
 from traitlets import Unicode
 
 from casebook import lessons
@@ -24,6 +23,7 @@ from casebook import lessons
 from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, FixedVBox
 from . import _render as R
+from .._view import shared_layout
 
 UI = {
     "show_words": {"zh": "显示论文对各规范的表述", "en": "Show the paper's account of each instrument"},
@@ -91,7 +91,7 @@ class InstrumentsTable(LangGuard, FixedVBox):
         super().__init__(**kwargs)
         self.add_class("ll-instruments")
         self._data = lessons.load("platform_terms")
-        self._words = Checkbox(value=True, indent=False, layout=W.Layout(width="auto"))
+        self._words = Checkbox(value=True, indent=False, layout=shared_layout(width="auto"))
         self._words.add_class("ll-show-words")
         self.add_class("ll-controls")
         self._words.observe(self._render, "value")

@@ -9,7 +9,6 @@ addition and is marked so. Choosing whom a judge favours highlights the reading 
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode, observe
 
 from casebook import lessons
@@ -21,6 +20,7 @@ from ..base import esc, safe_lang
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import _render as R
 from .fact_subset import FactsDriven, FactSubset
+from .._view import shared_layout
 
 UI = {
     "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
@@ -75,14 +75,14 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._facts = FactSubset(["seller_can_pay", "consumer_fault", "damages"], fixed=self._data["facts"], lang="zh")
         self._facts.observe(self._render, "facts")
         self._share = Dropdown(options=[(s, s) for s in SHARES], value="auto", style={"description_width": "initial"},
-                               layout=W.Layout(width="100%", max_width="860px"))
+                               layout=shared_layout(width="100%", max_width="860px"))
         self._share.add_class("ll-fact-platform_fault_share")
         self._share.add_class("ll-controls")
         self._share_help = Display()
         self._share.observe(self._render, "value")
         self._judge = ToggleButtons(options=[("", ""), ("consumers", "consumers"), ("platforms", "platforms")],
                                     value="", style={"description_width": "initial", "button_width": "auto"},
-                                    layout=W.Layout(flex_flow="row wrap"))
+                                    layout=shared_layout(flex_flow="row wrap"))
         self._judge.add_class("ll-judge")
         self._judge.add_class("ll-buttons")
         self._judge.observe(self._on_judge, "value")

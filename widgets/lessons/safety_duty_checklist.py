@@ -8,7 +8,6 @@ paper sets no threshold, and the page says so.
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode
 
 from casebook import lessons_b
@@ -20,6 +19,7 @@ from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from . import _render
 from ._common_b import field_label, form_html, keeping_choice, section, t, text_of, value_label
+from .._view import shared_layout
 
 UI = {
     "tier": {"zh": "平台层级（控制与数据能力）", "en": "Platform tier (control and data capacity)"},
@@ -73,7 +73,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         self._quiet = False
         self._built = False
         self.set_trait("lang", safe_lang(lang))
-        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._tier = Dropdown(options=[("", v) for v in FIELD_BY_NAME["platform_tier"].options], value="large", **wide)
         self._tier.add_class("ll-safety-tier")
         self._tier_html = Display()
@@ -82,7 +82,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         self._quotes = []
         rows = []
         for m in self._data["measures"]:
-            box = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+            box = Checkbox(value=False, indent=False, layout=shared_layout(width="auto", max_width="100%"))
             box.add_class(f"ll-measure-{m['id']}")
             box.observe(self._on_change, "value")
             quote = Display()

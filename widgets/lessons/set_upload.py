@@ -17,6 +17,7 @@ from casebook.scenario_sets import MAX_BYTES, ScenarioSetError, load_set, verify
 from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox
 from ._common_b import section, t, text_of
+from .._view import shared_layout
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_NAME = 255
@@ -96,7 +97,7 @@ class SetUpload(LangGuard, FixedVBox):
         self._last: tuple | None = None  # (key, params) of the message, so it can be relabelled
         self._label = Display()
         self._upload = _GuardedUpload(accept=",".join(EXTENSIONS), multiple=False, on_reject=self._say,
-                                      layout=W.Layout(width="auto"))
+                                      layout=shared_layout(width="auto"))
         self._upload.add_class("ll-set-file")
         self._upload.observe(self._on_value, "value")
         self._status = Display()

@@ -6,7 +6,6 @@ marked as the tutorial's addition, what liability the theory would imply and the
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode, observe
 
 from casebook import lessons
@@ -14,6 +13,7 @@ from casebook import lessons
 from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox, ToggleButtons
 from . import _render as R
+from .._view import shared_layout
 
 UI = {
     "pick": {"zh": "选择一种学说", "en": "Pick a theory"},
@@ -43,7 +43,7 @@ class StatusTheories(LangGuard, FixedVBox):
         self._ids = [t["id"] for t in self._data["theories"]]
         self._pick = ToggleButtons(options=[(i, i) for i in self._ids], value=self._ids[0],
                                    style={"description_width": "initial", "button_width": "auto"},
-                                   layout=W.Layout(width="100%", flex_flow="row wrap"))
+                                   layout=shared_layout(width="100%", flex_flow="row wrap"))
         self._pick.add_class("ll-theory-pick")
         self._pick.add_class("ll-buttons")
         self._pick.observe(self._on_pick, "value")

@@ -7,7 +7,6 @@ their own set (:class:`SetUpload`), which the deck then shows. All set text is t
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode
 
 from casebook.engine import analyze
@@ -20,6 +19,7 @@ from ._common_b import form_html, form_name, section, t, text_of
 from ._render import decisive_step
 from .exercise_deck import ExerciseDeck
 from .set_upload import SetUpload
+from .._view import shared_layout
 
 UI = {
     "title": {"zh": "教师视图", "en": "Teacher's view"},
@@ -63,7 +63,7 @@ class TeacherView(LangGuard, FixedVBox):
         self.set_trait("lang", safe_lang(lang))
         self._deck = deck
         self._head = Display()
-        self._toggle = Checkbox(value=False, indent=False, layout=W.Layout(width="auto", max_width="100%"))
+        self._toggle = Checkbox(value=False, indent=False, layout=shared_layout(width="auto", max_width="100%"))
         self._toggle.add_class("ll-teacher-toggle")
         self._toggle.observe(lambda _c: self._render(), "value")
         self._table = Display()

@@ -7,7 +7,6 @@ large-platform ladder prevails). Where the two differ the cell says the paper do
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode, observe
 
 from casebook.engine import decide
@@ -17,6 +16,7 @@ from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedVBox
 from . import _render
 from ._common_b import follow_choice, form_html, keeping_choice, section, t
+from .._view import shared_layout
 
 UI = {
     "tier": {"zh": "平台层级", "en": "Platform tier"},
@@ -57,7 +57,7 @@ class TierLadder(LangGuard, FixedVBox):
         options = FIELD_BY_NAME["platform_tier"].options
         self.set_trait("tier", tier if tier in options else "large")
         self._pick = Dropdown(options=[(v, v) for v in options], value=self.tier,
-                              style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+                              style={"description_width": "initial"}, layout=shared_layout(width="auto"))
         self._pick.add_class("ll-ladder-tier")
         self._pick.observe(self._on_pick, "value")
         self._grid = Display()

@@ -10,7 +10,6 @@ causation, the field of risk) and watch the proposal's outcomes move. All forms 
 
 from __future__ import annotations
 
-import ipywidgets as W
 from traitlets import Unicode, observe
 
 from casebook import lessons_b
@@ -21,6 +20,7 @@ from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..regime_comparison import regime_name
 from . import _render
 from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, shares_text, t
+from .._view import shared_layout
 
 UI = {
     "title": {"zh": "五个判决，三种规则", "en": "Five decisions, three rules"},
@@ -65,7 +65,7 @@ class UnificationTable(LangGuard, FixedVBox):
         self.add_class("ll-controls")
         self.add_class("ll-b")
         self.set_trait("lang", safe_lang(lang))
-        wide = {"style": {"description_width": "initial"}, "layout": W.Layout(width="auto")}
+        wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._cause = Dropdown(options=[("", "")], value="", **wide)
         self._cause.add_class("ll-unify-causation")
         self._risk = Dropdown(options=[("", "")], value="", **wide)
@@ -74,7 +74,7 @@ class UnificationTable(LangGuard, FixedVBox):
         self._risk.observe(lambda c: self._picked("risk_level", c), "value")
         self._table = Display()
         self._table.add_class("ll-unify-table")
-        controls = FixedHBox([self._cause, self._risk], layout=W.Layout(flex_flow="row wrap"))
+        controls = FixedHBox([self._cause, self._risk], layout=shared_layout(flex_flow="row wrap"))
         controls.add_class("ll-row-b")
         self.children = [controls, self._table]
         self._built = True
