@@ -136,7 +136,24 @@ def capped_kernel_manager(base: type) -> type:
 
         if hasattr(base, "get_rendered_notebook"):  # preheated kernels
 
+            @staticmethod
+            def _ready(item) -> bool:
+                return item.done() and not item.cancelled() and item.exception() is None
+
+            def get_pool_size(self, notebook_name: str) -> int:
+                # Voila's pool also holds replacements still waiting for their fill delay or still starting, and
+                # hands the next visitor the first item, ready or not: after a burst that visitor would wait for
+                # the delay (two minutes). Count only kernels that are ready; without one, the visitor gets a
+                # kernel of their own at once, as without a pool.
+                return sum(1 for item in self._pools.get(notebook_name, ()) if self._ready(item))
+
             async def get_rendered_notebook(self, *args, **kwargs):
+                name = kwargs.get("notebook_name", args[0] if args else None)
+                pool = self._pools.get(name, [])
+                ready = next((item for item in pool if self._ready(item)), None)
+                if ready is not None and pool[0] is not ready:  # Voila takes the first: make it a ready one
+                    pool.remove(ready)
+                    pool.insert(0, ready)
                 self._reserve()
                 try:
                     render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
@@ -144,6 +161,28 @@ def capped_kernel_manager(base: type) -> type:
                     self._reserved -= 1
                 self._visitor_ids.add(kernel_id)
                 return render_task, rendered_cache, kernel_id
+
+        if hasattr(base, "fill_if_needed"):  # preheated kernels: when to replace a kernel taken from the pool
+
+            # Voila replaces a taken kernel ``fill_delay`` seconds later. A lone visitor's kernel is replaced
+            # after QUICK_REFILL_S (Voila's own default), so the next visitor finds the pool full again. When takes
+            # come less than BURST_GAP_S apart (a class opening the link together), the replacements wait the full
+            # ``fill_delay`` (casebook/serving.py): starting 40 Python processes and their pages' widgets during the
+            # burst competed with serving it (measured: benchmarks/run.py, docs/deploy.md).
+            QUICK_REFILL_S = 1.0
+            BURST_GAP_S = 5.0
+            _last_take = -1e9
+
+            def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+                if delay is None:  # a kernel was just taken (the start-up fill passes delay=0)
+                    delay = self.refill_delay()
+                return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+
+            def refill_delay(self, now: float | None = None) -> float:
+                now = time.monotonic() if now is None else now
+                in_burst = now - self._last_take < self.BURST_GAP_S
+                self._last_take = now
+                return float(self.fill_delay) if in_burst else self.QUICK_REFILL_S
 
     CappedKernelManager.__qualname__ = f"Capped{base.__name__}"
     return CappedKernelManager

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import time
 import urllib.parse
@@ -166,12 +167,94 @@ def test_the_burst_setting_reaches_voilas_executor(tmp_path):
         assert all(f in argv for f in flags)
     app = PublicVoila()
     app.initialize(voila_argv(8866, True, "127.0.0.1", tmp_path, extra=[NO_POOL])[3:])
+    from traitlets.utils.importstring import import_item
+
     executor = VoilaExecutor(nbformat.v4.new_notebook(), config=app.config)
+    # The per-kernel manager jupyter_server builds for each kernel, from the same config.
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    kernel_manager_class = AsyncMappingKernelManager.class_traits()["kernel_manager_class"].default_value
+    kernel_manager = import_item(kernel_manager_class)(config=app.config)
+    owners = {"VoilaExecutor": executor, "KernelManager": kernel_manager}
     for flag in flags:
         name, value = flag[2:].split("=", 1)
-        assert name.startswith("VoilaExecutor.")
-        assert str(getattr(executor, name.split(".", 1)[1])) == value
+        cls, trait = name.split(".", 1)
+        assert owners[cls].has_trait(trait), flag
+        assert str(getattr(owners[cls], trait)) == value, flag
     assert executor.iopub_timeout >= 30 and not executor.raise_on_iopub_timeout
+    if os.name == "posix":
+        assert kernel_manager.transport == "ipc"
+
+
+def test_a_burst_of_visitors_postpones_the_pool_refill_and_a_lone_visitor_does_not():
+    import types
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from casebook.voila_public import capped_kernel_manager
+
+    cls = capped_kernel_manager(voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1))
+    km = types.SimpleNamespace(fill_delay=120.0, _last_take=-1e9, BURST_GAP_S=cls.BURST_GAP_S,
+                               QUICK_REFILL_S=cls.QUICK_REFILL_S)
+    delay = lambda now: cls.refill_delay(km, now=now)  # noqa: E731
+    assert delay(1000.0) == 1.0            # a lone visitor: replaced at once (Voila's default)
+    assert delay(1000.5) == 120.0          # the class arrives: the rest wait for the burst to pass
+    assert delay(1003.0) == 120.0
+    assert delay(1007.9) == 120.0          # still less than 5 s after the previous take
+    assert delay(1030.0) == 1.0            # a visitor half a minute later: a lone visitor again
+    assert cls.BURST_GAP_S <= 10 and cls.QUICK_REFILL_S <= 2
+
+
+def test_a_visitor_is_never_handed_a_pooled_kernel_that_is_not_ready():
+    """Voila's pool holds replacements still waiting for their fill delay (two minutes after a burst): only ready
+    kernels count as available, and the one taken is a ready one."""
+    import asyncio
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from casebook.voila_public import capped_kernel_manager
+
+    cls = capped_kernel_manager(voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1))
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        waiting, failed, ready = loop.create_future(), loop.create_future(), loop.create_future()
+        failed.set_exception(RuntimeError("kernel died"))
+        ready.set_result({"kernel_id": "k"})
+        km = object.__new__(cls)
+        km._pools = {"analyzer.ipynb": [waiting, failed, ready], "01.ipynb": [loop.create_future()]}
+        assert cls.get_pool_size(km, "analyzer.ipynb") == 1
+        assert cls.get_pool_size(km, "01.ipynb") == 0 and cls.get_pool_size(km, "none.ipynb") == 0
+        ready_item = ready
+        assert [cls._ready(i) for i in (waiting, failed, ready_item)] == [False, False, True]
+        waiting.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_the_pool_settings_are_real_traits_of_voilas_pooled_kernel_manager(tmp_path):
+    """PERFORMANCE_SETTINGS (preheating, pool sizes, the refill delay) name traits Voila's pooled kernel manager has,
+    and the app's config carries their values (the pool itself is not started here: it needs a running loop)."""
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from casebook.cli import voila_argv
+    from casebook.serving import FILL_DELAY_S, PERFORMANCE_SETTINGS
+    from casebook.voila_public import PublicVoila
+
+    app = PublicVoila()
+    app.initialize(voila_argv(8866, True, "127.0.0.1", tmp_path)[3:])
+    pooled = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+    for flag, reason in PERFORMANCE_SETTINGS:
+        assert reason, flag
+        name, value = flag[2:].split("=", 1)
+        cls, trait = name.split(".", 1)
+        owner = {"VoilaConfiguration": app.voila_configuration, "VoilaKernelManager": pooled}[cls]
+        assert owner.class_traits().get(trait) is not None, f"{flag}: {cls} has no setting {trait}"
+        assert str(app.config[cls][trait]) == value or app.config[cls][trait] == json.loads(value)
+    assert float(str(app.config.VoilaKernelManager.fill_delay)) == FILL_DELAY_S >= 60
 
 
 def test_the_readme_lists_every_public_setting():
