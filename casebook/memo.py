@@ -384,9 +384,10 @@ def _article_blocks(doc: _Doc, refs: list[tuple], lang: str) -> None:
 
 
 def _labelled(label: str, note: str, lang: str) -> str:
-    """``label: note``, unless the note already opens with that label ("Assumption by reading: …", "假设：…")."""
+    """``label: note``, unless the note already opens with a label of that kind ("Assumption by reading: …",
+    "Illustrative assumption: …", "假设：…", "示例性假设：…")."""
     head = re.split("[:：]", note, maxsplit=1)
-    if len(head) == 2 and head[0].strip().lower().startswith(label.lower()):
+    if len(head) == 2 and len(head[0]) <= 40 and label.lower() in head[0].strip().lower():
         return note
     return f"{label}: {note}" if lang == "en" else f"{label}：{note}"
 

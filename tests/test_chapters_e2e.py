@@ -621,3 +621,31 @@ def test_the_contents_tree_with_the_project_template(voila_server, projector_bro
         assert_language(cp, "en", "a chapter under the project template")
     finally:
         cp.close()
+
+
+def test_the_page_element_names_the_pages_language(voila_server, projector_browser, monkeypatch):
+    """Under the project template every page's <html lang> is the page's language: ?lang= before the widgets
+    arrive, then the kernel's choice (a bad ?lang= is Chinese, as the kernel reads it), and it follows the language
+    switch (WCAG 3.1.1: a screen reader must read Chinese as Chinese)."""
+    monkeypatch.setenv("JUPYTER_PATH", voila_template.environ()["JUPYTER_PATH"])
+    base = voila_server("notebooks", *voila_template.voila_flags())
+    context = projector_browser.new_context(viewport=PROJECTOR)
+    lang_is = "(want) => document.documentElement.lang === want"
+    try:
+        page = context.new_page()
+        page.goto(f"{base}voila/render/{ANALYZER[0]}.ipynb?lang=en")
+        page.wait_for_selector('.ll-outcome[data-liability-form]:not([data-liability-form=""])', timeout=60_000)
+        page.wait_for_function(lang_is, arg="en", timeout=5_000)
+        page.locator(".ll-lang button", has_text=SWITCH_LABEL["zh"]).click()
+        page.wait_for_function(lang_is, arg="zh-CN", timeout=5_000)
+        page.close()
+        for query in ("", "?lang=xx"):
+            chapter = context.new_page()
+            chapter.goto(f"{base}voila/render/{CHAPTER_IDS[4]}.ipynb{query}")
+            chapter.wait_for_selector(".ll-lang button", timeout=60_000)
+            chapter.wait_for_function(lang_is, arg="zh-CN", timeout=5_000)
+            chapter.locator(".ll-lang button", has_text=SWITCH_LABEL["en"]).click()
+            chapter.wait_for_function(lang_is, arg="en", timeout=5_000)
+            chapter.close()
+    finally:
+        context.close()

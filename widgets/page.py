@@ -41,7 +41,9 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 
 def lang_css(lang: str) -> str:
     hide = "en" if safe_lang(lang) == "zh" else "zh"
-    return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}</style>"
+    # The mark tells the page template which language the page is in (<html lang>: index.html.j2).
+    mark = f'<span data-ll-page-lang="{safe_lang(lang)}" hidden></span>'
+    return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}</style>{mark}"
 
 
 def _link(page_id: str, label: str, lang: str) -> str:
