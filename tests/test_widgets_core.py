@@ -448,30 +448,3 @@ def test_dropping_a_pivotal_row_leaves_the_shared_models_open():
     d = Display()
     assert d.layout.comm is not None and d.style.comm is not None
 
-
-def test_in_a_running_kernel_the_outcome_is_sent_first_and_the_other_views_follow():
-    """A fact changed on the page: the outcome card is updated at once, the other views OUTCOME_FIRST_S later (one
-    push for several quick changes, of the latest analysis). Without an event loop everything is immediate."""
-    import asyncio
-
-    from widgets.app import OUTCOME_FIRST_S, AnalyzerApp
-
-    app = AnalyzerApp(lang="en")
-    assert app.change("platform_knowledge", "knew")  # no running loop: all views at once
-    assert app.trace.analysis is app.analysis and app.comparison.analysis is app.analysis
-
-    async def in_a_kernel():
-        first = app.analysis
-        assert app.change("platform_knowledge", "none")
-        assert app.outcome.analysis is app.analysis is not first
-        assert app.trace.analysis is first and app.comparison.analysis is first  # not yet
-        assert app.change("harm", "property")  # a second change before the push
-        latest = app.analysis
-        await asyncio.sleep(OUTCOME_FIRST_S * 4)
-        for view in (app.outcome, app.comparison, app.chart, app.trace):
-            assert view.analysis is latest
-        assert app.parts["memo"].analysis is latest and app.parts["share"].scenario == app.facts
-        assert not app._rest_pending
-
-    asyncio.run(in_a_kernel())
-    assert OUTCOME_FIRST_S <= 0.1

@@ -8,7 +8,6 @@ are imported when present, so the page still works while one of them is missing.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import os
 
@@ -91,10 +90,6 @@ def _card(widget, cls: str):
     return box
 
 
-# After a change of facts on the page, the other views follow the outcome card this much later (see _recompute).
-OUTCOME_FIRST_S = 0.04
-
-
 class AnalyzerApp(FixedVBox):
     """The case analyzer.
 
@@ -115,7 +110,6 @@ class AnalyzerApp(FixedVBox):
         super().__init__(**kwargs)
         self.add_class("ll-app")
         self._batch = True
-        self._rest_pending = False
         lang = safe_lang(lang)
         regime = regime if regime in REGIMES else "statute"
         self.set_trait("lang", lang)
@@ -348,7 +342,7 @@ class AnalyzerApp(FixedVBox):
             return
         if change["name"] == "regime" and self._regime.value != change["new"]:
             self._regime.value = change["new"]
-        self._recompute(outcome_first=True)
+        self._recompute()
 
     @observe("lang")
     def _on_lang(self, change) -> None:
@@ -391,34 +385,12 @@ class AnalyzerApp(FixedVBox):
         self.messages = [*self._url_messages, *([self.fact_panel.message] if self.fact_panel.message else [])]
         self._status.value = "".join(lines)
 
-    def _recompute(self, outcome_first: bool = False) -> None:
-        """One analysis per change of facts, regime or language, pushed to every view.
+    def _recompute(self) -> None:
+        """One analysis per change of facts, regime or language, pushed to every view."""
+        self.analysis = analyze(self.facts, self.regime, self.lang)
+        self._push_views()
 
-        ``outcome_first`` (a fact or the regime changed on the page): in a running kernel the outcome card is sent
-        at once and the other views (~20 messages, some of 10-15 KB of HTML) OUTCOME_FIRST_S later, so that the page
-        paints the new outcome before it lays out the rest (benchmarks/run.py: "one fact change"). Without a
-        running event loop (tests, scripts) everything is updated before this returns."""
-        a = analyze(self.facts, self.regime, self.lang)
-        self.analysis = a
-        with self.outcome.hold_trait_notifications():
-            self.outcome.lang = self.lang
-            self.outcome.analysis = a
-        if outcome_first and self._defer_rest():
-            return
-        self._push_rest()
-
-    def _defer_rest(self) -> bool:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-        if not self._rest_pending:  # several changes in a row: one push, of the latest analysis
-            self._rest_pending = True
-            loop.call_later(OUTCOME_FIRST_S, self._push_rest)
-        return True
-
-    def _push_rest(self) -> None:
-        self._rest_pending = False
+    def _push_views(self) -> None:
         a = self.analysis
         lang = self.lang
         for view in (self.outcome, self.comparison, self.chart, self.trace):
