@@ -434,22 +434,31 @@ class PublicVoila(Voila):
 
     _notice_dir = None
 
-    def _page_is_labs(self) -> bool:
-        """Whether the notebook page is Voila's lab page (the configured template is "lab" or builds on it
-        without a page of its own): the only page the notice knows how to extend."""
+    # Pages the notice knows how to extend: Voila's lab page, and the project's (which extends the lab page).
+    NOTICE_PARENTS = {"lab": "lab/index.html.j2", "liability-lab": "liability-lab/index.html.j2"}
+
+    def _page_parent(self) -> str | None:
+        """The page template the notice extends (the first ``index.html.j2`` on the search path), if it is one of
+        :attr:`NOTICE_PARENTS`; else None (no notice)."""
         for path in self.template_paths:
             if os.path.isfile(os.path.join(path, "index.html.j2")):
-                return Path(path).parts[-3:] == ("voila", "templates", "lab")
-        return False
+                parts = Path(path).parts[-3:]
+                return self.NOTICE_PARENTS.get(parts[2]) if parts[:2] == ("voila", "templates") else None
+        return None
+
+    def _page_is_labs(self) -> bool:
+        return self._page_parent() is not None
 
     def setup_template_dirs(self):
         super().setup_template_dirs()
-        if self.session_notice and self._notice_dir is None and self._page_is_labs():
+        parent = self._page_parent() if self.session_notice and self._notice_dir is None else None
+        if parent is not None:
             # A folder searched before the template folders, so the exporter's "index.html.j2" is this one (which
             # extends Voila's own lab page). Written at start so that it needs no package data.
             self._notice_dir = tempfile.mkdtemp(prefix="ll-voila-template-")
             with open(os.path.join(self._notice_dir, "index.html.j2"), "w", encoding="utf-8") as fh:
-                fh.write(SESSION_NOTICE_TEMPLATE)
+                fh.write(SESSION_NOTICE_TEMPLATE.replace("{%- extends 'lab/index.html.j2' -%}",
+                                                         "{%- extends '" + parent + "' -%}", 1))
         if self._notice_dir is not None:
             self.template_paths = [self._notice_dir, *self.template_paths]
 

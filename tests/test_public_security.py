@@ -505,6 +505,8 @@ def test_the_page_html_carries_no_raw_parameter(server):
     assert "<script>window.__pwned" not in text and '<img src=x onerror' not in text
     assert "reveal.js" not in text and 'theme-light' in text
     assert "ll-session-lost" in text, "the public page template (with the session notice) must be the one served"
+    # ... on top of the project's own page (liability-lab/index.html.j2: <html lang> follows the page's language).
+    assert "data-ll-page-lang" in text, "the session notice must extend the project's page, not replace it"
     server.shutdown_kernel(kernel_id_from_html(text))
 
 
