@@ -446,9 +446,6 @@ class PublicVoila(Voila):
                 return self.NOTICE_PARENTS.get(parts[2]) if parts[:2] == ("voila", "templates") else None
         return None
 
-    def _page_is_labs(self) -> bool:
-        return self._page_parent() is not None
-
     def setup_template_dirs(self):
         super().setup_template_dirs()
         parent = self._page_parent() if self.session_notice and self._notice_dir is None else None

@@ -201,6 +201,8 @@ class AnalyzerApp(FixedVBox):
         ~470 widget models are then created ahead of time instead of in the visitor's second, when a class's
         burst of requests arrives together (measured: benchmarks/run.py, docs/deploy.md).
         """
+        from .query import _preheated
+
         base_url = kwargs.pop("base_url", None)
         if _preheated():
             app = cls(**kwargs)
@@ -387,11 +389,8 @@ class AnalyzerApp(FixedVBox):
 
     def _recompute(self) -> None:
         """One analysis per change of facts, regime or language, pushed to every view."""
-        self.analysis = analyze(self.facts, self.regime, self.lang)
-        self._push_views()
-
-    def _push_views(self) -> None:
-        a = self.analysis
+        a = analyze(self.facts, self.regime, self.lang)
+        self.analysis = a
         lang = self.lang
         for view in (self.outcome, self.comparison, self.chart, self.trace):
             with view.hold_trait_notifications():
@@ -415,10 +414,6 @@ class AnalyzerApp(FixedVBox):
                         part.regime = self.regime
                 elif hasattr(part, "analysis"):
                     part.analysis = a
-
-
-def _preheated() -> bool:
-    return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
 def _query_string() -> str:
