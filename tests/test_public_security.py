@@ -231,7 +231,11 @@ def test_a_visitor_is_never_handed_a_pooled_kernel_that_is_not_ready():
         assert [cls._ready(i) for i in (waiting, failed, ready_item)] == [False, False, True]
         waiting.cancel()
 
-    asyncio.run(scenario())
+    # In a thread of its own: a test process that has used Playwright's sync API has an event loop running here.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def test_the_pool_settings_are_real_traits_of_voilas_pooled_kernel_manager(tmp_path):
