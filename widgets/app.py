@@ -214,23 +214,20 @@ class AnalyzerApp(FixedVBox):
     def apply_query(self, query_string, base_url: str = "") -> None:
         """Apply a URL query string to an app built with the defaults: the result is the app :meth:`from_query`
         builds for it (same facts, regime, language, messages and views; the tests compare the two)."""
-        parsed = _parse_query(query_string)
-        facts = parsed.get("scenario_data") or (parsed["scenario"].to_dict() if parsed.get("scenario") else None)
-        case = parsed.get("case") if facts is None else None
+        wanted = _query_settings(query_string)
         share = self.parts.get("share")
         if share is not None and base_url:
             share.base_url = base_url
         self._batch = True
         try:
-            self._url_messages.extend(parsed.get("errors") or ())
-            self.lang = safe_lang(parsed.get("lang") or self.lang)
-            regime = parsed.get("regime")
-            if regime in REGIMES:
-                self.regime = regime
-            if facts is not None:
-                self._set_facts_or_report(facts)
-            if case:
-                self.load_case(case)
+            self._url_messages.extend(wanted["messages"])
+            self.lang = safe_lang(wanted["lang"])
+            if wanted["regime"] in REGIMES:
+                self.regime = wanted["regime"]
+            if wanted["facts"] is not None:
+                self._set_facts_or_report(wanted["facts"])
+            if wanted["case"]:
+                self.load_case(wanted["case"])
         finally:
             self._batch = False
         self._switch.lang = self.lang
@@ -244,11 +241,7 @@ class AnalyzerApp(FixedVBox):
     @classmethod
     def from_query(cls, query_string, **kwargs) -> "AnalyzerApp":
         """The app for a URL query string; every bad parameter is reported on the page and defaults are used."""
-        parsed = _parse_query(query_string)
-        facts = parsed.get("scenario_data") or (parsed["scenario"].to_dict() if parsed.get("scenario") else None)
-        case = parsed.get("case") if facts is None else None
-        return cls(facts=facts, lang=parsed.get("lang") or "zh", regime=parsed.get("regime") or "statute",
-                   case=case, messages=parsed.get("errors") or (), **kwargs)
+        return cls(**_query_settings(query_string), **kwargs)
 
     # --- public ------------------------------------------------------------------------------------------------
 
@@ -436,6 +429,15 @@ def _request_url() -> str:
         return request_url()
     except ImportError:
         return os.environ.get("VOILA_REQUEST_URL", "").split("?", 1)[0]
+
+
+def _query_settings(query_string) -> dict:
+    """What a URL query asks of the app, as :class:`AnalyzerApp`'s arguments (facts win over a case)."""
+    parsed = _parse_query(query_string)
+    facts = parsed.get("scenario_data") or (parsed["scenario"].to_dict() if parsed.get("scenario") else None)
+    return {"facts": facts, "case": parsed.get("case") if facts is None else None,
+            "lang": parsed.get("lang") or "zh", "regime": parsed.get("regime") or "statute",
+            "messages": parsed.get("errors") or ()}
 
 
 def _parse_query(query_string) -> dict:
