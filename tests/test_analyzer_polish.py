@@ -94,13 +94,14 @@ def test_a_change_that_stays_pivotal_keeps_its_button_relabelled_in_place():
     assert before[("platform_knowledge", "'knew'")].description == f"{spec.label['zh']} → {spec.label_of('knew', 'zh')}"
 
 
-def test_a_button_whose_change_is_no_longer_pivotal_is_closed_and_its_click_refused():
+def test_a_button_whose_change_is_no_longer_pivotal_leaves_the_page_and_its_click_is_refused():
     panel = PivotalFacts(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en")
     stale = next(b for b in panel.buttons if "Safety-assurance duty" in b.description)
     kept, kept_change = next((b, (p["field"], p["value"])) for p, b in zip(panel._pivots, panel.buttons)
                              if p["field"] == "platform_mode")
     panel.analysis = analyze({"life_health_goods": True}, "statute", "en")
-    assert stale not in panel.buttons and stale.comm is None
+    assert stale not in panel.buttons
+    assert all(stale not in row.children for row in panel._list.children)  # off the page, kept for later
     assert kept in panel.buttons
     seen = []
     panel.on_apply(lambda f, v: seen.append((f, v)))
@@ -110,15 +111,55 @@ def test_a_button_whose_change_is_no_longer_pivotal_is_closed_and_its_click_refu
     assert seen == [kept_change]
 
 
+def test_a_change_that_is_pivotal_again_gets_its_own_button_back():
+    panel = PivotalFacts(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en")
+    before = _by_change(panel)
+    panel.analysis = analyze({"life_health_goods": True}, "statute", "en")
+    assert set(_by_change(panel)) != set(before)
+    panel.analysis = analyze(LIFE_SAFETY_FAILED, "statute", "en")
+    assert _by_change(panel) == before  # the same widgets: nothing new for the page to build
+    assert all(b.comm is not None for b in panel.buttons)
+    seen = []
+    panel.on_apply(lambda f, v: seen.append((f, v)))
+    change, button = next(iter(before.items()))
+    button.click()
+    assert seen == [(change[0], next(p["value"] for p in panel._pivots if p["field"] == change[0]
+                                     and repr(p["value"]) == change[1]))]
+
+
 def test_pivotal_facts_leave_no_widgets_behind():
     sequence = [{}, {"platform_knowledge": "knew"}, LIFE_SAFETY_FAILED, {"harm": "none"}, {"food": True},
                 {"platform_mode": "self_operated"}, {}]
     panel = PivotalFacts(analyze(sequence[0], "statute", "en"), "en")
+    for facts in sequence:  # the first pass meets every change once
+        panel.analysis = analyze(facts, "statute", "en")
     alive = len(_instances)
     for _ in range(3):
         for facts in sequence:
             panel.analysis = analyze(facts, "statute", "en")
-    assert len(_instances) == alive
+    assert len(_instances) == alive  # later passes reuse the rows: nothing new, nothing left open
+    rows = [w for entry in [*panel._rows.values(), *panel._spare.values()] for w in entry]
+    assert len(rows) > 3 * len(panel.buttons)  # spare rows are there to be closed
+    panel.close()
+    assert all(w.comm is None for w in rows)
+
+
+def test_the_spare_pivotal_rows_are_bounded(monkeypatch):
+    import widgets.pivotal_facts as pf
+
+    monkeypatch.setattr(pf, "SPARE_ROWS", 2)
+    sequence = [{}, {"platform_knowledge": "knew"}, LIFE_SAFETY_FAILED, {"harm": "none"}, {"food": True},
+                {"platform_mode": "self_operated"}]
+    panel = PivotalFacts(analyze(sequence[0], "statute", "en"), "en")
+    dropped = []
+    for facts in sequence:
+        shown = set(panel.buttons)
+        panel.analysis = analyze(facts, "statute", "en")
+        assert len(panel._spare) <= 2
+        dropped += [b for b in shown if b not in panel.buttons and b.comm is None]
+    assert dropped, "rows beyond the spare ones are closed"
+    assert all(b.comm is not None for b in panel.buttons)
+    assert all(b.comm is not None for entry in panel._spare.values() for b in entry)
 
 
 def test_a_forged_click_is_refused_whatever_button_it_comes_from():

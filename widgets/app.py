@@ -201,15 +201,19 @@ class AnalyzerApp(FixedVBox):
         ~470 widget models are then created ahead of time instead of in the visitor's second, when a class's
         burst of requests arrives together (measured: benchmarks/run.py, docs/deploy.md).
         """
+        from ._kernel import settle
         from .query import _preheated
 
         base_url = kwargs.pop("base_url", None)
         if _preheated():
             app = cls(**kwargs)
+            settle()
             query = _query_string()  # waits for the request
             app.apply_query(query, base_url=base_url or _request_url())
-            return app
-        return cls.from_query(_query_string(), base_url=base_url or _request_url(), **kwargs)
+        else:
+            app = cls.from_query(_query_string(), base_url=base_url or _request_url(), **kwargs)
+        settle()  # the page is built: see widgets/_kernel.py
+        return app
 
     def apply_query(self, query_string, base_url: str = "") -> None:
         """Apply a URL query string to an app built with the defaults: the result is the app :meth:`from_query`

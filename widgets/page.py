@@ -83,13 +83,20 @@ class PageShell(FixedVBox):
 
         from .query import query_string
 
+        from ._kernel import settle
+
         q = parse_query(query_string())
-        return cls(page_id, lang=q.get("lang") or "zh", messages=q.get("errors") or ())
+        shell = cls(page_id, lang=q.get("lang") or "zh", messages=q.get("errors") or ())
+        settle()
+        return shell
 
     def follow(self, *widgets):
         """Make each widget follow the page's language; returns the first, for use as a cell's last line."""
+        from ._kernel import settle
+
         for w in widgets:
             dlink((self, "lang"), (w, "lang"))
+        settle()  # the cell's widgets are built: see widgets/_kernel.py
         return widgets[0] if widgets else None
 
     def _on_switch(self, change):

@@ -8,14 +8,15 @@ before anything is emitted.
 
 from __future__ import annotations
 
-from ipywidgets import Layout
+from collections import OrderedDict
+
 from traitlets import Dict, Unicode, observe, validate
 
 from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES
 
 from .base import esc, safe_lang, tr
-from ._view import FONT, MUTED, FixedButton, in_lang
+from ._view import FONT, MUTED, FixedButton, in_lang, shared_layout
 from .controls import Display, FixedHBox, FixedVBox
 
 UI = {
@@ -45,6 +46,13 @@ def _close(widget) -> None:
             part.close()
 
 
+# Rows of changes that are no longer pivotal are kept (hidden) for when they are again: in the analyzer a change of
+# facts usually swaps a few pivots, and a new row is three new widgets for the kernel to open and the page to build
+# (measured: 20 models opened and 32 closed per change of the platform's knowledge). At most this many hidden rows are
+# kept; the least recently shown beyond it are closed. (The engine's variants are finite: a few dozen at most.)
+SPARE_ROWS = 24
+
+
 def _same(a, b) -> bool:
     # True == 1 in Python; a forged click must not pass an int for a bool, or a bool for a choice.
     return type(a) is type(b) and a == b
@@ -70,6 +78,7 @@ class PivotalFacts(FixedVBox):
         self._pivots: list[dict] = []
         self._buttons: list[FixedButton] = []
         self._rows: dict[tuple, tuple] = {}  # change key -> (button, info, row), reused while the change is pivotal
+        self._spare: OrderedDict[tuple, tuple] = OrderedDict()  # rows not shown now, least recently shown first
         self._note = Display()  # "no analysis" / "no single change": one widget, kept
         self._rendered_for = (None, None)
         super().__init__(children=[self._title, self._list, self._status], **kwargs)
@@ -130,19 +139,22 @@ class PivotalFacts(FixedVBox):
         analysis = in_lang(self.analysis, lang)
         self._pivots = [p for p in (analysis or {}).get("pivotal_facts", [])
                         if isinstance(p, dict) and p.get("field") in FIELD_BY_NAME]
-        # A row stands for one change (field, value): when the same change is still pivotal it keeps its button,
-        # relabelled in place, so a change of facts costs a few state updates instead of new widgets. A button
-        # whose change is no longer pivotal is closed; a stale click that still arrives is refused by apply().
+        # A row stands for one change (field, value): when the same change is still (or again) pivotal it keeps its
+        # button, relabelled in place, so a change of facts costs a few state updates instead of new widgets. A row
+        # whose change is no longer pivotal leaves the page and waits among the spare rows; a stale click on its
+        # button still names its own change, and apply() refuses it unless that change is pivotal now.
         rows, buttons = {}, []
         for p in self._pivots:
             key = _key(p["field"], p["value"])
             while key in rows:  # the same change listed twice: give each its own row
                 key = (*key, "again")
-            entry = self._rows.get(key) or self._new_row(p["field"], p["value"])
+            entry = self._rows.get(key) or self._spare.pop(key, None) or self._new_row(p["field"], p["value"])
             self._fill_row(entry, p, lang)
             rows[key] = entry
             buttons.append(entry[0])
-        stale = [w for key, entry in self._rows.items() if key not in rows for w in entry]
+        for key, entry in self._rows.items():
+            if key not in rows:
+                self._spare[key] = entry
         self._rows, self._buttons = rows, buttons
         if analysis is None or not self._pivots:
             self._note.value = f'<p style="{FONT}">{esc(tr(UI, "empty" if analysis is None else "none", lang))}</p>'
@@ -151,15 +163,23 @@ class PivotalFacts(FixedVBox):
             children = tuple(entry[2] for entry in rows.values())
         if tuple(self._list.children) != children:
             self._list.children = children
-        for widget in stale:
-            _close(widget)
+        while len(self._spare) > SPARE_ROWS:
+            for widget in self._spare.popitem(last=False)[1]:
+                _close(widget)
+
+    def close(self):
+        for entry in [*self._rows.values(), *self._spare.values()]:
+            for widget in entry:
+                _close(widget)
+        self._rows, self._spare, self._buttons = {}, OrderedDict(), []
+        super().close()
 
     def _new_row(self, field, value) -> tuple:
-        button = FixedButton(layout=Layout(width="auto", max_width="100%", min_width="0"))
+        button = FixedButton(layout=shared_layout(width="auto", max_width="100%", min_width="0"))
         button.add_class(f"ll-pivot-{field}")
         button.on_click(self._clicked(field, value))
         info = Display()
-        row = FixedHBox([button, info], layout=Layout(align_items="center", flex_flow="row wrap"))
+        row = FixedHBox([button, info], layout=shared_layout(align_items="center", flex_flow="row wrap"))
         return button, info, row
 
     @staticmethod
