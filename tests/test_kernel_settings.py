@@ -54,3 +54,107 @@ def test_a_page_kernel_runs_with_the_settings(name, monkeypatch):
     interval, frozen = text.split()
     assert float(interval) == pytest.approx(_kernel.SWITCH_INTERVAL_S)
     assert int(frozen) > 10_000  # the page's objects, not a handful
+
+
+# --- the outcome first (widgets/_kernel.later) -----------------------------------------------------------------
+
+
+class FakeKernel:
+    """The part of ipykernel's Kernel the deferral touches: its table of shell message handlers."""
+
+    def __init__(self, seen):
+        self.probe = lambda: None
+
+        def comm_msg(stream, idents, msg):  # what the kernel's own comm handler sees when it runs
+            seen.append(self.probe())
+
+        self.shell_handlers = {"comm_msg": comm_msg, "kernel_info_request": lambda *a: None}
+
+
+@pytest.fixture
+def fake_kernel(monkeypatch):
+    import IPython
+
+    seen = []
+    kernel = FakeKernel(seen)
+    monkeypatch.setattr(_kernel, "in_kernel", lambda: True)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"kernel": kernel})())
+    yield kernel, seen
+    _kernel._pending.clear()
+
+
+def _trace_text(app):
+    return app.trace._html.value
+
+
+def test_a_browser_change_shows_the_outcome_first_and_the_other_views_soon_after(fake_kernel):
+    import asyncio
+
+    from casebook.engine import analyze
+    from widgets.app import AnalyzerApp
+
+    app = AnalyzerApp(lang="en")
+    trace_before = _trace_text(app)
+    expected = analyze({"platform_knowledge": "knew"}, "statute", "en")
+
+    async def scenario():
+        assert app.change("platform_knowledge", "knew")
+        # At once: the outcome (and the app's analysis); the other views still show the previous analysis.
+        assert app.analysis["liability_form"] == expected["liability_form"]
+        assert app.outcome.analysis["liability_form"] == expected["liability_form"]
+        assert app.trace.analysis["liability_form"] != expected["liability_form"]
+        assert _trace_text(app) == trace_before
+        await asyncio.sleep(_kernel.DEFER_S + 0.05)
+        # A moment later: every view.
+        assert app.trace.analysis == app.analysis and _trace_text(app) != trace_before
+        assert app.parts["pivotal"].analysis == app.analysis
+
+    asyncio.run(scenario())
+
+
+def test_a_message_from_the_browser_first_completes_a_pending_update(fake_kernel):
+    import asyncio
+
+    from widgets.app import AnalyzerApp
+
+    kernel, seen = fake_kernel
+    app = AnalyzerApp(lang="en")
+    kernel.probe = lambda: all(v.analysis == app.analysis for v in (app.trace, app.comparison, app.chart,
+                                                                   app.parts["pivotal"], app.parts["evidence"]))
+
+    async def scenario():
+        assert app.change("platform_knowledge", "knew")
+        assert kernel.probe() is False  # the other views are pending
+        kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # e.g. a quick click on a pivotal button
+        assert seen == [True]  # handled on the fully updated page
+        assert not _kernel._pending
+
+    asyncio.run(scenario())
+
+
+def test_the_hook_wraps_each_comm_handler_once(fake_kernel):
+    import asyncio
+
+    from widgets.app import AnalyzerApp
+
+    kernel, seen = fake_kernel
+    original = kernel.shell_handlers["comm_msg"]
+    app = AnalyzerApp(lang="en")
+
+    async def scenario():
+        app.change("platform_knowledge", "knew")
+        app.change("platform_knowledge", "none")
+
+    asyncio.run(scenario())
+    hooked = kernel.shell_handlers["comm_msg"]
+    assert hooked is not original and hooked.__wrapped__ is original
+    assert kernel.shell_handlers["kernel_info_request"].__name__ == "<lambda>"  # only the browser's messages
+
+
+def test_outside_a_kernel_every_view_is_updated_at_once():
+    from widgets.app import AnalyzerApp
+
+    app = AnalyzerApp(lang="en")
+    app.change("platform_knowledge", "knew")
+    assert app.trace.analysis == app.analysis == app.parts["pivotal"].analysis
+    assert not _kernel._pending

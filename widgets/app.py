@@ -341,7 +341,7 @@ class AnalyzerApp(FixedVBox):
             return
         if change["name"] == "regime" and self._regime.value != change["new"]:
             self._regime.value = change["new"]
-        self._recompute()
+        self._recompute(outcome_first=True)
 
     @observe("lang")
     def _on_lang(self, change) -> None:
@@ -384,12 +384,29 @@ class AnalyzerApp(FixedVBox):
         self.messages = [*self._url_messages, *([self.fact_panel.message] if self.fact_panel.message else [])]
         self._status.value = "".join(lines)
 
-    def _recompute(self) -> None:
-        """One analysis per change of facts, regime or language, pushed to every view."""
+    def _recompute(self, outcome_first: bool = False) -> None:
+        """One analysis per change of facts, regime or language, pushed to every view.
+
+        ``outcome_first`` (a change from the browser): the outcome card is updated at once and the other views a
+        moment later (widgets/_kernel.py, :func:`later`), so that the browser paints the outcome before it works
+        through the rest; any message from the browser first completes the update.
+        """
+        from ._kernel import cancel, later
+
+        cancel(self)
         a = analyze(self.facts, self.regime, self.lang)
         self.analysis = a
+        with self.outcome.hold_trait_notifications():
+            self.outcome.lang = self.lang
+            self.outcome.analysis = a
+        if not (outcome_first and later(self, self._push_views)):
+            self._push_views()
+
+    def _push_views(self) -> None:
+        """Every view but the outcome card gets the current analysis."""
+        a = self.analysis
         lang = self.lang
-        for view in (self.outcome, self.comparison, self.chart, self.trace):
+        for view in (self.comparison, self.chart, self.trace):
             with view.hold_trait_notifications():
                 view.lang = lang
                 view.analysis = a
