@@ -467,10 +467,12 @@ def _proposal_step(s: Scenario, regime: str, lang: str) -> dict:
     }
 
 
-def analyze(scenario, regime: str = "statute", lang: str = "zh") -> dict:
+def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: bool = True) -> dict:
     """The analysis of a scenario under a regime, in Chinese (``zh``) or English (``en``).
 
     ``scenario`` is a :class:`Scenario` or a mapping (validated here). Raises :class:`ScenarioError` on bad input.
+    ``pivotal=False`` skips the counterfactuals (four fifths of the work): ``pivotal_facts`` is then None, "not
+    computed", for a view that never shows them.
     """
     s = validate(scenario)
     if regime not in REGIMES:
@@ -534,7 +536,7 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh") -> dict:
         money = {k: worst[k] for k in ("payments", "recourse", "platform_exposure")}
         money["payments_basis"] = worst["form"]
 
-    pivots = pivotal_facts(s, regime, ev.form, lang)
+    pivots = pivotal_facts(s, regime, ev.form, lang) if pivotal else None
     return {
         "regime": regime,
         "lang": lang,

@@ -215,3 +215,13 @@ def test_a_basis_that_held_but_protects_less_is_marked_outranked():
     step = next(s for s in a["trace"] if s["rule"] == "ecl_38_2")
     assert step["held"] and step["outranked_by"] == "crpl_44_1"
     assert "protects the consumer more" in step["reason"]
+
+
+def test_an_analysis_without_pivotal_facts_is_the_same_analysis_with_them_not_computed():
+    for facts in ({}, {"platform_knowledge": "knew"}, {"seller_can_pay": 0.3, "consumer_fault": 0.2}):
+        for regime in REGIMES:
+            full = analyze(facts, regime, "en")
+            light = analyze(facts, regime, "en", pivotal=False)
+            assert light["pivotal_facts"] is None  # "not computed", never an empty list ("no pivotal fact")
+            assert {k: v for k, v in light.items() if k != "pivotal_facts"} == \
+                {k: v for k, v in full.items() if k != "pivotal_facts"}

@@ -5,6 +5,7 @@ running the notebooks, and checked absent in this test process."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from pathlib import Path
@@ -69,6 +70,10 @@ class FakeKernel:
             seen.append(self.probe())
 
         self.shell_handlers = {"comm_msg": comm_msg, "kernel_info_request": lambda *a: None}
+        self.parent = {"header": {"msg_type": "comm_msg"}}  # the message being handled: a widget change
+
+    def get_parent(self, channel=None):
+        return self.parent
 
 
 @pytest.fixture
@@ -83,13 +88,31 @@ def fake_kernel(monkeypatch):
     _kernel._pending.clear()
 
 
+def run_loop(coro) -> None:
+    """asyncio.run in a thread of its own: a kernel's handlers run inside its event loop, and Playwright's sync API
+    (the browser tests) keeps a loop running in this test process's main thread."""
+    import threading
+
+    errors = []
+
+    def target():
+        try:
+            asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if errors:
+        raise errors[0]
+
+
 def _trace_text(app):
     return app.trace._html.value
 
 
 def test_a_browser_change_shows_the_outcome_first_and_the_other_views_soon_after(fake_kernel):
-    import asyncio
-
     from casebook.engine import analyze
     from widgets.app import AnalyzerApp
 
@@ -109,12 +132,10 @@ def test_a_browser_change_shows_the_outcome_first_and_the_other_views_soon_after
         assert app.trace.analysis == app.analysis and _trace_text(app) != trace_before
         assert app.parts["pivotal"].analysis == app.analysis
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_a_message_from_the_browser_first_completes_a_pending_update(fake_kernel):
-    import asyncio
-
     from widgets.app import AnalyzerApp
 
     kernel, seen = fake_kernel
@@ -129,12 +150,10 @@ def test_a_message_from_the_browser_first_completes_a_pending_update(fake_kernel
         assert seen == [True]  # handled on the fully updated page
         assert not _kernel._pending
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_the_hook_wraps_each_comm_handler_once(fake_kernel):
-    import asyncio
-
     from widgets.app import AnalyzerApp
 
     kernel, seen = fake_kernel
@@ -145,10 +164,25 @@ def test_the_hook_wraps_each_comm_handler_once(fake_kernel):
         app.change("platform_knowledge", "knew")
         app.change("platform_knowledge", "none")
 
-    asyncio.run(scenario())
+    run_loop(scenario())
     hooked = kernel.shell_handlers["comm_msg"]
     assert hooked is not original and hooked.__wrapped__ is original
     assert kernel.shell_handlers["kernel_info_request"].__name__ == "<lambda>"  # only the browser's messages
+
+
+def test_while_the_notebook_runs_nothing_is_deferred(fake_kernel):
+    from widgets.app import AnalyzerApp
+
+    kernel, _seen = fake_kernel
+    kernel.parent = {"header": {"msg_type": "execute_request"}}  # Voila running the notebook: building the page
+
+    async def scenario():
+        app = AnalyzerApp(lang="en")
+        app.change("platform_knowledge", "knew")
+        assert app.trace.analysis == app.analysis == app.parts["pivotal"].analysis
+        assert not _kernel._pending
+
+    run_loop(scenario())
 
 
 def test_outside_a_kernel_every_view_is_updated_at_once():
@@ -158,3 +192,25 @@ def test_outside_a_kernel_every_view_is_updated_at_once():
     app.change("platform_knowledge", "knew")
     assert app.trace.analysis == app.analysis == app.parts["pivotal"].analysis
     assert not _kernel._pending
+
+
+def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_after(fake_kernel, monkeypatch):
+    from widgets.lessons.readings_compare import ReadingsCompare
+
+    kernel, seen = fake_kernel
+    w = ReadingsCompare(lang="en")
+    table, chart, cols = w._table.value, w._chart.value, w._cols.value
+
+    async def scenario():
+        w.facts.control("seller_can_pay").value = 0.3
+        assert w._cols.value != cols  # the readings' results at once
+        assert (w._table.value, w._chart.value) == (table, chart)  # pending
+        kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the next browser message completes it
+        assert w._table.value != table and w._chart.value != chart
+        assert not _kernel._pending
+
+    run_loop(scenario())
+    monkeypatch.setattr(_kernel, "in_kernel", lambda: False)
+    fresh = ReadingsCompare(lang="en")  # outside a kernel: everything at once, and the same result
+    fresh.facts.control("seller_can_pay").value = 0.3
+    assert (fresh._cols.value, fresh._table.value, fresh._chart.value) == (w._cols.value, w._table.value, w._chart.value)

@@ -97,11 +97,22 @@ def _hook(kernel) -> bool:
     return True
 
 
+def _answering_the_browser(kernel) -> bool:
+    """True while the kernel handles a widget message from the browser (not while it runs the notebook)."""
+    try:
+        parent = kernel.get_parent("shell")
+    except Exception:
+        return False
+    return isinstance(parent, dict) and (parent.get("header") or {}).get("msg_type") == "comm_msg"
+
+
 def later(key, callback, delay: float = DEFER_S) -> bool:
     """Run ``callback`` ``delay`` seconds from now, or sooner if a message from the browser arrives first.
 
-    Returns False, without scheduling anything, outside a kernel (or without a running event loop): the caller
-    then runs ``callback`` itself, at once. A newer callback for the same ``key`` replaces a pending older one.
+    Only while answering a message from the browser (a change, a click): while the notebook runs, building the
+    page, nothing is deferred. Returns False, without scheduling anything, when not deferring (outside a kernel,
+    while the notebook runs, without a running event loop): the caller then runs ``callback`` itself, at once. A
+    newer callback for the same ``key`` replaces a pending older one.
     """
     if not in_kernel():
         return False
@@ -113,7 +124,8 @@ def later(key, callback, delay: float = DEFER_S) -> bool:
         return False
     from IPython import get_ipython
 
-    if not _hook(get_ipython().kernel):
+    kernel = get_ipython().kernel
+    if not _answering_the_browser(kernel) or not _hook(kernel):
         return False
     _pending.pop(key, None)
     _pending[key] = callback

@@ -53,7 +53,7 @@ class ControlsTour(FactsDriven, FixedVBox):
 
     def _render(self, change=None) -> None:
         lang = self.lang
-        a = analyze(self._facts.facts, "statute", lang)
+        a = analyze(self._facts.facts, "statute", lang, pivotal=False)  # no pivots shown here
         self.analysis = a
         deciding = R.decisive_step(a)
         self._head.value = R.section(f'<h3>{esc(R.t(UI, "title", lang))}</h3><p>{esc(R.t(UI, "lead", lang))}</p>')

@@ -123,7 +123,7 @@ class DecisionPath(FactsDriven, FixedVBox):
         self.step = min(max(int(index), 0), len(self.steps))
 
     def _analyse(self) -> None:
-        self.analysis = analyze(self._facts.facts, "statute", self.lang)
+        self.analysis = analyze(self._facts.facts, "statute", self.lang, pivotal=False)  # no pivots shown here
         self._outcome.lang = self.lang
         self._outcome.analysis = self.analysis
         if self.step > len(self.steps):

@@ -83,8 +83,8 @@ class DutyTheories(FactsDriven, FixedVBox):
         lang = self.lang
         c = R.colon(lang)
         facts = self._facts.facts
-        self.analysis = analyze(facts, "proposal", lang)
-        self.ladder_analysis = analyze(facts, "proposal_ladder", lang)
+        self.analysis = analyze(facts, "proposal", lang, pivotal=False)  # no pivots shown here
+        self.ladder_analysis = analyze(facts, "proposal_ladder", lang, pivotal=False)
         a, b = self.analysis, self.ladder_analysis
         self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>')
 

@@ -20,6 +20,7 @@ from ..base import esc, safe_lang
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import _render as R
 from .fact_subset import FactsDriven, FactSubset
+from .._kernel import cancel, later
 from .._view import shared_layout
 
 UI = {
@@ -146,6 +147,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
     def _render(self, change=None) -> None:
         if not hasattr(self, "_words") or getattr(self, "_relabelling", False):
             return
+        cancel(self)
         lang = self.lang
         self._share_help.value = R.section(f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "share_help", lang))}</p>')
         self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>'
@@ -159,8 +161,17 @@ class ReadingsCompare(FactsDriven, FixedVBox):
             self._table.value = self._chart.value = ""
             self._render_words(lang)
             return
-        self.analyses = {r: analyze(self.scenario, r, lang) for r in READINGS}
+        self.analyses = {r: analyze(self.scenario, r, lang, pivotal=False) for r in READINGS}
         self._render_columns(lang)
+        # The four readings' results first; the table and the chart (dozens of payments) follow a moment later
+        # when the change came from the browser (widgets/_kernel.py), so the browser shows the results at once.
+        if not later(self, self._render_rest):
+            self._render_rest()
+
+    def _render_rest(self) -> None:
+        if not self.scenario or not self.analyses:
+            return
+        lang = self.lang
         self._render_table(lang)
         self._render_chart(lang)
         self._render_words(lang)
