@@ -7,7 +7,9 @@ wired to one HTML output, nothing else) served the same way, in alternating roun
 - time to interactive (TTI): from navigation until the page's fact control (``.ll-fact-<field>``) and its outcome
   (``.ll-outcome[data-liability-form]``) are on screen (measured in the page: ``performance.now()``);
 - one fact change: from the ``change`` event on a ``.ll-fact-<field> select`` until the outcome's
-  ``data-liability-form`` shows the new result and a frame has been painted;
+  ``data-liability-form`` shows the new result and a frame has been painted. A page without an outcome display is
+  timed until it shows anything new; a chapter without fact controls, on a control of its own instead (a select or
+  toggle buttons with an ``ll-*`` class: a tier, a decision, an exercise set), until it shows anything new;
 - kernel memory: resident set size of the page's own kernel process (found in /proc by the page's kernel id);
 - a class of 40: 40 browser contexts open the analyzer at the same instant, under the project's public settings,
   against 40 opening the floor under plain Voila defaults: how many get the outcome on screen within the timeout,
@@ -317,22 +319,47 @@ HOOKS_JS = r"""
             .length})
 """
 
-# Every select fact control: field, option labels, the selected index.
+# Every select fact control: field, option labels, the selected index. Then, for a page without fact controls (a
+# chapter that asks something else: a tier, a decision, an exercise set), every other control of the page's own
+# (a widget with an ll-* class, the language switch aside): its selects, then its toggle buttons. Such a control is
+# named by its class ("ll-safety-tier") where a fact control is named by its field.
 SELECTS_JS = r"""
-() => [...document.querySelectorAll('[class*="ll-fact-"]')].flatMap((e) => {
-  const cls = [...e.classList].find((c) => /^ll-fact-[a-z_]+$/.test(c) && !['ll-fact-panel', 'll-fact-status'].includes(c));
-  const sel = e.querySelector('select');
-  if (!cls || !sel || sel.disabled) return [];
-  return [{field: cls.slice(8), options: [...sel.options].map((o) => o.textContent), index: sel.selectedIndex}];
-})
+() => {
+  const facts = [...document.querySelectorAll('[class*="ll-fact-"]')].flatMap((e) => {
+    const cls = [...e.classList].find((c) => /^ll-fact-[a-z_]+$/.test(c) && !['ll-fact-panel', 'll-fact-status'].includes(c));
+    const sel = e.querySelector('select');
+    if (!cls || !sel || sel.disabled) return [];
+    return [{field: cls.slice(8), options: [...sel.options].map((o) => o.textContent), index: sel.selectedIndex}];
+  });
+  const root = document.getElementById('rendered_cells') || document.body;
+  const own = (e) => [...e.classList].find((c) => /^ll-[a-z0-9-]+$/.test(c) && !/^ll-(fact|lang|buttons|controls)/.test(c));
+  const controls = [];
+  for (const e of root.querySelectorAll('.widget-dropdown, .widget-toggle-buttons')) {
+    const cls = own(e);
+    if (!cls || e.closest('[class*="ll-fact-"]')) continue;
+    const sel = e.querySelector('select');
+    if (sel && !sel.disabled) {
+      controls.push({field: cls, options: [...sel.options].map((o) => o.textContent), index: sel.selectedIndex});
+    } else if (!sel) {
+      const buttons = [...e.querySelectorAll('button')];
+      if (buttons.length > 1) controls.push({field: cls, options: buttons.map((b) => b.textContent),
+                                             index: buttons.findIndex((b) => b.classList.contains('mod-active'))});
+    }
+  }
+  return facts.length ? facts : controls;
+}
 """
 
 # One fact change, timed in the page: change event -> the outcome's form differs -> next painted frame.
 # Then keeps watching until the page has been still for `still` ms: `settle` is when it last changed.
 CHANGE_JS = r"""
 async ([field, index, timeout, still, watch]) => {
-  const sel = document.querySelector('.ll-fact-' + field + ' select');
-  if (!sel) return {error: 'no select for ' + field};
+  // A fact control (.ll-fact-<field>) or another control of the page (its class, ll-...): a select, or toggle buttons.
+  const box = document.querySelector(field.startsWith('ll-') ? '.' + field : '.ll-fact-' + field);
+  const select = box && box.querySelector('select');
+  const buttons = box && !select ? [...box.querySelectorAll('button')] : [];
+  if (!select && !buttons[index]) return {error: 'no control for ' + field};
+  const sel = box;  // the control itself: its own changes are not the page's answer
   // watch 'outcome': the outcome's form must change; 'page' (a page without an outcome display): anything the
   // page shows changes, other than the select itself.
   let changes = 0;
@@ -365,8 +392,12 @@ async ([field, index, timeout, still, watch]) => {
     };
     t0 = performance.now();
     last = t0;
-    sel.selectedIndex = index;
-    sel.dispatchEvent(new Event('change', {bubbles: true}));
+    if (select) {
+      select.selectedIndex = index;
+      select.dispatchEvent(new Event('change', {bubbles: true}));
+    } else {
+      buttons[index].click();
+    }
     setTimeout(poll, 25);
   });
 }
@@ -462,6 +493,8 @@ async def discover_profile(browser, server: Server, notebook: str, timeout_s: fl
         selects.sort(key=lambda s: order.get(s["field"], len(order)))
         for watch in (("outcome", "page") if hooks["outcomes"] else ("page",)):
             for s in selects:
+                if s["index"] < 0:  # toggle buttons with none chosen: no way back to how the page was
+                    continue
                 others = [i for i in reversed(range(len(s["options"]))) if i != s["index"]]
                 for idx in others:
                     r = await page.evaluate(CHANGE_JS, [s["field"], idx, 3000, 250, watch])
@@ -763,7 +796,11 @@ async def run(args) -> dict:
                 if prof.mode == "widgets":
                     notes.append("no fact control + outcome: TTI until every widget is shown")
                 if prof.change is None:
-                    notes.append("no fact control (.ll-fact-* select) on the page: no fact change to time")
+                    notes.append("no fact control (.ll-fact-* select) and no other control of its own on the page: "
+                                 "no change to time")
+                elif prof.change.field.startswith("ll-"):
+                    notes.append(f"no fact control: the change of its own control .{prof.change.field} "
+                                 f"(-> {prof.change.label}) is timed until the page shows anything new")
                 elif prof.change.watch == "page":
                     notes.append(f"no outcome display: the change of {prof.change.field} is timed until the page "
                                  "shows anything new")
