@@ -78,7 +78,7 @@ def _needs_proof(fact: str, s: Scenario) -> bool:
 
 
 def assess(scenario, regime: str = "statute", evidence=(), ecl_62: bool = False, art_95: bool = False,
-           lang: str = "zh") -> dict:
+           lang: str = "zh", *, pivotal: bool = True) -> dict:
     """The claim against the platform on the evidence the consumer holds, under ``regime``.
 
     ``evidence``: the burden facts (ids of the engine's rows) the consumer holds evidence for. Returns::
@@ -94,13 +94,14 @@ def assess(scenario, regime: str = "statute", evidence=(), ecl_62: bool = False,
 
     ``alone`` on a row: for an unproven fact, the form the claim would take had the consumer proven that fact too;
     for a covered fact, the form had it stayed unproven; None where that one fact would change nothing.
+    ``pivotal=False``: the two analyses without their pivotal facts (see :func:`casebook.engine.analyze`).
     """
     s = validate(scenario)
     held = set(evidence or ())
     unknown = held - set(UNPROVEN)
     if unknown:
         raise ValueError(f"unknown evidence fact(s) {sorted(unknown)}; allowed: {', '.join(UNPROVEN)}")
-    truth = analyze(s, regime, lang)
+    truth = analyze(s, regime, lang, pivotal=pivotal)
     proven = s
     rows, needed, covered, unproven = [], [], [], []
     for row in truth["burden_of_proof"]:
@@ -129,7 +130,7 @@ def assess(scenario, regime: str = "statute", evidence=(), ecl_62: bool = False,
             status = "platform_proves" if value else "platform_fails"
         rows.append({k: row[k] for k in ("fact", "label", "bears", "current", "relevant", "open", "note")}
                     | {"status": status, "alone": None})
-    as_proven = analyze(proven, regime, lang) if proven is not s else truth
+    as_proven = analyze(proven, regime, lang, pivotal=pivotal) if proven is not s else truth
     # What one fact more or less would do: for an unproven fact, the form had the consumer proven it too; for a
     # covered one, the form had it stayed unproven. None where that one fact changes nothing.
     for r in rows:

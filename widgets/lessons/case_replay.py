@@ -17,6 +17,7 @@ from casebook.engine import analyze
 from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from .._view import FixedButton
+from .._kernel import cancel, later
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
 from ._common_b import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text,
@@ -172,6 +173,7 @@ class CaseReplay(LangGuard, FixedVBox):
 
     def _on_regime(self, change):
         if not self._quiet:
+            cancel(self)
             self._whatif_change = None
             self._render_whatif()
 
@@ -189,6 +191,7 @@ class CaseReplay(LangGuard, FixedVBox):
         return list(dict.fromkeys(["statute", held_regime, "proposal"]))
 
     def _relabel(self):
+        cancel(self)
         lang = self.lang
         dec = self._dec()
         with quietly(self):
@@ -213,7 +216,10 @@ class CaseReplay(LangGuard, FixedVBox):
             self._render_replay(lessons_b.replay(self.decision, lang))
         else:
             self._result.value = ""
-        self._render_whatif()
+        # The decision's card first; its what-if buttons (new ones for a new decision) a moment later when the
+        # change came from the browser (widgets/_kernel.py): the browser shows the card at once.
+        if not later(self, self._render_whatif):
+            self._render_whatif()
 
     def _render_card(self):
         lang, dec = self.lang, self._dec()

@@ -113,9 +113,12 @@ class EvidenceChecker(LangGuard, FixedVBox):
 
     def facts_to_prove(self) -> list:
         """The facts the consumer must prove for this case under the statute or the proposal (the boxes shown)."""
-        scenario = self._decisions[self.decision]["scenario"]
-        needed = assess(scenario, "statute")["needed"] + assess(scenario, "proposal")["needed"]
-        return list(dict.fromkeys(f for f in self._examples if f in needed))
+        cache = self.__dict__.setdefault("_to_prove", {})  # a decision's facts never change: work them out once
+        if self.decision not in cache:
+            scenario = self._decisions[self.decision]["scenario"]
+            needed = [f for regime in ("statute", "proposal") for f in assess(scenario, regime, pivotal=False)["needed"]]
+            cache[self.decision] = list(dict.fromkeys(f for f in self._examples if f in needed))
+        return list(cache[self.decision])
 
     def tick(self, *facts: str, ecl_62: bool | None = None, art_95: bool | None = None) -> None:
         """Tick exactly ``facts`` (and set the two switches when given), as a reader would."""
@@ -132,7 +135,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
         """regime -> :func:`casebook.proving.assess` for the current ticks (``statute`` and ``proposal``)."""
         scenario = self._decisions[self.decision]["scenario"]
         held = [f for f in self.facts_to_prove() if self._boxes[f].value]
-        return {regime: assess(scenario, regime, held, self._ecl62.value, self._art95.value, self.lang)
+        return {regime: assess(scenario, regime, held, self._ecl62.value, self._art95.value, self.lang, pivotal=False)
                 for regime in ("statute", "proposal")}
 
     # --- events -------------------------------------------------------------------------------------------------
@@ -141,7 +144,9 @@ class EvidenceChecker(LangGuard, FixedVBox):
     def _on_decision(self, change):
         if not follow_choice(self, change, self._decisions, "_select"):
             return
-        self.tick()
+        with quietly(self):  # a new case starts with nothing ticked; _relabel renders (once)
+            for box in self._boxes.values():
+                box.value = False
         self._relabel()
 
     def _on_select(self, change):
@@ -162,7 +167,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
             self._select.description = t("select", lang, UI)
             with keeping_choice(self._select):
                 self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
-            rows = assess(self._decisions[self.decision]["scenario"], "statute", lang=lang)["rows"]
+            rows = assess(self._decisions[self.decision]["scenario"], "statute", lang=lang, pivotal=False)["rows"]
             labels = {r["fact"]: r["label"] for r in rows}
             for fact, box in self._boxes.items():
                 box.description = f"{labels[fact]} — {t('eg', lang, UI)}{text_of(self._examples[fact], lang)}"
@@ -174,7 +179,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
             self._help_head.value = section(f"<h4>{esc(t('help_title', lang, UI))}</h4>")
         with self._matrix.hold_trait_notifications():
             self._matrix.lang = lang
-            self._matrix.analysis = analyze(self._decisions[self.decision]["scenario"], "statute", lang)
+            self._matrix.analysis = analyze(self._decisions[self.decision]["scenario"], "statute", lang, pivotal=False)
         self._on_tick()
 
     def _column(self, regime: str, r: dict) -> str:

@@ -19,6 +19,7 @@ from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from . import _render
 from ._common_b import field_label, form_html, keeping_choice, section, t, text_of, value_label
+from .._kernel import cancel, later
 from .._view import shared_layout
 
 UI = {
@@ -161,6 +162,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
                 f"({esc(t('unofficial', lang, UI))})</span></div>")
 
     def _render(self):
+        cancel(self)
         lang = self.lang
         measures = self._data["measures"]
         missing = [m for m, b in zip(measures, self._boxes) if not b.value]
@@ -174,7 +176,14 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         body += "".join(_render.statement_html(p, lang) for p in self._data["open_points"]
                         if p["id"] == "how_many_measures")
         self._count.value = section(body)
+        self._render_result()
+        # The count and the result first; the tier's and the factors' texts (long, mostly the paper's words) a
+        # moment later when the change came from the browser (widgets/_kernel.py).
+        if not later(self, self._render_texts):
+            self._render_texts()
 
+    def _render_texts(self):
+        lang = self.lang
         level = next(lv for lv in self._data["tiers"]["levels"] if lv["id"] == self._tier.value)
         tier = f"<h4>{esc(t('tier_title', lang, UI))}: {esc(text_of(level['label'], lang))}</h4>"
         tier += _render.statement_html(self._data["tiers"]["basis"], lang)
@@ -188,14 +197,13 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         factors += "".join(_render.statement_html(p, lang) for p in self._data["open_points"]
                            if p["id"] in ("factor_weights", "tier_standards"))
         self._factors.value = section(factors)
-        self._render_result()
 
     def _render_result(self):
         lang = self.lang
         facts = self.scenario()
         rows = []
         for regime in ("statute", "proposal"):
-            a = analyze(facts, regime, lang)
+            a = analyze(facts, regime, lang, pivotal=False)  # no pivots shown here
             step = _render.decisive_step(a)
             why = f"{esc(step['name'])}（{esc(step['citation'])}）" if step and lang == "zh" else (
                 f"{esc(step['name'])} ({esc(step['citation'])})" if step else "")
