@@ -41,6 +41,8 @@ This module imports only the standard library, plus PyYAML lazily on first load 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import copy
 import functools
 import json
@@ -109,6 +111,7 @@ _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
 
 
+@lru_cache(maxsize=None, typed=True)  # pure; typed: True (a bool) is refused, never served 1's numeral
 def zh_numeral(n: int) -> str:
     """``n`` (1..9999) in Chinese numerals as statutes write article numbers.
 

@@ -6,6 +6,8 @@ read here: citations are formatted from a table, so the engine stays fast and fr
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .statutes import zh_numeral as zh_number
 
 
@@ -24,6 +26,7 @@ LAW_SHORT = {
     "spc-civil-evidence-rules": _l("《民事诉讼证据规定》", "Evidence Rules"),
 }
 
+@lru_cache(maxsize=1024, typed=True)  # pure, and called thousands of times per change on some pages
 def cite(law: str, article: int, paragraph: int | None = None, lang: str = "zh") -> str:
     name = LAW_SHORT[law][lang]
     if lang == "zh":
