@@ -214,3 +214,51 @@ def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_a
     fresh = ReadingsCompare(lang="en")  # outside a kernel: everything at once, and the same result
     fresh.facts.control("seller_can_pay").value = 0.3
     assert (fresh._cols.value, fresh._table.value, fresh._chart.value) == (w._cols.value, w._table.value, w._chart.value)
+
+
+# --- in a real page -----------------------------------------------------------------------------------------------
+
+ORDER_JS = r"""
+async () => {
+  const sel = document.querySelector('.ll-fact-platform_knowledge select');
+  const first = {};
+  const watch = {outcome: '.ll-col-results .ll-outcome-card', trace: '.ll-card-trace'};
+  const mo = new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      for (const [k, css] of Object.entries(watch)) {
+        if (first[k] === undefined && el && el.closest(css)) first[k] = now;
+      }
+    }
+  });
+  mo.observe(document.getElementById('rendered_cells') || document.body,
+             {subtree: true, childList: true, attributes: true, characterData: true});
+  const t0 = performance.now();
+  sel.selectedIndex = [...sel.options].findIndex((o) => o.selected) === 2 ? 0 : 2;
+  sel.dispatchEvent(new Event('change', {bubbles: true}));
+  for (let i = 0; i < 200 && (first.outcome === undefined || first.trace === undefined); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  mo.disconnect();
+  return {outcome: first.outcome - t0, trace: first.trace - t0};
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(300)
+def test_in_the_analyzer_page_the_outcome_comes_first_and_the_other_views_follow(voila_server, page):
+    url = voila_server("notebooks")
+    page.goto(f"{url}voila/render/analyzer.ipynb?lang=en")
+    page.locator(".ll-outcome[data-liability-form]").wait_for(state="visible", timeout=60_000)
+    page.wait_for_timeout(1000)
+    gaps = []
+    for _ in range(3):
+        r = page.evaluate(ORDER_JS)
+        assert r["outcome"] == r["outcome"] and r["trace"] == r["trace"], r  # both changed (not NaN)
+        gaps.append(r["trace"] - r["outcome"])
+        page.wait_for_timeout(300)
+    print("outcome -> trace (ms):", gaps)
+    # The other views are sent DEFER_S (30 ms) after the outcome: never sooner, whatever the machine's load.
+    assert min(gaps) >= 1000 * _kernel.DEFER_S * 0.6, gaps
