@@ -1,6 +1,7 @@
-"""Two settings of a page's kernel process, so that a click's answer leaves the kernel sooner.
+"""How a page's kernel answers a click sooner: two process settings (below) and the outcome first (:func:`later`,
+further down).
 
-Both were measured on the analyzer (``benchmarks/run.py``; the figures are in docs/deploy.md):
+The two settings were measured on the analyzer (``benchmarks/run.py``; the figures are in docs/deploy.md):
 
 - **The GIL switch interval.** ipykernel sends every message from a thread of its own (the IOPub thread), and that
   thread must take the GIL from the main thread, which is still working through the rest of the change. CPython
