@@ -631,21 +631,20 @@ def test_the_page_element_names_the_pages_language(voila_server, projector_brows
     base = voila_server("notebooks", *voila_template.voila_flags())
     context = projector_browser.new_context(viewport=PROJECTOR)
     lang_is = "(want) => document.documentElement.lang === want"
-    try:
+
+    def check(url: str, ready: str, first: str, button: str, then: str) -> None:
         page = context.new_page()
-        page.goto(f"{base}voila/render/{ANALYZER[0]}.ipynb?lang=en")
-        page.wait_for_selector('.ll-outcome[data-liability-form]:not([data-liability-form=""])', timeout=60_000)
-        page.wait_for_function(lang_is, arg="en", timeout=5_000)
-        page.locator(".ll-lang button", has_text=SWITCH_LABEL["zh"]).click()
-        page.wait_for_function(lang_is, arg="zh-CN", timeout=5_000)
+        page.goto(url)
+        page.wait_for_selector(ready, timeout=60_000)
+        page.wait_for_function(lang_is, arg=first, timeout=5_000)
+        page.locator(".ll-lang button", has_text=SWITCH_LABEL[button]).click()
+        page.wait_for_function(lang_is, arg=then, timeout=5_000)
         page.close()
+
+    try:
+        check(f"{base}voila/render/{ANALYZER[0]}.ipynb?lang=en",
+              '.ll-outcome[data-liability-form]:not([data-liability-form=""])', "en", "zh", "zh-CN")
         for query in ("", "?lang=xx"):
-            chapter = context.new_page()
-            chapter.goto(f"{base}voila/render/{CHAPTER_IDS[4]}.ipynb{query}")
-            chapter.wait_for_selector(".ll-lang button", timeout=60_000)
-            chapter.wait_for_function(lang_is, arg="zh-CN", timeout=5_000)
-            chapter.locator(".ll-lang button", has_text=SWITCH_LABEL["en"]).click()
-            chapter.wait_for_function(lang_is, arg="en", timeout=5_000)
-            chapter.close()
+            check(f"{base}voila/render/{CHAPTER_IDS[4]}.ipynb{query}", ".ll-lang button", "zh-CN", "en", "en")
     finally:
         context.close()

@@ -79,6 +79,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
         self.add_class("ll-b")
         self._decisions = {d["id"]: d for d in decisions()}
         self._examples = {e["fact"]: e["example"] for e in lessons_b.burden_of_proof()["evidence"]}
+        self._to_prove: dict[str, list] = {}  # decision -> its facts to prove (a decision's facts never change)
         self.set_trait("lang", safe_lang(lang))
         first = decision if decision in self._decisions else next(iter(self._decisions))
         self.set_trait("decision", first)
@@ -113,12 +114,11 @@ class EvidenceChecker(LangGuard, FixedVBox):
 
     def facts_to_prove(self) -> list:
         """The facts the consumer must prove for this case under the statute or the proposal (the boxes shown)."""
-        cache = self.__dict__.setdefault("_to_prove", {})  # a decision's facts never change: work them out once
-        if self.decision not in cache:
+        if self.decision not in self._to_prove:
             scenario = self._decisions[self.decision]["scenario"]
             needed = [f for regime in ("statute", "proposal") for f in assess(scenario, regime, pivotal=False)["needed"]]
-            cache[self.decision] = list(dict.fromkeys(f for f in self._examples if f in needed))
-        return list(cache[self.decision])
+            self._to_prove[self.decision] = [f for f in self._examples if f in needed]
+        return list(self._to_prove[self.decision])
 
     def tick(self, *facts: str, ecl_62: bool | None = None, art_95: bool | None = None) -> None:
         """Tick exactly ``facts`` (and set the two switches when given), as a reader would."""
