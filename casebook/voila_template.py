@@ -8,7 +8,8 @@ shipped inside the package. A server uses the template with both of:
 - the environment from :func:`environ` (``JUPYTER_PATH`` starting with :data:`DATA_DIR`), and
 - the flags from :func:`voila_flags` (``--VoilaConfiguration.template=liability-lab``).
 
-The chapter pages themselves still come from the ``lab`` template (this one changes only ``page.html``).
+The chapter pages come from the ``lab`` template with two changes (``index.html.j2``: ``<html lang>`` follows the
+page's language; ``spinner.macro.html.j2``: a bilingual loading display that costs the browser little).
 """
 
 from __future__ import annotations

@@ -200,6 +200,24 @@ class CaseReplay(LangGuard, FixedVBox):
                 self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
             self._button.description = t("replay", lang, UI)
             self._button.tooltip = t("replay_tip", lang, UI)
+        self._render_card()
+        if self.replayed:
+            self._render_replay(lessons_b.replay(self.decision, lang))
+        else:
+            self._result.value = ""
+        # The decision's card first; the what-if section below it (its regimes, and new buttons for a new decision)
+        # a moment later when the change came from the browser (widgets/_kernel.py): the browser shows the card at
+        # once, not after re-rendering a dropdown it does not need yet.
+        if not later(self, self._render_whatif_section):
+            self._render_whatif_section()
+
+    def _render_whatif_section(self):
+        self._relabel_regime()
+        self._render_whatif()
+
+    def _relabel_regime(self):
+        lang, dec = self.lang, self._dec()
+        with quietly(self):
             self._regime.description = t("whatif_regime", lang, UI)
             held_regime = lessons_b.holding_regime(dec)
             options = []
@@ -211,15 +229,6 @@ class CaseReplay(LangGuard, FixedVBox):
             previous = self._regime.value
             self._regime.options = options
             self._regime.value = previous if previous in self._regimes() else held_regime
-        self._render_card()
-        if self.replayed:
-            self._render_replay(lessons_b.replay(self.decision, lang))
-        else:
-            self._result.value = ""
-        # The decision's card first; its what-if buttons (new ones for a new decision) a moment later when the
-        # change came from the browser (widgets/_kernel.py): the browser shows the card at once.
-        if not later(self, self._render_whatif):
-            self._render_whatif()
 
     def _render_card(self):
         lang, dec = self.lang, self._dec()
