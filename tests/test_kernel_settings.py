@@ -216,6 +216,33 @@ def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_a
     assert (fresh._cols.value, fresh._table.value, fresh._chart.value) == (w._cols.value, w._table.value, w._chart.value)
 
 
+def test_chapter_06_shows_the_case_card_first_and_its_what_if_section_soon_after(fake_kernel, monkeypatch):
+    from casebook import lessons_b
+    from widgets.lessons.case_replay import CaseReplay
+
+    kernel, seen = fake_kernel
+    w = CaseReplay(lang="en")
+    ids = list(w._decisions)
+    # A decision whose court held another regime than the first one's: its what-if regimes differ.
+    other = next(i for i in ids[1:] if lessons_b.holding_regime(w._decisions[i])
+                 != lessons_b.holding_regime(w._decisions[ids[0]]))
+    card, regimes = w._card.value, list(w._regime.options)
+
+    async def scenario():
+        w._select.value = other  # as the browser's change of the select does
+        assert w._card.value != card and f"data-decision='{other}'" in w._card.value  # the card at once
+        assert list(w._regime.options) == regimes  # the what-if section: pending
+        kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the next browser message completes it
+        assert list(w._regime.options) != regimes
+        assert not _kernel._pending
+
+    run_loop(scenario())
+    monkeypatch.setattr(_kernel, "in_kernel", lambda: False)
+    fresh = CaseReplay(decision=other, lang="en")  # outside a kernel: everything at once, and the same page
+    assert (fresh._card.value, list(fresh._regime.options), fresh._regime.value, fresh._whatif.value) == \
+        (w._card.value, list(w._regime.options), w._regime.value, w._whatif.value)
+
+
 # --- in a real page -----------------------------------------------------------------------------------------------
 
 ORDER_JS = r"""

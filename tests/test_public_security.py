@@ -514,6 +514,19 @@ def test_the_page_html_carries_no_raw_parameter(server):
     server.shutdown_kernel(kernel_id_from_html(text))
 
 
+def test_the_loading_display_is_bilingual_and_turns_without_a_css_animation(server):
+    """liability-lab/spinner.macro.html.j2 replaces Voila's: both languages, no file name, no 60 fps animation."""
+    status, _, body = server.get(f"/{ANALYZER}?lang=en")
+    text = body.decode("utf-8", "replace")
+    assert status == 200
+    loading = text[text.index('id="loading"'):text.index('id="rendered_cells"')]
+    assert "正在载入" in loading and "Loading" in loading and "analyzer" not in loading.lower()
+    assert "animation:" not in text.replace(" ", "").replace("animation:none", ""), "a CSS animation is back"
+    assert "prefers-reduced-motion" in loading and "setInterval" in loading
+    assert "window.voila_process = function" in text  # the progress is told in both languages too
+    server.shutdown_kernel(kernel_id_from_html(text))
+
+
 # --- hostile widget values ----------------------------------------------------------------------------------
 
 HOSTILE_STATES = [
