@@ -317,6 +317,11 @@ class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         self.close(1000, "kernel shut down")
 
     def write_message(self, message, binary: bool = False):
+        if self.ws_connection is None:
+            # The page has gone (its tab closed, its kernel shut down) while a message of its kernel was on its way:
+            # drop it. tornado's selected_subprotocol asserts on a closed socket, which the server log showed as an
+            # "Uncaught exception in ZMQStream callback" traceback after every class burst.
+            return None
         kind, content = _peek(message, self.selected_subprotocol == V1_PROTOCOL)
         content = content if isinstance(content, dict) else {}
         if kind == "error" or (kind == "stream" and content.get("name") == "stderr"):

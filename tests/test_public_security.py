@@ -261,6 +261,18 @@ def test_the_pool_settings_are_real_traits_of_voilas_pooled_kernel_manager(tmp_p
     assert float(str(app.config.VoilaKernelManager.fill_delay)) == FILL_DELAY_S >= 60
 
 
+def test_a_kernel_message_for_a_page_already_gone_is_dropped_quietly():
+    """A kernel's message can arrive just after its page's socket closed (a tab closed, a kernel shut down). tornado
+    asserts on a closed socket; the server log showed that as a traceback after every class burst."""
+    from casebook.voila_public import QuietKernelWebsocketHandler
+
+    handler = object.__new__(QuietKernelWebsocketHandler)  # no request needed: only the closed socket matters
+    handler.ws_connection = None
+    msg = {"header": {"msg_type": "status"}, "content": {"execution_state": "idle"}, "channel": "iopub"}
+    assert handler.write_message(json.dumps(msg)) is None
+    assert handler.write_message(b"\x00" * 16, binary=True) is None
+
+
 def test_the_readme_lists_every_public_setting():
     from casebook.serving import PUBLIC_SETTINGS
 
