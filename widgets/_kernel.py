@@ -107,28 +107,36 @@ def _answering_the_browser(kernel) -> bool:
     return isinstance(parent, dict) and (parent.get("header") or {}).get("msg_type") == "comm_msg"
 
 
-def later(key, callback, delay: float = DEFER_S) -> bool:
-    """Run ``callback`` ``delay`` seconds from now, or sooner if a message from the browser arrives first.
-
-    Only while answering a message from the browser (a change, a click): while the notebook runs, building the
-    page, nothing is deferred. Returns False, without scheduling anything, when not deferring (outside a kernel,
-    while the notebook runs, without a running event loop): the caller then runs ``callback`` itself, at once. A
-    newer callback for the same ``key`` replaces a pending older one.
-    """
+def _defer_here() -> bool:
+    """True when :func:`later` may defer: inside a kernel, with a running event loop, answering the browser."""
     if not in_kernel():
         return False
     import asyncio
 
     try:
-        loop = asyncio.get_running_loop()
+        asyncio.get_running_loop()
     except RuntimeError:
         return False
     from IPython import get_ipython
 
     kernel = get_ipython().kernel
-    if not _answering_the_browser(kernel) or not _hook(kernel):
+    return _answering_the_browser(kernel) and _hook(kernel)
+
+
+def later(key, callback, delay: float = DEFER_S) -> bool:
+    """Run ``callback`` ``delay`` seconds from now, or sooner if a message from the browser arrives first.
+
+    Only while answering a message from the browser (a change, a click): while the notebook runs, building the
+    page, nothing is deferred. When not deferring (outside a kernel, while the notebook runs, without a running
+    event loop) ``callback`` runs at once, here. Returns whether it was deferred. A newer callback for the same
+    ``key`` replaces a pending older one.
+    """
+    if not _defer_here():
+        callback()
         return False
+    import asyncio
+
     _pending.pop(key, None)
     _pending[key] = callback
-    loop.call_later(delay, flush)
+    asyncio.get_running_loop().call_later(delay, flush)
     return True

@@ -399,7 +399,9 @@ class AnalyzerApp(FixedVBox):
         with self.outcome.hold_trait_notifications():
             self.outcome.lang = self.lang
             self.outcome.analysis = a
-        if not (outcome_first and later(self, self._push_views)):
+        if outcome_first:
+            later(self, self._push_views)
+        else:
             self._push_views()
 
     def _push_views(self) -> None:

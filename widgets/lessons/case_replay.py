@@ -208,8 +208,7 @@ class CaseReplay(LangGuard, FixedVBox):
         # The decision's card first; the what-if section below it (its regimes, and new buttons for a new decision)
         # a moment later when the change came from the browser (widgets/_kernel.py): the browser shows the card at
         # once, not after re-rendering a dropdown it does not need yet.
-        if not later(self, self._render_whatif_section):
-            self._render_whatif_section()
+        later(self, self._render_whatif_section)
 
     def _render_whatif_section(self):
         self._relabel_regime()

@@ -165,8 +165,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._render_columns(lang)
         # The four readings' results first; the table and the chart (dozens of payments) follow a moment later
         # when the change came from the browser (widgets/_kernel.py), so the browser shows the results at once.
-        if not later(self, self._render_rest):
-            self._render_rest()
+        later(self, self._render_rest)
 
     def _render_rest(self) -> None:
         if not self.scenario or not self.analyses:

@@ -179,8 +179,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         self._render_result()
         # The count and the result first; the tier's and the factors' texts (long, mostly the paper's words) a
         # moment later when the change came from the browser (widgets/_kernel.py).
-        if not later(self, self._render_texts):
-            self._render_texts()
+        later(self, self._render_texts)
 
     def _render_texts(self):
         lang = self.lang
