@@ -4,7 +4,8 @@
 #   make browser  Debian's headless Chromium (+ CJK fonts) and axe-core from npm
 #   make test     venv + browser, then the whole pytest suite
 #   make demo     venv, then `liability-lab serve` (Voila on http://127.0.0.1:8866)
-#   make bench    benchmarks/run.py: pages vs a floor page, class of 40 (BENCH_ARGS="--quick" for a short run)
+#   make bench    benchmarks/run.py: pages vs a floor page, class of 40 (BENCH_ARGS="--quick" for a short run);
+#                 installs Debian's chromium-headless-shell for the class's browsers if it can
 #   make clean    remove everything the targets above made
 
 SHELL := /bin/bash
@@ -16,6 +17,7 @@ STAMP := $(VENV)/.installed
 # (quickly, without dependencies) once casebook/ or widgets/ appears.
 PKG_STAMPS := $(patsubst %/__init__.py,$(VENV)/.has-%,$(wildcard casebook/__init__.py widgets/__init__.py))
 CHROMIUM ?= /usr/bin/chromium
+CLASS_CHROMIUM ?= /usr/bin/chromium-headless-shell
 NODE_DIR := tests/e2e/node
 AXE_JS := $(NODE_DIR)/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
@@ -24,7 +26,7 @@ BENCH_ARGS ?=
 # CI=true turns a missing browser into a failure (in this Makefile and in the tests).
 export CI
 
-.PHONY: venv browser chromium axe test demo bench clean
+.PHONY: venv browser chromium headless-shell axe test demo bench clean
 
 venv: $(STAMP) $(PKG_STAMPS)
 
@@ -77,8 +79,22 @@ $(VENV)/.bench-installed: $(STAMP)
 	$(VPY) -m pip install --quiet -e '.[bench]'
 	@touch $@
 
-bench: venv chromium $(VENV)/.bench-installed
-	LL_CHROMIUM_PATH=$(CHROMIUM) $(VPY) benchmarks/run.py $(BENCH_ARGS)
+# The class of 40's browsers: Chromium's headless shell, lighter than the full browser on the cores the class shares
+# with the server (benchmarks/run.py, CLASS_CHROMIUM). Optional: without it the class uses $(CHROMIUM) and says so.
+headless-shell:
+	@if [ -x "$(CLASS_CHROMIUM)" ]; then \
+	  echo "headless shell: $(CLASS_CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "headless shell: installing Debian's chromium-headless-shell"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium-headless-shell \
+	    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium-headless-shell; } \
+	    || echo "headless shell: not installed; the class will use $(CHROMIUM)" >&2; \
+	else \
+	  echo "headless shell: $(CLASS_CHROMIUM) not found; the class will use $(CHROMIUM)" >&2; \
+	fi
+
+bench: venv chromium headless-shell $(VENV)/.bench-installed
+	LL_CHROMIUM_PATH=$(CHROMIUM) LL_CLASS_CHROMIUM_PATH=$(CLASS_CHROMIUM) $(VPY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info artifacts .pytest_cache .hypothesis $(NODE_DIR)/node_modules

@@ -52,6 +52,12 @@ FLOOR_DIR = Path(__file__).resolve().parent / "floor"
 NOTEBOOKS = ROOT / "notebooks"
 OUT_DIR = ROOT / "artifacts" / "bench"
 CHROMIUM = os.environ.get("LL_CHROMIUM_PATH", "/usr/bin/chromium")
+# The class's 40 browsers stand in for 40 students' own devices, but here they share the server's two cores; the
+# lighter they are, the more the class's figures tell about the server. Chromium's headless shell (Debian's
+# chromium-headless-shell: the same Blink engine without the full browser's UI, the build Playwright itself uses
+# for headless runs) spent ~60 s of CPU on a class of 40 where the full browser spent ~150 s (docs/deploy.md).
+# Without it the class falls back to CHROMIUM and the run records which browser it used.
+CLASS_CHROMIUM = os.environ.get("LL_CLASS_CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -403,6 +409,18 @@ async ([field, index, timeout, still, watch]) => {
 }
 """
 
+# What a page that never became interactive shows: the start of its text, how many outputs and rendered widgets it
+# has, whether the loading display or a widget error is still there, and whether the hooks exist at all.
+FAILED_PAGE_JS = r"""
+() => ({text: (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').slice(0, 240),
+        outputs: document.querySelectorAll('.jp-OutputArea-output').length,
+        widgets: document.querySelectorAll('.jupyter-widgets').length,
+        widget_errors: document.querySelectorAll('.jupyter-widgets.widget-error, .widget-error').length,
+        loading: [...document.querySelectorAll('#loading')].some((e) => e.getClientRects().length > 0),
+        outcomes: document.querySelectorAll('.ll-outcome[data-liability-form]').length,
+        facts: document.querySelectorAll('[class*="ll-fact-"] select').length})
+"""
+
 KERNEL_ID_JS = r"""
 () => { const el = document.getElementById('jupyter-config-data');
         try { return JSON.parse(el.textContent).kernelId || null; } catch (e) { return null; } }
@@ -553,12 +571,24 @@ async def measure_load(browser, server: Server, notebook: str, profile: Profile,
     return out
 
 
+def executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def browser_version(path: str) -> str | None:
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (out.stdout or out.stderr).strip().splitlines()[0][:120] if (out.stdout or out.stderr).strip() else None
+
+
 async def class_burst(pw, server: Server, notebook: str, n: int, timeout_s: float, field_name: str | None,
-                      per_browser: int = 5) -> dict:
+                      per_browser: int = 5, browser_path: str = CHROMIUM) -> dict:
     """n students open the page at the same instant, each in a fresh browser context, `per_browser` contexts to a
     browser. (One browser for all would serialise the pages' kernel websockets: Chromium opens one WebSocket at a
     time to a given host, as RFC 6455 asks; a class uses many browsers.)"""
-    browsers = [await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browsers = [await pw.chromium.launch(executable_path=browser_path, headless=True, args=CHROMIUM_ARGS)
                 for _ in range(math.ceil(n / per_browser))]
     contexts = [await browsers[i // per_browser].new_context(viewport={"width": 1280, "height": 900})
                 for i in range(n)]
@@ -567,7 +597,14 @@ async def class_burst(pw, server: Server, notebook: str, n: int, timeout_s: floa
     cpu0 = server.tree_cpu_ticks()
     t0 = time.perf_counter()
 
+    failures: list[dict] = []
+
     async def one(page):
+        # The page's warnings and errors, kept to say why a load that never became interactive did not.
+        console: list[str] = []
+        page.on("console", lambda m: console.append(f"{time.perf_counter() - t0:.1f} s {m.type}: {m.text[:200]}")
+                if m.type in ("warning", "error") else None)
+        page.on("pageerror", lambda e: console.append(f"{time.perf_counter() - t0:.1f} s pageerror: {str(e)[:200]}"))
         try:
             await page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
             remaining = max(1.0, timeout_s - (time.perf_counter() - t0))
@@ -577,6 +614,12 @@ async def class_burst(pw, server: Server, notebook: str, n: int, timeout_s: floa
                                          timeout=remaining * 1000)
             return time.perf_counter() - t0, None
         except Exception as exc:
+            try:
+                state = await page.evaluate(FAILED_PAGE_JS)
+            except Exception as exc2:
+                state = {"unreadable": f"{type(exc2).__name__}: {str(exc2).splitlines()[0][:120]}"}
+            failures.append({"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}", "page": state,
+                             "console": console[-12:]})
             return None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
 
     results = await asyncio.gather(*(one(p) for p in pages))
@@ -603,7 +646,7 @@ async def class_burst(pw, server: Server, notebook: str, n: int, timeout_s: floa
     ranked = sorted(times) + [math.inf] * (n - ok)
     p95 = ranked[max(0, math.ceil(0.95 * n) - 1)]
     return {"n": n, "ok": ok, "p95_s": p95, "median_s": statistics.median(ranked), "max_s": max(ranked),
-            "wall_s": round(wall, 2), "errors": errors, "server_cpu_s_burst": round(cpu_burst, 2),
+            "wall_s": round(wall, 2), "errors": errors, "failures": failures, "server_cpu_s_burst": round(cpu_burst, 2),
             "memory_after": mem, "kernel_mb_median": round(statistics.median(page_rss), 1) if page_rss else None,
             "kernel_pss_mb_median": round(med(page_pss), 1) if med(page_pss) else None,
             "_visitor_kernels": [k for k in kernel_ids if k]}
@@ -863,7 +906,7 @@ async def run_class(pw, servers: dict[str, Server], args, change: Change | None,
             await asyncio.to_thread(wait_quiet, all_servers, timeout=300)
             cpu0 = server.tree_cpu_ticks()
             log(f"class of {n}: {key} (round {r + 1}/{args.class_rounds})")
-            res = await class_burst(pw, server, nb, n, args.class_timeout, fld)
+            res = await class_burst(pw, server, nb, n, args.class_timeout, fld, browser_path=args.class_browser)
             # Server-side cost of the burst, until the server is quiet again (kernels shut, pool refilled: a burst's
             # refill is postponed by the pool's fill delay, so wait for the pool to be full, then for quiet).
             if server_key == "pages":
@@ -876,25 +919,38 @@ async def run_class(pw, servers: dict[str, Server], args, change: Change | None,
             runs[key].append(res)
             log(f"  {res['ok']}/{n} served, p95 {res['p95_s']:.1f} s, median {res['median_s']:.1f} s, "
                 f"server CPU {res['server_cpu_s_total']:.1f} s" + (f" errors: {res['errors'][:2]}" if res["errors"] else ""))
-    f_p95 = med(r["p95_s"] for r in runs["floor_plain"])
-    a_p95 = med(r["p95_s"] for r in runs["analyzer_public"])
-    a_ok = min(r["ok"] for r in runs["analyzer_public"])
-    summary = {
-        "n": n, "rounds": args.class_rounds, "runs": runs,
-        "floor_plain": {"ok_min": min(r["ok"] for r in runs["floor_plain"]), "p95_s": f_p95,
-                        "median_s": med(r["median_s"] for r in runs["floor_plain"]),
-                        "server_cpu_s_per_load": med(cpu_per_load["floor_plain"]),
-                        "kernel_mb": med(r["kernel_mb_median"] for r in runs["floor_plain"]),
-                        "kernel_pss_mb": med(r.get("kernel_pss_mb_median") for r in runs["floor_plain"])},
-        "analyzer_public": {"ok_min": a_ok, "p95_s": a_p95,
-                            "median_s": med(r["median_s"] for r in runs["analyzer_public"]),
-                            "server_cpu_s_per_load": med(cpu_per_load["analyzer_public"]),
-                            "kernel_mb": med(r["kernel_mb_median"] for r in runs["analyzer_public"]),
-                            "kernel_pss_mb": med(r.get("kernel_pss_mb_median") for r in runs["analyzer_public"])},
-    }
-    summary["p95_ratio"] = ratio(a_p95, f_p95) if (a_p95 is not None and math.isfinite(a_p95)) else math.inf
-    summary["pass"] = {"all_served": "PASS" if a_ok == n else "FAIL",
-                       "p95": verdict(summary["p95_ratio"], GOALS["class_p95"])}
+            for failure in res["failures"][:3]:
+                log(f"    not interactive: {json.dumps(failure['page'], ensure_ascii=False)[:300]}")
+                for line in failure["console"][-4:]:
+                    log(f"      {line}")
+    return summarise_class(runs, cpu_per_load, n, {"path": args.class_browser,
+                                                   "version": browser_version(args.class_browser)})
+
+
+def summarise_class(runs: dict[str, list[dict]], cpu_per_load: dict[str, list[float]], n: int,
+                    browser: dict | None = None) -> dict:
+    """The class's figures over its bursts (medians), and the two goals: every analyzer load served in every
+    burst, and the analyzer's p95 at most the floor's."""
+    def side(key: str) -> dict:
+        rs = runs[key]
+        return {"ok_min": min(r["ok"] for r in rs), "p95_s": med(r["p95_s"] for r in rs),
+                "median_s": med(r["median_s"] for r in rs), "server_cpu_s_per_load": med(cpu_per_load[key]),
+                "kernel_mb": med(r.get("kernel_mb_median") for r in rs),
+                "kernel_pss_mb": med(r.get("kernel_pss_mb_median") for r in rs)}
+
+    f, a = side("floor_plain"), side("analyzer_public")
+    summary = {"n": n, "rounds": len(runs["analyzer_public"]), "runs": runs, "browser": browser or {},
+               "floor_plain": f, "analyzer_public": a}
+    if f["p95_s"] is None or not math.isfinite(f["p95_s"]):
+        # The floor left loads unserved in most bursts: there is nothing to compare with (a ratio of 0 would pass
+        # vacuously), so the goal is not shown to hold.
+        summary["p95_ratio"] = None
+        p95_verdict = "NO FLOOR"
+    else:
+        a_p95 = a["p95_s"]
+        summary["p95_ratio"] = ratio(a_p95, f["p95_s"]) if (a_p95 is not None and math.isfinite(a_p95)) else math.inf
+        p95_verdict = verdict(summary["p95_ratio"], GOALS["class_p95"])
+    summary["pass"] = {"all_served": "PASS" if a["ok_min"] == n else "FAIL", "p95": p95_verdict}
     return summary
 
 
@@ -947,7 +1003,8 @@ def report(result: dict, previous: dict | None) -> str:
     if c:
         f, a = c["floor_plain"], c["analyzer_public"]
         lines.append("")
-        lines.append(f"Class of {c['n']} (medians of {c['rounds']} alternating bursts):")
+        lines.append(f"Class of {c['n']} (medians of {c['rounds']} alternating bursts; the students' browser: "
+                     f"{(c.get('browser') or {}).get('version') or (c.get('browser') or {}).get('path')}):")
         lines.append(f"  floor, plain Voila      : {f['ok_min']}/{c['n']} served, p95 {_fmt(f['p95_s'], ' s', 1)}, "
                      f"median {_fmt(f['median_s'], ' s', 1)}, server CPU {_fmt(f['server_cpu_s_per_load'], ' s', 2)}/load")
         lines.append(f"  analyzer, public demo   : {a['ok_min']}/{c['n']} served, p95 {_fmt(a['p95_s'], ' s', 1)}, "
@@ -981,7 +1038,10 @@ def report(result: dict, previous: dict | None) -> str:
                     parts.append(f"{k} {b:.2f}→{a:.2f}")
             lines.append(f"  {name:24} " + ", ".join(parts))
         pc = previous.get("class")
-        if c and pc:
+        if c and pc and (pc.get("browser") or {}).get("path") != (c.get("browser") or {}).get("path"):
+            lines.append(f"  class: not comparable (the students' browser was "
+                         f"{(pc.get('browser') or {}).get('path') or CHROMIUM}, now {(c.get('browser') or {}).get('path')})")
+        elif c and pc:
             lines.append(f"  class p95 ratio {_fmt(pc.get('p95_ratio'), '', 2)}→{_fmt(c['p95_ratio'], '', 2)}; analyzer "
                          f"p95 {_fmt(pc['analyzer_public']['p95_s'], ' s', 1)}→{_fmt(c['analyzer_public']['p95_s'], ' s', 1)}")
     return "\n".join(lines)
@@ -1056,6 +1116,9 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds for one page to become interactive")
     parser.add_argument("--class-timeout", type=float, default=180.0,
                         help="seconds within which a class load counts as served")
+    parser.add_argument("--class-browser", default=None, metavar="PATH",
+                        help="the browser the class's 40 students use (default: Chromium's headless shell, "
+                             f"{CLASS_CHROMIUM}, if installed, else {CHROMIUM}; see the note at CLASS_CHROMIUM)")
     parser.add_argument("--quick", action="store_true", help="2 rounds, 1 class burst each: a quick look")
     parser.add_argument("--max-kernels", type=int, default=60,
                         help="the public server's cap on visitors' kernels (serve --public --max-kernels; default 60, "
@@ -1080,8 +1143,16 @@ def main(argv=None) -> int:
     if args.quick:
         args.rounds = min(args.rounds, 2)
         args.class_rounds = min(args.class_rounds, 1)
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+    if not executable(CHROMIUM):
         print(f"bench: Chromium not found at {CHROMIUM} (make browser)", file=sys.stderr)
+        return 2
+    if args.class_browser is None:
+        args.class_browser = CLASS_CHROMIUM if executable(CLASS_CHROMIUM) else CHROMIUM
+        if args.class_rounds and args.class_browser != CLASS_CHROMIUM:
+            log(f"the class uses {CHROMIUM}: {CLASS_CHROMIUM} is not installed (make headless-shell); its figures "
+                "do not compare with runs that used the headless shell")
+    elif args.class_rounds and not executable(args.class_browser):
+        print(f"bench: --class-browser {args.class_browser} is not an executable file", file=sys.stderr)
         return 2
     try:
         import playwright  # noqa: F401
