@@ -7,7 +7,9 @@ wired to one HTML output, nothing else) served the same way, in alternating roun
 - time to interactive (TTI): from navigation until the page's fact control (``.ll-fact-<field>``) and its outcome
   (``.ll-outcome[data-liability-form]``) are on screen (measured in the page: ``performance.now()``);
 - one fact change: from the ``change`` event on a ``.ll-fact-<field> select`` until the outcome's
-  ``data-liability-form`` shows the new result and a frame has been painted. A page without an outcome display is
+  ``data-liability-form`` shows the new result, at the start of the animation frame that paints it; the median of
+  every change of every visit (7 a visit, there and back: the frame's wait, 0-16.7 ms, is as large as the change
+  itself, and one change a visit was too few to tell a page from the floor). A page without an outcome display is
   timed until it shows anything new; a chapter without fact controls, on a control of its own instead (a select or
   toggle buttons with an ``ll-*`` class: a tier, a decision, an exercise set), until it shows anything new;
 - kernel memory: resident set size of the page's own kernel process (found in /proc by the page's kernel id);
@@ -376,15 +378,17 @@ async ([field, index, timeout, still, watch]) => {
   const before = forms();
   const root = document.getElementById('rendered_cells') || document.body;
   return await new Promise((resolve) => {
-    let t0 = 0, outcome = null, last = 0, done = false;
+    let t0 = 0, outcome = null, dom = null, last = 0, done = false;
     const finish = (extra) => {
       if (done) return; done = true; mo.disconnect();
-      resolve(Object.assign({outcome_ms: outcome, settle_ms: last ? last - t0 : null, before, after: forms()}, extra || {}));
+      resolve(Object.assign({outcome_ms: outcome, dom_ms: dom, settle_ms: last ? last - t0 : null, before, after: forms()},
+                            extra || {}));
     };
     const mo = new MutationObserver((records) => {
       last = performance.now();
       if (records.some((r) => !sel.contains(r.target))) changes += 1;
       if (outcome === null && forms() !== before) {
+        if (dom === null) dom = performance.now() - t0;
         requestAnimationFrame(() => { if (outcome === null) outcome = performance.now() - t0; });
       }
     });
@@ -549,15 +553,17 @@ async def measure_load(browser, server: Server, notebook: str, profile: Profile,
         kernel_id = await page.evaluate(KERNEL_ID_JS)
         out["quiet_before_clicks"] = await asyncio.to_thread(wait_quiet, quiet_servers)
         if change:
-            samples, settles = [], []
+            samples, settles, doms = [], [], []
             for i in range(clicks):
                 idx = change.index if i % 2 == 0 else change.back
                 r = await page.evaluate(CHANGE_JS, [change.field, idx, 10000, 300, change.watch])
                 samples.append(r.get("outcome_ms"))
                 settles.append(r.get("settle_ms"))
+                doms.append(r.get("dom_ms"))
             out["click_ms"] = samples[0]
             out["click_repeat_ms"] = samples[1:]
             out["settle_ms"] = settles[0]
+            out["dom_ms"] = doms
         pid = server.kernels().get(kernel_id) if kernel_id else None
         out["kernel_pid"] = pid
         out["mem_mb"] = round(rss_mb(pid), 1) if pid else None
@@ -726,12 +732,20 @@ def verdict(value: float | None, goal: float) -> str:
 def summarise(samples: list[dict]) -> dict:
     ok = [s for s in samples if "error" not in s]
     repeats = [x for s in ok for x in (s.get("click_repeat_ms") or []) if x is not None]
+    firsts = [s.get("click_ms") for s in ok if s.get("click_ms") is not None]
     return {
         "n": len(samples), "errors": [s["error"] for s in samples if "error" in s],
         "tti_ms": med(s.get("tti_ms") for s in ok),
         "tti_wall_ms": med(s.get("tti_wall_ms") for s in ok),
-        "click_ms": med(s.get("click_ms") for s in ok),
+        # The figure: every timed change of every visit. The outcome shows at the browser's next frame, 0-16.7 ms
+        # after it reached the page, and that wait is as large as the change itself (~6 ms in the page): the median
+        # of one change per visit over 5 visits moved by ±0.3x from run to run, the pages passing or failing by lot.
+        "click_ms": med(firsts + repeats),
+        "click_first_ms": med(firsts),
         "click_repeat_ms": med(repeats),
+        "click_n": len(firsts) + len(repeats),
+        # For information: from the change until the outcome is in the page's DOM (no frame wait).
+        "dom_ms": med(x for s in ok for x in (s.get("dom_ms") or []) if x is not None),
         "settle_ms": med(s.get("settle_ms") for s in ok),
         "mem_mb": med(s.get("mem_mb") for s in ok),
         "pss_mb": med(s.get("pss_mb") for s in ok),
@@ -984,7 +998,7 @@ def report(result: dict, previous: dict | None) -> str:
                  f"{_fmt(fl.get('pss_mb'), ' MB', 1)} PSS (medians of {fl['n']})")
     lines.append("")
     head = (f"{'page':24} {'TTI ms':>7} {'ratio':>6} {'':4}  {'change ms':>9} {'ratio':>6} {'':4}  {'kernel MB':>9} "
-            f"{'ratio':>6} {'':4}  {'settle ms':>9} {'PSS MB':>7}")
+            f"{'ratio':>6} {'':4}  {'settle ms':>9} {'PSS MB':>7} {'DOM ms':>7}")
     lines.append(head)
     lines.append("-" * len(head))
     for name, p in result["pages"].items():
@@ -992,13 +1006,15 @@ def report(result: dict, previous: dict | None) -> str:
         lines.append(f"{name:24} {_fmt(p['tti_ms']):>7} {_fmt(r['tti'], '', 2):>6} {ok['tti']:4}  "
                      f"{_fmt(p['click_ms']):>9} {_fmt(r['click'], '', 2):>6} {ok['click']:4}  "
                      f"{_fmt(p['mem_mb'], '', 1):>9} {_fmt(r['mem'], '', 2):>6} {ok['mem']:4}  "
-                     f"{_fmt(p['settle_ms']):>9} {_fmt(p.get('pss_mb'), '', 1):>7}")
+                     f"{_fmt(p['settle_ms']):>9} {_fmt(p.get('pss_mb'), '', 1):>7} {_fmt(p.get('dom_ms'), '', 1):>7}")
     for name, p in result["pages"].items():
         if p.get("note"):
             lines.append(f"  {name}: {p['note']}")
     lines.append(f"goals: TTI ≤ {GOALS['tti']}x, one fact change ≤ {GOALS['click']}x, kernel memory ≤ {GOALS['mem']}x "
-                 f"the floor; 'settle' (the page still again after the change) and PSS (kernel memory with shared "
-                 f"pages divided among the kernels) are for information")
+                 f"the floor (a change: until the outcome is painted; the median of every change, "
+                 f"{result.get('clicks_per_visit', '?')} per visit); 'settle' (the page still again after the change), PSS (kernel memory with shared "
+                 f"pages divided among the kernels) and 'DOM' (the change until the outcome is in the page, before "
+                 f"the frame that paints it; floor {_fmt(fl.get('dom_ms'), ' ms', 1)}) are for information")
     c = result.get("class")
     if c:
         f, a = c["floor_plain"], c["analyzer_public"]
@@ -1109,7 +1125,9 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", help="comma-separated notebooks to measure, e.g. analyzer,00,01_platforms "
                                         "(default: analyzer and every chapter)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating floor/page rounds (default 5)")
-    parser.add_argument("--clicks", type=int, default=3, help="fact changes per visit; the first is the figure")
+    parser.add_argument("--clicks", type=int, default=7,
+                        help="fact changes per visit, there and back (default 7); the figure is the median of all the "
+                             "changes of all the visits (see summarise)")
     parser.add_argument("--class-size", type=int, default=CLASS_SIZE)
     parser.add_argument("--class-rounds", type=int, default=3,
                         help="alternating bursts of the class (floor plain / analyzer public); 0 skips the class")
