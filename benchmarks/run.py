@@ -57,7 +57,7 @@ CHROMIUM = os.environ.get("LL_CHROMIUM_PATH", "/usr/bin/chromium")
 # The class's 40 browsers stand in for 40 students' own devices, but here they share the server's two cores; the
 # lighter they are, the more the class's figures tell about the server. Chromium's headless shell (Debian's
 # chromium-headless-shell: the same Blink engine without the full browser's UI, the build Playwright itself uses
-# for headless runs) spent ~60 s of CPU on a class of 40 where the full browser spent ~150 s (docs/deploy.md).
+# for headless runs) spent 57-73 s of CPU on a burst of 40 where the full browser spent 119-169 s (docs/deploy.md).
 # Without it the class falls back to CHROMIUM and the run records which browser it used.
 CLASS_CHROMIUM = os.environ.get("LL_CLASS_CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
