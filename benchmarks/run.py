@@ -586,7 +586,8 @@ def browser_version(path: str) -> str | None:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
-    return (out.stdout or out.stderr).strip().splitlines()[0][:120] if (out.stdout or out.stderr).strip() else None
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0][:120] if text else None
 
 
 async def class_burst(pw, server: Server, notebook: str, n: int, timeout_s: float, field_name: str | None,
