@@ -9,7 +9,9 @@ wired to one HTML output, nothing else) served the same way, in alternating roun
 - one fact change: from the ``change`` event on a ``.ll-fact-<field> select`` until the outcome's
   ``data-liability-form`` shows the new result, at the start of the animation frame that paints it; the median of
   every change of every visit (7 a visit, there and back: the frame's wait, 0-16.7 ms, is as large as the change
-  itself, and one change a visit was too few to tell a page from the floor). A page without an outcome display is
+  itself, and one change a visit was too few to tell a page from the floor). Each change starts at a set point of
+  the display's frame, the floor and every page at the same evenly spread points (``--change-start phased``,
+  :func:`change_phases`), so that the frame's wait is averaged over the frame instead of drawn by lot. A page without an outcome display is
   timed until it shows anything new; a chapter without fact controls, on a control of its own instead (a select or
   toggle buttons with an ``ll-*`` class: a tier, a decision, an exercise set), until it shows anything new;
 - kernel memory: resident set size of the page's own kernel process (found in /proc by the page's kernel id);
@@ -360,8 +362,14 @@ SELECTS_JS = r"""
 
 # One fact change, timed in the page: change event -> the outcome's form differs -> next painted frame.
 # Then keeps watching until the page has been still for `still` ms: `settle` is when it last changed.
+# `phase` (a fraction of a frame, or null): start the change that far into the display's frame, not at whatever
+# moment the call arrives. The wait from the outcome reaching the DOM to the frame that paints it is 0 to one frame
+# (16.7 ms at 60 Hz) and depends only on where in the frame the change began; left to chance, it is the largest
+# part of a change's spread. Every page and the floor are given the same evenly spread phases (measure_load), so
+# they sample that wait alike and the figure is its average, not a lottery. The frame is timed by two
+# animation frames; the start is then held by a busy wait, to well under a millisecond.
 CHANGE_JS = r"""
-async ([field, index, timeout, still, watch]) => {
+async ([field, index, timeout, still, watch, phase]) => {
   // A fact control (.ll-fact-<field>) or another control of the page (its class, ll-...): a select, or toggle buttons.
   const box = document.querySelector(field.startsWith('ll-') ? '.' + field : '.ll-fact-' + field);
   const select = box && box.querySelector('select');
@@ -377,11 +385,25 @@ async ([field, index, timeout, still, watch]) => {
           .map((e) => e.getAttribute('data-liability-form')).join('|');
   const before = forms();
   const root = document.getElementById('rendered_cells') || document.body;
+  let period = null, frameAt = null;
+  if (typeof phase === 'number' && phase >= 0 && phase < 1) {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const a = await frame(), b = await frame();
+    period = b - a;
+    if (!(period > 4 && period < 50)) period = 1000 / 60;
+    await new Promise((r) => setTimeout(r, 0));  // let the frame of b finish
+    frameAt = b;
+    let target = b + phase * period;
+    while (target < performance.now() + 0.3) target += period;
+    while (performance.now() < target) { /* hold the start to the phase */ }
+  }
   return await new Promise((resolve) => {
     let t0 = 0, outcome = null, dom = null, last = 0, done = false;
     const finish = (extra) => {
       if (done) return; done = true; mo.disconnect();
-      resolve(Object.assign({outcome_ms: outcome, dom_ms: dom, settle_ms: last ? last - t0 : null, before, after: forms()},
+      resolve(Object.assign({outcome_ms: outcome, dom_ms: dom, settle_ms: last ? last - t0 : null, before, after: forms(),
+                             frame_ms: period,
+                             start_phase: period ? ((t0 - frameAt) % period) / period : null},
                             extra || {}));
     };
     const mo = new MutationObserver((records) => {
@@ -534,9 +556,20 @@ async def discover_profile(browser, server: Server, notebook: str, timeout_s: fl
         await _close_page(server, page, context, kernel_id)
 
 
+def change_phases(clicks: int, visit: int, visits: int) -> list[float]:
+    """Where in the display's frame each change of a visit starts (a fraction of a frame; CHANGE_JS): the `clicks`
+    changes of visit `visit` (0-based, of `visits`) are spread evenly over one frame, and each visit's spread is
+    offset by a further 1/visits of a step, so that all the visits together cover the frame evenly. The floor and
+    every page get the same phases."""
+    clicks, visits = max(1, clicks), max(1, visits)
+    offset = (visit % visits + 0.5) / visits
+    return [(i + offset) / clicks for i in range(clicks)]
+
+
 async def measure_load(browser, server: Server, notebook: str, profile: Profile, timeout_s: float,
-                       clicks: int, quiet_servers: list[Server]) -> dict:
-    """One visit: TTI, then (on a quiet machine) `clicks` alternating fact changes, then the kernel's memory."""
+                       clicks: int, quiet_servers: list[Server], phases: list[float] | None = None) -> dict:
+    """One visit: TTI, then (on a quiet machine) `clicks` alternating fact changes, then the kernel's memory.
+    `phases`: where in the frame each change starts (change_phases); None starts each as soon as it is asked."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     out: dict = {"notebook": notebook}
@@ -556,7 +589,8 @@ async def measure_load(browser, server: Server, notebook: str, profile: Profile,
             samples, settles, doms = [], [], []
             for i in range(clicks):
                 idx = change.index if i % 2 == 0 else change.back
-                r = await page.evaluate(CHANGE_JS, [change.field, idx, 10000, 300, change.watch])
+                phase = phases[i % len(phases)] if phases else None
+                r = await page.evaluate(CHANGE_JS, [change.field, idx, 10000, 300, change.watch, phase])
                 samples.append(r.get("outcome_ms"))
                 settles.append(r.get("settle_ms"))
                 doms.append(r.get("dom_ms"))
@@ -564,6 +598,7 @@ async def measure_load(browser, server: Server, notebook: str, profile: Profile,
             out["click_repeat_ms"] = samples[1:]
             out["settle_ms"] = settles[0]
             out["dom_ms"] = doms
+            out["phases"] = phases
         pid = server.kernels().get(kernel_id) if kernel_id else None
         out["kernel_pid"] = pid
         out["mem_mb"] = round(rss_mb(pid), 1) if pid else None
@@ -780,7 +815,7 @@ async def run(args) -> dict:
         "git": _git_describe(),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "mem_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1)},
-        "goals": GOALS, "rounds": args.rounds, "clicks_per_visit": args.clicks,
+        "goals": GOALS, "rounds": args.rounds, "clicks_per_visit": args.clicks, "change_start": args.change_start,
         "argv": {k: s.argv[1:] for k, s in servers.items()}, "logs": str(logs),
         "floor_served": "like the pages" if args.floor_like_pages else "plain voila",
     }
@@ -822,15 +857,16 @@ async def run(args) -> dict:
             for r in range(args.rounds):
                 order = sequence if r % 2 == 0 else list(reversed(sequence))
                 log(f"round {r + 1}/{args.rounds}")
+                phases = change_phases(args.clicks, r, args.rounds) if args.change_start == "phased" else None
                 for kind, name in order:
                     await asyncio.to_thread(wait_quiet, all_servers)
                     if kind == "floor":
                         s = await measure_load(browser, servers["floor"], "floor.ipynb", floor_profile, args.timeout,
-                                               args.clicks, all_servers)
+                                               args.clicks, all_servers, phases)
                         samples["floor"].append(s)
                     else:
                         s = await measure_load(browser, servers["pages"], f"{name}.ipynb", profiles[name],
-                                               args.timeout, args.clicks, all_servers)
+                                               args.timeout, args.clicks, all_servers, phases)
                         samples[name].append(s)
                     log(f"  {name or 'floor':24} tti {s.get('tti_ms')} ms  click {s.get('click_ms')} ms  "
                         f"mem {s.get('mem_mb')} MB {s.get('error', '')}")
@@ -1013,7 +1049,8 @@ def report(result: dict, previous: dict | None) -> str:
             lines.append(f"  {name}: {p['note']}")
     lines.append(f"goals: TTI ≤ {GOALS['tti']}x, one fact change ≤ {GOALS['click']}x, kernel memory ≤ {GOALS['mem']}x "
                  f"the floor (a change: until the outcome is painted; the median of every change, "
-                 f"{result.get('clicks_per_visit', '?')} per visit); 'settle' (the page still again after the change), PSS (kernel memory with shared "
+                 f"{result.get('clicks_per_visit', '?')} per visit, "
+                 f"{'started at evenly spread points of the frame' if result.get('change_start') == 'phased' else 'started freely'}); 'settle' (the page still again after the change), PSS (kernel memory with shared "
                  f"pages divided among the kernels) and 'DOM' (the change until the outcome is in the page, before "
                  f"the frame that paints it; floor {_fmt(fl.get('dom_ms'), ' ms', 1)}) are for information")
     c = result.get("class")
@@ -1044,12 +1081,16 @@ def report(result: dict, previous: dict | None) -> str:
     if previous:
         lines.append("")
         lines.append(f"Compared with the previous run ({previous.get('timestamp')}, {previous.get('git')}):")
+        same_start = previous.get("change_start", "free") == result.get("change_start", "free")
+        if not same_start:
+            lines.append(f"  changes: not comparable (their start was {previous.get('change_start', 'free')}, now "
+                         f"{result.get('change_start', 'free')}: see --change-start)")
         for name, p in result["pages"].items():
             q = (previous.get("pages") or {}).get(name)
             if not q:
                 continue
             parts = []
-            for k in ("tti", "click", "mem"):
+            for k in ("tti", "click", "mem") if same_start else ("tti", "mem"):
                 a, b = p["ratios"].get(k), (q.get("ratios") or {}).get(k)
                 if a is not None and b is not None:
                     parts.append(f"{k} {b:.2f}→{a:.2f}")
@@ -1129,6 +1170,11 @@ def main(argv=None) -> int:
     parser.add_argument("--clicks", type=int, default=7,
                         help="fact changes per visit, there and back (default 7); the figure is the median of all the "
                              "changes of all the visits (see summarise)")
+    parser.add_argument("--change-start", choices=("phased", "free"), default="phased",
+                        help="phased (default): each change starts at a set point of the display's frame, the same "
+                             "evenly spread points for the floor and every page (change_phases, CHANGE_JS); free: "
+                             "each starts whenever it is asked, as runs before 2026-11-29 did (their figures compare "
+                             "only with free runs)")
     parser.add_argument("--class-size", type=int, default=CLASS_SIZE)
     parser.add_argument("--class-rounds", type=int, default=3,
                         help="alternating bursts of the class (floor plain / analyzer public); 0 skips the class")
