@@ -24,6 +24,7 @@ from ._common_b import (decision_label, field_label, follow_choice, form_html, k
                         t, text_of, value_label)
 from ._render import decisive_step
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "select": {"zh": "选择判决", "en": "Choose a decision"},
@@ -110,7 +111,7 @@ class CaseReplay(LangGuard, FixedVBox):
         self._pivots.on_apply(self._on_pivot)
         self._whatif = Display()
         self._whatif.add_class("ll-whatif-result")
-        self.children = [self._select, self._card, FixedHBox([self._button]), self._result, self._whatif_head,
+        self.children = [lesson_style(), self._select, self._card, FixedHBox([self._button]), self._result, self._whatif_head,
                          self._regime, self._pivots, self._whatif]
         self._built = True
         self._relabel()

@@ -14,6 +14,7 @@ from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
 from .fact_subset import FactsDriven, FactSubset
+from ._render import style_widget as lesson_style
 
 UI = {
     "title": {"zh": "试一试：改一个事实，看结论怎么变", "en": "Try it: change a fact and watch the result"},
@@ -46,7 +47,7 @@ class ControlsTour(FactsDriven, FixedVBox):
         self._out = Display()
         self._out.add_class("ll-outcome-html")
         self._legend = Display()
-        self.children = [self._head, self._facts, self._out, self._legend]
+        self.children = [lesson_style(), self._head, self._facts, self._out, self._legend]
         self.analysis: dict = {}
         self.set_trait("lang", safe_lang(lang))
         self._render()

@@ -18,6 +18,7 @@ from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
 from .fact_subset import FactsDriven, FactSubset
+from ._render import style_widget as lesson_style
 
 FIXED = {"platform_mode": "marketplace", "seller_identity_disclosed": False, "harm": "property"}
 
@@ -51,7 +52,7 @@ class Crpl44Readings(FactsDriven, FixedVBox):
         self._facts = FactSubset(["seller_can_pay"], fixed=FIXED, lang="zh")
         self._facts.observe(self._render, "facts")
         self._body = Display()
-        self.children = [self._head, self._facts, self._body]
+        self.children = [lesson_style(), self._head, self._facts, self._body]
         self.set_trait("lang", safe_lang(lang))
         self._facts.lang = self.lang
         self._render()

@@ -21,6 +21,7 @@ from . import _render as R
 from ._controls import Button
 from .fact_subset import FactsDriven, FactSubset
 from .._view import shared_layout
+from ._render import style_widget as lesson_style
 
 UI = {
     "facts": {"zh": "设定事实", "en": "Set the facts"},
@@ -90,7 +91,7 @@ class DecisionPath(FactsDriven, FixedVBox):
                                                            width="100%"))
         columns.add_class("ll-path-columns")
         # The kit's style sheet, for the OutcomeCard at the end of the path.
-        self.children = [style_widget(), self._facts_title, self._facts, self._path_title, columns]
+        self.children = [lesson_style(), style_widget(), self._facts_title, self._facts, self._path_title, columns]
         self.analysis: dict = {}
         self.set_trait("lang", safe_lang(lang))
         self._facts.lang = self.lang

@@ -18,6 +18,7 @@ from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from . import _render as R
 from .fact_subset import FactsDriven, FactSubset
+from ._render import style_widget as lesson_style
 
 FIXED = {"platform_mode": "marketplace", "life_health_goods": True, "safety_duty": "failed", "harm": "personal_injury",
          "seller_identity_disclosed": True, "platform_knowledge": "none", "causation": "decisive",
@@ -58,7 +59,7 @@ class DutyTheories(FactsDriven, FixedVBox):
         self._facts.observe(self._render, "facts")
         self._result = Display()
         self._cards = Display()
-        self.children = [self._setup, self._facts, self._result, self._cards]
+        self.children = [lesson_style(), self._setup, self._facts, self._result, self._cards]
         self.analysis: dict = {}
         self.ladder_analysis: dict = {}
         self.set_trait("lang", safe_lang(lang))

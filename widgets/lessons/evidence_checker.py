@@ -22,6 +22,7 @@ from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
 from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, t, text_of
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "select": {"zh": "选择案例（事实取自案例库）", "en": "Choose a case (facts from the casebook)"},
@@ -105,7 +106,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
             box.observe(self._on_tick, "value")
         self._out = Display()
         self._out.add_class("ll-evidence-result")
-        self.children = [self._select, self._matrix, self._ticks_head, self._ticks, self._help_head, self._ecl62,
+        self.children = [lesson_style(), self._select, self._matrix, self._ticks_head, self._ticks, self._help_head, self._ecl62,
                          self._art95, self._out]
         self._built = True
         self._relabel()

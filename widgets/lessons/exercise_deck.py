@@ -23,6 +23,7 @@ from ..regime_comparison import regime_name
 from ._common_b import (field_label, follow_choice, form_html, form_name, keeping_choice, section, t, text_of,
                         value_label)
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "set": {"zh": "题集", "en": "Question set"},
@@ -117,7 +118,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         actions = FixedHBox([self._reveal, self._again])
         nav.add_class("ll-row-b")
         actions.add_class("ll-row-b")
-        self.children = [self._pick, nav, self._question, self._answer, actions, self._feedback, self._score]
+        self.children = [lesson_style(), self._pick, nav, self._question, self._answer, actions, self._feedback, self._score]
         self._built = True
         self._relabel()
 

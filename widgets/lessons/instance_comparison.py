@@ -18,6 +18,7 @@ from ..base import esc, safe_lang
 from ..controls import Display, FixedVBox
 from ..regime_comparison import amount, regime_name
 from ._common_b import form_html, section, shares_text, t, text_of
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "title": {"zh": "同一案件，两审两种责任", "en": "One case, two instances, two forms of liability"},
@@ -60,7 +61,7 @@ class InstanceComparison(FixedVBox):
         self.set_trait("case", case if len(self._decisions_of(case)) > 1 else "sankuai-v-xiaotiaowa")
         self._html = Display()
         self._html.add_class("ll-instances")
-        self.children = [self._html]
+        self.children = [lesson_style(), self._html]
         self._built = True
         self._render()
 

@@ -24,6 +24,7 @@ from ..base import LangGuard, esc, safe_lang
 from ..controls import Checkbox, Display, FixedVBox
 from . import _render as R
 from .._view import shared_layout
+from ._render import style_widget as lesson_style
 
 UI = {
     "show_words": {"zh": "显示论文对各规范的表述", "en": "Show the paper's account of each instrument"},
@@ -97,7 +98,7 @@ class InstrumentsTable(LangGuard, FixedVBox):
         self._words.observe(self._render, "value")
         self._table = Display()
         self._after = Display()
-        self.children = [self._words, self._table, self._after]
+        self.children = [lesson_style(), self._words, self._table, self._after]
         self.set_trait("lang", safe_lang(lang))
         self._render()
 

@@ -22,6 +22,7 @@ from . import _render as R
 from .fact_subset import FactsDriven, FactSubset
 from .._kernel import cancel, later
 from .._view import shared_layout
+from ._render import style_widget as lesson_style
 
 UI = {
     "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
@@ -91,7 +92,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._table = Display()
         self._chart = Display()
         self._words = Display()
-        self.children = [self._setup, self._facts, self._share, self._share_help, self._judge, self._cols, self._table, self._chart,
+        self.children = [lesson_style(), self._setup, self._facts, self._share, self._share_help, self._judge, self._cols, self._table, self._chart,
                          self._words]
         self.analyses: dict = {}
         self.scenario: dict = {}

@@ -21,6 +21,7 @@ from . import _render
 from ._common_b import field_label, form_html, keeping_choice, section, t, text_of, value_label
 from .._kernel import cancel, later
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "tier": {"zh": "平台层级（控制与数据能力）", "en": "Platform tier (control and data capacity)"},
@@ -104,7 +105,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         self._result.add_class("ll-safety-result")
         for control in (self._tier, self._judgment, self._causation):
             control.observe(self._on_change, "value")
-        self.children = [self._tier, self._tier_html, self._measures_head, *rows, self._count, self._factors,
+        self.children = [lesson_style(), self._tier, self._tier_html, self._measures_head, *rows, self._count, self._factors,
                          self._judge_head, self._judgment, self._causation, self._result]
         self._built = True
         self._relabel()

@@ -18,6 +18,7 @@ from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox
 from ._common_b import section, t, text_of
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_NAME = 255
@@ -102,7 +103,7 @@ class SetUpload(LangGuard, FixedVBox):
         self._upload.observe(self._on_value, "value")
         self._status = Display()
         self._status.add_class("ll-set-status")
-        self.children = [self._label, self._upload, self._status]
+        self.children = [lesson_style(), self._label, self._upload, self._status]
         self._built = True
         self._relabel()
 

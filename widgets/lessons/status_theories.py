@@ -14,6 +14,7 @@ from ..base import LangGuard, esc, safe_lang
 from ..controls import Display, FixedVBox, ToggleButtons
 from . import _render as R
 from .._view import shared_layout
+from ._render import style_widget as lesson_style
 
 UI = {
     "pick": {"zh": "选择一种学说", "en": "Pick a theory"},
@@ -50,7 +51,7 @@ class StatusTheories(LangGuard, FixedVBox):
         self._overview = Display()
         self._card = Display()
         self._card.add_class("ll-theory-card")
-        self.children = [self._pick, self._overview, self._card]
+        self.children = [lesson_style(), self._pick, self._overview, self._card]
         self.set_trait("lang", safe_lang(lang))
         self._relabel()
 

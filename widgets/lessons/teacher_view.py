@@ -20,6 +20,7 @@ from ._render import decisive_step
 from .exercise_deck import ExerciseDeck
 from .set_upload import SetUpload
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "title": {"zh": "教师视图", "en": "Teacher's view"},
@@ -72,7 +73,7 @@ class TeacherView(LangGuard, FixedVBox):
         self._upload = SetUpload(lang=self.lang)
         self._upload.on_load(lambda key, loaded: deck.add_set(key, loaded))
         deck.on_change(self._render)
-        self.children = [self._head, self._toggle, self._table, self._upload_head, self._upload]
+        self.children = [lesson_style(), self._head, self._toggle, self._table, self._upload_head, self._upload]
         self._built = True
         self._relabel()
 

@@ -17,6 +17,7 @@ from ..controls import Display, Dropdown, FixedVBox
 from . import _render
 from ._common_b import follow_choice, form_html, keeping_choice, section, t
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "tier": {"zh": "平台层级", "en": "Platform tier"},
@@ -62,7 +63,7 @@ class TierLadder(LangGuard, FixedVBox):
         self._pick.observe(self._on_pick, "value")
         self._grid = Display()
         self._grid.add_class("ll-ladder-grid")
-        self.children = [self._pick, self._grid]
+        self.children = [lesson_style(), self._pick, self._grid]
         self._built = True
         self._relabel()
 

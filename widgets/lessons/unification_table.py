@@ -21,6 +21,7 @@ from ..regime_comparison import regime_name
 from . import _render
 from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, shares_text, t
 from .._view import shared_layout
+from ._common_b import style_widget as lesson_style
 
 UI = {
     "title": {"zh": "五个判决，三种规则", "en": "Five decisions, three rules"},
@@ -76,7 +77,7 @@ class UnificationTable(LangGuard, FixedVBox):
         self._table.add_class("ll-unify-table")
         controls = FixedHBox([self._cause, self._risk], layout=shared_layout(flex_flow="row wrap"))
         controls.add_class("ll-row-b")
-        self.children = [controls, self._table]
+        self.children = [lesson_style(), controls, self._table]
         self._built = True
         self._relabel()
 
