@@ -11,8 +11,8 @@ wired to one HTML output, nothing else) served the same way, in alternating roun
   every change of every visit (7 a visit, there and back: the frame's wait, 0-16.7 ms, is as large as the change
   itself, and one change a visit was too few to tell a page from the floor). Each change starts at a set point of
   the display's frame, the floor and every page at the same evenly spread points (``--change-start phased``,
-  :func:`change_phases`), so that the frame's wait is averaged over the frame instead of drawn by lot. A page without an outcome display is
-  timed until it shows anything new; a chapter without fact controls, on a control of its own instead (a select or
+  :func:`change_phases`), so that the frame's wait is averaged over the frame instead of drawn by lot. A page
+  without an outcome display is timed until it shows anything new; a chapter without fact controls, on a control of its own instead (a select or
   toggle buttons with an ``ll-*`` class: a tier, a decision, an exercise set), until it shows anything new;
 - kernel memory: resident set size of the page's own kernel process (found in /proc by the page's kernel id);
 - a class of 40: 40 browser contexts open the analyzer at the same instant, under the project's public settings,
@@ -1047,12 +1047,14 @@ def report(result: dict, previous: dict | None) -> str:
     for name, p in result["pages"].items():
         if p.get("note"):
             lines.append(f"  {name}: {p['note']}")
+    start = ("started at evenly spread points of the frame" if result.get("change_start") == "phased"
+             else "started freely")
     lines.append(f"goals: TTI ≤ {GOALS['tti']}x, one fact change ≤ {GOALS['click']}x, kernel memory ≤ {GOALS['mem']}x "
                  f"the floor (a change: until the outcome is painted; the median of every change, "
-                 f"{result.get('clicks_per_visit', '?')} per visit, "
-                 f"{'started at evenly spread points of the frame' if result.get('change_start') == 'phased' else 'started freely'}); 'settle' (the page still again after the change), PSS (kernel memory with shared "
-                 f"pages divided among the kernels) and 'DOM' (the change until the outcome is in the page, before "
-                 f"the frame that paints it; floor {_fmt(fl.get('dom_ms'), ' ms', 1)}) are for information")
+                 f"{result.get('clicks_per_visit', '?')} per visit, {start}); 'settle' (the page still again after "
+                 f"the change), PSS (kernel memory with shared pages divided among the kernels) and 'DOM' (the change "
+                 f"until the outcome is in the page, before the frame that paints it; floor "
+                 f"{_fmt(fl.get('dom_ms'), ' ms', 1)}) are for information")
     c = result.get("class")
     if c:
         f, a = c["floor_plain"], c["analyzer_public"]
