@@ -12,8 +12,9 @@ wired to one HTML output, nothing else) served the same way, in alternating roun
   itself, and one change a visit was too few to tell a page from the floor). Each change starts at a set point of
   the display's frame, the floor and every page at the same evenly spread points (``--change-start phased``,
   :func:`change_phases`), so that the frame's wait is averaged over the frame instead of drawn by lot. A page
-  without an outcome display is timed until it shows anything new; a chapter without fact controls, on a control of its own instead (a select or
-  toggle buttons with an ``ll-*`` class: a tier, a decision, an exercise set), until it shows anything new;
+  without an outcome display is timed until it shows anything new; a chapter without fact controls, on a control
+  of its own instead (a select or toggle buttons with an ``ll-*`` class: a tier, a decision, an exercise set),
+  until it shows anything new;
 - kernel memory: resident set size of the page's own kernel process (found in /proc by the page's kernel id);
 - a class of 40: 40 browser contexts open the analyzer at the same instant, under the project's public settings,
   against 40 opening the floor under plain Voila defaults: how many get the outcome on screen within the timeout,
@@ -401,8 +402,8 @@ async ([field, index, timeout, still, watch, phase]) => {
     let t0 = 0, outcome = null, dom = null, last = 0, done = false;
     const finish = (extra) => {
       if (done) return; done = true; mo.disconnect();
-      resolve(Object.assign({outcome_ms: outcome, dom_ms: dom, settle_ms: last ? last - t0 : null, before, after: forms(),
-                             frame_ms: period,
+      resolve(Object.assign({outcome_ms: outcome, dom_ms: dom, settle_ms: last ? last - t0 : null, before,
+                             after: forms(), frame_ms: period,
                              start_phase: period ? ((t0 - frameAt) % period) / period : null},
                             extra || {}));
     };

@@ -39,14 +39,14 @@ CSS_B = """<style>
 </style>"""
 
 
-def section(body: str) -> str:
-    """``body`` in the chapters' common style; the sheets themselves are the widget's :func:`style_widget`."""
-    return _render.section(body)
+# ``body`` in the chapters' common style; the sheets themselves are the widget's :func:`style_widget`.
+section = _render.section
 
 
 def style_widget():
     """The chapters' common style sheet plus the projector sizing of these widgets: a lesson widget's first child."""
     return _render.style_widget(CSS_B)
+
 
 UI = {
     "not_given": {"zh": "论文未给出", "en": "not given by the paper"},
