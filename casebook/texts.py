@@ -22,6 +22,8 @@ LAW_SHORT = {
     "civil-code": _l("《民法典》", "Civil Code"),
     "spc-online-consumption-disputes-1": _l("《网络消费纠纷规定（一）》", "SPC Online Consumption Provisions (I)"),
     "spc-food-drug-disputes": _l("《食品药品纠纷规定》", "SPC Food and Drug Provisions"),
+    "spc-food-safety-civil-disputes-1": _l("《食品安全民事纠纷解释（一）》", "SPC Food Safety Interpretation (I)"),
+    "spc-food-drug-punitive-damages": _l("《食品药品惩罚性赔偿解释》", "SPC Punitive Damages Interpretation (2024)"),
     "civil-procedure-interpretation": _l("《民诉法解释》", "CPL Interpretation"),
     "spc-civil-evidence-rules": _l("《民事诉讼证据规定》", "Evidence Rules"),
 }
