@@ -16,6 +16,7 @@ from typing import Callable
 from .scenario import FIELD_BY_NAME, FIELDS, Scenario, ScenarioError, validate
 from .texts import (
     FORM_NAMES,
+    fmt_money,
     READING_TEXT,
     RULE_NAMES,
     T,
@@ -32,9 +33,13 @@ LANGS = ("zh", "en")
 # weakest reading, since that is all a consumer can count on before the judge chooses.
 STRENGTH = {"as_seller": 6, "joint": 5, "non_genuine_joint": 4, "supplementary": 3, "proportional": 2,
             "undetermined": 2, "none": 0}
+# CRPL 44(1) and FSL 131(2): the whole loss from the platform, which recovers all of it (as non-genuine joint).
+DISCLOSURE_STRENGTH = STRENGTH["non_genuine_joint"]
+DISCLOSURE_RULES = ("crpl_44_1", "fsl_131_2")
 
 ECL, CRPL, FSL, CC = "e-commerce-law", "consumer-rights-protection-law", "food-safety-law", "civil-code"
 SPC1, SPCFD = "spc-online-consumption-disputes-1", "spc-food-drug-disputes"
+SPCFS, SPCPD = "spc-food-safety-civil-disputes-1", "spc-food-drug-punitive-damages"
 CPLI, EVID = "civil-procedure-interpretation", "spc-civil-evidence-rules"
 
 
@@ -46,6 +51,10 @@ class Finding:
     reason: str  # a key into texts.T
     form: str = "none"
     params: tuple = ()
+    # How far the finding protects the consumer, where it differs from its form's STRENGTH: CRPL 44(1) bears the
+    # paper's label "补充赔偿责任" but gives the whole loss from the platform, with full recourse.
+    strength: int | None = None
+    refs: tuple = ()  # the articles this finding rests on, where they differ from the rule's own
 
 
 @dataclass(frozen=True)
@@ -81,68 +90,112 @@ def harm_required(s: Scenario, regime: str) -> Finding:
     return Finding(s.harm != "none", "harm_yes" if s.harm != "none" else "harm_no")
 
 
-@rule("victim_is_consumer", [(ECL, 38, None), (CRPL, 44, None)], gate=True)
-def victim_is_consumer(s: Scenario, regime: str) -> Finding:
-    """ECL art. 38 and CRPL art. 44 protect the consumer who bought ("消费者通过网络交易平台购买商品或者接受服务").
-
-    A third party hurt by the goods or service claims under general tort law, which the paper does not treat.
-    """
-    return Finding(s.victim_is_consumer, "consumer_yes" if s.victim_is_consumer else "consumer_no")
-
-
 # --- the platform as seller -------------------------------------------------------------------------------------
 
-INTERMEDIARY_RULES = ("fsl_131_1", "ecl_38_1", "crpl_44_1_promise", "fsl_131_2", "crpl_44_1", "ecl_38_2")
+INTERMEDIARY_RULES = ("fsl_131_1", "ecl_38_1", "cc_1197", "crpl_44_1_promise", "fsl_131_2", "crpl_44_1", "ecl_38_2")
+
+# ECL 38, CRPL 44 and FSL 131/148 protect the consumer: whoever buys or uses goods, or receives a service, for
+# living consumption (《消费者权益保护法》第二条: "消费者为生活消费需要购买、使用商品或者接受服务"), a family member
+# using the goods included. A third party, such as a bystander, is reached only by Civil Code arts. 1197 and 1203.
 
 
-@rule("platform_as_seller", [(ECL, 37, 2), (SPC1, 4, 1), (SPC1, 4, 2)], overrides=INTERMEDIARY_RULES,
+@rule("platform_as_seller", [(ECL, 37, 2), (SPC1, 4, 1), (SPC1, 4, 2)], overrides=INTERMEDIARY_RULES + ("cc_1203",),
       addition=True)
 def platform_as_seller(s: Scenario, regime: str) -> Finding:
     """《电子商务法》第三十七条第二款: "电子商务平台经营者对其标记为自营的业务依法承担商品销售者或者服务提供者的民事责任。"
 
     《网络消费规定（一）》第四条: self-operated business, marked or not (para. 1), or marks that lead consumers to
-    believe it is self-operated (para. 2) → the platform answers as seller. The platform is then no intermediary, so
-    the rules for intermediaries give way.
+    believe it is self-operated (para. 2) → the platform answers to the consumer as seller. The platform is then no
+    intermediary, so the rules for intermediaries give way.
     """
+    if s.platform_mode == "marketplace":
+        return Finding(False, "seller_marketplace")
+    if not s.victim_is_consumer:
+        return Finding(False, "seller_not_consumer")
     if s.platform_mode == "self_operated":
         return Finding(True, "seller_self", "as_seller")
+    return Finding(True, "seller_appears", "as_seller")
+
+
+@rule("cc_1203", [(CC, 1203, 1), (ECL, 37, 2)], overrides=INTERMEDIARY_RULES, addition=True)
+def cc_1203(s: Scenario, regime: str) -> Finding:
+    """《民法典》第一千二百零三条第一款: "因产品存在缺陷造成他人损害的，被侵权人可以向产品的生产者请求赔偿，也可以向产品的
+    销售者请求赔偿。" Whoever a defective product injures, consumer or not, may claim from its seller; a self-operated
+    platform bears the seller's civil liability "依法" (ECL art. 37 para. 2), so it answers to a bystander as seller.
+
+    Marks that only make a business look self-operated (SPC Online Consumption Provisions (I) art. 4 para. 2) bind
+    the platform toward consumers they could mislead; a bystander relied on no mark, so here the platform is not the
+    seller (the tutorial's reading, declared in ``engine_choices``).
+    """
+    if s.victim_is_consumer:
+        return Finding(False, "cc1203_consumer")
+    if s.platform_mode == "self_operated":
+        return Finding(True, "cc1203_held", "as_seller")
     if s.platform_mode == "appears_self_operated":
-        return Finding(True, "seller_appears", "as_seller")
+        return Finding(False, "cc1203_appears")
     return Finding(False, "seller_marketplace")
 
 
 # --- joint liability --------------------------------------------------------------------------------------------
 
 
-@rule("fsl_131_1", [(FSL, 131, 1), (FSL, 62, None)], overrides=("ecl_38_2", "ecl_38_1"), addition=True)
+@rule("fsl_131_1", [(FSL, 131, 1), (FSL, 62, None), (SPCFS, 3, None)], overrides=("ecl_38_2", "ecl_38_1", "cc_1197"),
+      addition=True)
 def fsl_131_1(s: Scenario, regime: str) -> Finding:
     """《食品安全法》第一百三十一条第一款: a food platform that "未对入网食品经营者进行实名登记、审查许可证，或者未履行报告、
     停止提供网络交易平台服务等义务的 … 使消费者的合法权益受到损害的，应当与食品经营者承担连带责任。"
 
     The reporting and stopping duties arise when the platform discovers a violation (第六十二条第二款 "发现"), so
-    a platform that knew and did nothing fails them. As the special law for food it displaces ECL art. 38.
+    a platform that knew and did nothing fails them. The failure must be what harmed the consumer ("使消费者的合法
+    权益受到损害", and 《食品安全民事纠纷解释（一）》第三条): a lapse that caused nothing gives no liability here. As the
+    special law for food it displaces ECL art. 38.
     """
     if not s.food:
         return Finding(False, "fsl131_not_food")
+    if not s.victim_is_consumer:
+        return Finding(False, "not_consumer")
     if s.qualification_review == "failed":
-        return Finding(True, "fsl131_review", "joint")
-    if s.platform_knowledge == "knew" and not s.necessary_measures:
-        return Finding(True, "fsl131_report", "joint")
-    return Finding(False, "fsl131_duties_met")
+        failure = "fsl131_review"
+    elif s.platform_knowledge == "knew" and not s.necessary_measures:
+        failure = "fsl131_report"
+    else:
+        return Finding(False, "fsl131_duties_met")
+    if s.causation == "none":
+        return Finding(False, "fsl131_no_cause")
+    return Finding(True, failure, "joint")
 
 
-@rule("ecl_38_1", [(ECL, 38, 1), (CRPL, 44, 2)], overrides=("ecl_38_2",))
+@rule("ecl_38_1", [(ECL, 38, 1), (CRPL, 44, 2)], overrides=("ecl_38_2", "cc_1197"))
 def ecl_38_1(s: Scenario, regime: str) -> Finding:
     """《电子商务法》第三十八条第一款: "知道或者应当知道平台内经营者 … 侵害消费者合法权益行为，未采取必要措施的，
     依法与该平台内经营者承担连带责任。" 《消费者权益保护法》第四十四条第二款 says the same ("明知或者应知").
 
-    Where it holds it fixes the form (joint), leaving nothing for para. 2's open "相应的责任" to decide.
+    Where it holds it fixes the form (joint), leaving nothing for para. 2's open "相应的责任" to decide. As the
+    special rule for consumers it displaces Civil Code art. 1197 on the same facts.
     """
+    if not s.victim_is_consumer:
+        return Finding(False, "not_consumer")
     if s.platform_knowledge == "none":
         return Finding(False, "k_none")
     if s.necessary_measures:
         return Finding(False, "k_measures", params=(s.platform_knowledge,))
     return Finding(True, "k_joint", "joint", (s.platform_knowledge,))
+
+
+@rule("cc_1197", [(CC, 1197, None)], addition=True)
+def cc_1197(s: Scenario, regime: str) -> Finding:
+    """《民法典》第一千一百九十七条: "网络服务提供者知道或者应当知道网络用户利用其网络服务侵害他人民事权益，未采取必要措施的，
+    与该网络用户承担连带责任。"
+
+    It protects anyone's rights ("他人民事权益"), so it reaches a third party whom a seller on the platform harmed.
+    Reading it to cover goods that injure a bystander is the tutorial's (declared in ``engine_choices``); for a
+    consumer ECL art. 38 para. 1 says the same and displaces it.
+    """
+    if s.platform_knowledge == "none":
+        return Finding(False, "k_none")
+    if s.necessary_measures:
+        return Finding(False, "k_measures", params=(s.platform_knowledge,))
+    return Finding(True, "cc1197_joint", "joint", (s.platform_knowledge,))
 
 
 # --- the consumer cannot reach the seller, or the platform promised more -------------------------------------------
@@ -155,6 +208,8 @@ def crpl_44_1_promise(s: Scenario, regime: str) -> Finding:
     What the promise covers depends on its terms. The tutorial assumes a promise of advance compensation (先行赔付):
     the platform pays the consumer first and recovers from the seller ("赔偿后，有权向销售者或者服务者追偿").
     """
+    if not s.victim_is_consumer:
+        return Finding(False, "not_consumer")
     if s.favourable_promise:
         return Finding(True, "promise_yes", "non_genuine_joint")
     return Finding(False, "promise_no")
@@ -167,8 +222,10 @@ def fsl_131_2(s: Scenario, regime: str) -> Finding:
     """
     if not s.food:
         return Finding(False, "fsl131_not_food")
+    if not s.victim_is_consumer:
+        return Finding(False, "not_consumer")
     if not s.seller_identity_disclosed:
-        return Finding(True, "disclose_no", "supplementary")
+        return Finding(True, "disclose_no", "supplementary", strength=DISCLOSURE_STRENGTH)
     return Finding(False, "disclose_yes")
 
 
@@ -178,11 +235,15 @@ def crpl_44_1(s: Scenario, regime: str) -> Finding:
     消费者也可以向网络交易平台提供者要求赔偿 … 网络交易平台提供者赔偿后，有权向销售者或者服务者追偿。"
 
     The paper reads this as 补充赔偿责任 for failing a disclosure duty; much doctrine reads it as 不真正连带 (advance
-    compensation). Either way the consumer cannot collect from a seller nobody can name, so the platform answers for
-    the whole and recovers afterwards.
+    compensation). Either way the consumer cannot collect from a seller nobody can name: the consumer claims the
+    whole loss (less their own fault) from the platform directly, with no order of claims and no cap (Civil Code
+    art. 1198's "相应的补充责任" concerns operators of public places, not this article), and the platform recovers
+    all of it afterwards. No reading of ECL art. 38 para. 2 takes that away.
     """
+    if not s.victim_is_consumer:
+        return Finding(False, "not_consumer")
     if not s.seller_identity_disclosed:
-        return Finding(True, "disclose_no", "supplementary")
+        return Finding(True, "disclose_no", "supplementary", strength=DISCLOSURE_STRENGTH)
     return Finding(False, "disclose_yes")
 
 
@@ -199,6 +260,8 @@ def ecl_38_2(s: Scenario, regime: str) -> Finding:
     """
     if not s.goods_concern_life_health:
         return Finding(False, "l38_not_life")
+    if not s.victim_is_consumer:
+        return Finding(False, "not_consumer")
     failed = [d for d in ("qualification_review", "safety_duty") if getattr(s, d) == "failed"]
     if not failed:
         return Finding(False, "l38_duties_met")
@@ -238,8 +301,11 @@ def _reading_form(s: Scenario, regime: str) -> tuple[str, str]:
 def seller_alone(s: Scenario, regime: str) -> Finding:
     """《消费者权益保护法》第四十四条第一款: "其合法权益受到损害的，可以向销售者或者服务者要求赔偿。"
 
-    When no rule makes the platform answer, the consumer's claim lies against the seller alone.
+    When no rule makes the platform answer, the consumer's claim lies against the seller alone. A third party whom
+    no rule above reaches claims under general tort law (Civil Code art. 1165), which this tutorial does not model.
     """
+    if not s.victim_is_consumer:
+        return Finding(True, "third_party_alone", "none", refs=((CC, 1165, 1),))
     return Finding(True, "seller_alone", "none")
 
 
@@ -272,9 +338,13 @@ def evaluate(s: Scenario, regime: str) -> Evaluation:
         for other in r.overrides:
             displaced.setdefault(other, r.id)
     live = [(r, f) for r, f in held if r.id not in displaced]
-    # The most protective live basis decides; ties go to the rule declared first (the more specific one).
-    winner, finding = max(reversed(live), key=lambda rf: STRENGTH[rf[1].form])
+    # The most protective live basis decides; ties go to the rule declared first (max keeps the first maximum).
+    winner, finding = max(live, key=lambda rf: _strength(rf[1]))
     return Evaluation(tuple(findings), winner, finding.form, displaced)
+
+
+def _strength(f: Finding) -> int:
+    return STRENGTH[f.form] if f.strength is None else f.strength
 
 
 def decide(s: Scenario, regime: str = "statute") -> str:
@@ -289,12 +359,16 @@ def _round(x: float) -> float:
     return round(x + 0.0, 2)
 
 
-def payments(s: Scenario, form: str, seller_reachable: bool | None = None) -> dict:
+def payments(s: Scenario, form: str, seller_reachable: bool | None = None, *, whole_from_platform: bool = False) -> dict:
     """Who pays the consumer what, when the consumer collects from the seller first, as far as it can pay.
 
     The consumer's own share of fault (Civil Code art. 1173) is never paid by anyone else. A seller the platform
     cannot identify cannot be collected from. ``recourse`` is the platform's right against the seller afterwards;
     ``platform_exposure`` is the most the consumer may demand from the platform directly.
+
+    ``whole_from_platform``: CRPL art. 44 para. 1 / FSL art. 131 para. 2, where the platform cannot name the seller.
+    The consumer claims the whole loss (less their own fault) from the platform, with no order of claims and no cap,
+    and the platform recovers all of it: Civil Code art. 1198's cap on "相应的补充责任" does not apply.
     """
     if seller_reachable is None:
         seller_reachable = s.seller_identity_disclosed
@@ -304,7 +378,9 @@ def payments(s: Scenario, form: str, seller_reachable: bool | None = None) -> di
     own_share = d * s.platform_share
     seller = platform = recourse = exposure = 0.0
     capped = None
-    if form == "as_seller":
+    if whole_from_platform:
+        platform = exposure = recourse = liable
+    elif form == "as_seller":
         platform = exposure = liable
     elif form == "proportional":
         platform = exposure = min(own_share, liable)
@@ -327,8 +403,9 @@ def payments(s: Scenario, form: str, seller_reachable: bool | None = None) -> di
     else:  # none, undetermined: the seller alone
         seller = min(reachable, liable)
     result = {
+        # Rounding each share to the fen may overshoot the damages by a fen: never a negative shortfall.
         "payments": {"seller": _round(seller), "platform": _round(platform),
-                     "consumer_unrecovered": _round(d - _round(seller) - _round(platform))},
+                     "consumer_unrecovered": _round(max(d - _round(seller) - _round(platform), 0.0))},
         "recourse": _round(recourse),
         "platform_exposure": _round(exposure),
     }
@@ -337,17 +414,54 @@ def payments(s: Scenario, form: str, seller_reachable: bool | None = None) -> di
     return result
 
 
-def punitive(s: Scenario, form: str) -> dict | None:
-    """《食品安全法》第一百四十八条第二款: "价款十倍或者损失三倍的赔偿金；增加赔偿的金额不足一千元的，为一千元。但是，食品的标签、
-    说明书存在不影响食品安全且不会对消费者造成误导的瑕疵的除外。" Owed by the producer or seller; beyond the damages."""
+PUNITIVE_REFS = (FSL, 148, 2)
+
+
+def punitive(s: Scenario, form: str, lang: str = "zh") -> dict | None:
+    """《食品安全法》第一百四十八条第二款: "生产不符合食品安全标准的食品或者经营明知是不符合食品安全标准的食品，消费者除要求赔偿
+    损失外，还可以向生产者或者经营者要求支付价款十倍或者损失三倍的赔偿金；增加赔偿的金额不足一千元的，为一千元。但是，
+    食品的标签、说明书存在不影响食品安全且不会对消费者造成误导的瑕疵的除外。"
+
+    - A producer owes it strictly; an operator (经营者) only if it knew the food was unsafe ("经营明知": SPC food-safety
+      (I) art. 6 lists what counts). The seller in the scenario is an operator: it owes it only with
+      ``seller_knew_unsafe``; the producer, not a party here, owes it whatever it knew.
+    - A self-operated platform, or one whose marks make it look so, answers as the food operator (SPC food-safety (I)
+      art. 2): it owes the ten-fold on the same condition.
+    - No personal injury, indeed no harm at all, is needed (SPC food-safety (I) art. 10; food and drug disputes
+      art. 15: "除要求赔偿损失外"): it is claimed beyond the damages, so the harm gate does not stop it.
+    - The proviso spares only a label or instruction defect that neither affects food safety nor misleads
+      (2024 interpretation arts. 6-8): ``label_defect_only``. The paper's ``risk_level`` ladder does not decide it.
+    - It protects the consumer (a buyer for living consumption, 2024 interpretation art. 1): not a third party.
+    """
     if not (s.ten_fold_claim and s.food):
         return None
-    if s.risk_level == "label_defect":
-        return {"amount": 0.0, "excluded": True, "platform_owes": False, "open": False}
-    amount = max(10 * s.price, 3 * s.damages, 1000.0)
-    platform_owes = form == "as_seller"
-    open_ = form in ("joint", "non_genuine_joint") or (form == "undetermined")
-    return {"amount": _round(amount), "excluded": False, "platform_owes": platform_owes, "open": open_}
+    loss = s.damages if s.harm != "none" else 0.0
+    amount = _round(max(10 * s.price, 3 * loss, 1000.0))
+    platform_is_operator = s.platform_mode != "marketplace"
+    refs = [PUNITIVE_REFS]
+    if not s.victim_is_consumer:
+        key, amount, seller_owes, platform_owes, open_ = "pun_not_consumer", 0.0, False, False, False
+    elif s.label_defect_only:
+        key, amount, seller_owes, platform_owes, open_ = "pun_proviso", 0.0, False, False, False
+        refs += [(SPCPD, 6, None), (SPCPD, 7, None), (SPCPD, 8, None)]
+    else:
+        seller_owes = s.seller_knew_unsafe
+        platform_owes = platform_is_operator and s.seller_knew_unsafe
+        refs += [(SPCFS, 6, None), (SPCFS, 10, None)]
+        if platform_is_operator:
+            refs.append((SPCFS, 2, 1 if s.platform_mode == "self_operated" else 2))
+            key = "pun_platform_owes" if platform_owes else "pun_platform_operator_unaware"
+        elif not seller_owes:
+            key = "pun_seller_unaware"
+        elif form in ("joint", "non_genuine_joint", "undetermined"):
+            key = "pun_seller_owes_open"
+        else:
+            key = "pun_seller_owes"
+        open_ = seller_owes and not platform_is_operator and form in ("joint", "non_genuine_joint", "undetermined")
+    text = T[key][lang].format(amount=fmt_money(amount, lang))
+    return {"amount": amount, "excluded": key in ("pun_not_consumer", "pun_proviso"), "seller_owes": seller_owes, "platform_owes": platform_owes,
+            "producer_owes": s.victim_is_consumer and not s.label_defect_only, "open": open_, "reason": key,
+            "text": text, "refs": [_ref(r) for r in refs], "citations": [cite_refs([r], lang) for r in refs]}
 
 
 # --- burden of proof --------------------------------------------------------------------------------------------
@@ -360,12 +474,16 @@ BURDEN_FACTS = ("transaction", "harm", "seller_infringement", "platform_mode", "
 CURRENT_BEARER = {
     "transaction": "consumer", "harm": "consumer", "seller_infringement": "consumer", "platform_mode": "consumer",
     "seller_identity": "platform", "favourable_promise": "consumer", "platform_knowledge": "consumer",
-    "necessary_measures": "platform", "qualification_review": "consumer", "safety_duty": "consumer",
+    # The claimant under ECL 38(1) / CRPL 44(2) proves every fact its claim rests on (CPL Interpretation art. 91),
+    # the failure to take necessary measures included; the platform's evidence of measures is its answer, not its
+    # burden (paper §3.3.2: the consumer bears the whole burden today).
+    "necessary_measures": "consumer", "qualification_review": "consumer", "safety_duty": "consumer",
     "causation": "consumer",
 }
 # Paper §4.2.3: the consumer's preliminary burden on basic facts; the platform's burden "适当加重" on whether it
-# performed its review and supervision duties and whether the merchant infringed.
-PROPOSAL_SHIFT = ("qualification_review", "safety_duty", "seller_infringement")
+# performed its review and supervision duties ("平台是否履行审核、监督义务": taking necessary measures once it knew
+# is read as its supervision, the tutorial's reading) and whether the merchant infringed.
+PROPOSAL_SHIFT = ("qualification_review", "safety_duty", "seller_infringement", "necessary_measures")
 PROPOSAL_OPEN = ("platform_knowledge", "causation")
 
 
@@ -403,8 +521,8 @@ def burden_of_proof(s: Scenario, regime: str, lang: str) -> list:
             note_key = f"bp_{fact}_open"
         if fact == "transaction":
             refs.append((ECL, 62, None))
-        if bears == "consumer" and fact in ("platform_knowledge", "qualification_review", "safety_duty",
-                                            "seller_infringement"):
+        if bears == "consumer" and fact in ("platform_knowledge", "necessary_measures", "qualification_review",
+                                            "safety_duty", "seller_infringement"):
             refs.append((EVID, 95, None))
         rows.append({
             "fact": fact,
@@ -461,6 +579,8 @@ def _proposal_step(s: Scenario, regime: str, lang: str) -> dict:
         causation=FIELD_BY_NAME["causation"].label_of(s.causation, lang),
         risk=FIELD_BY_NAME["risk_level"].label_of(s.risk_level, lang),
     )
+    if s.harm == "property" and (form, by) == ("joint", "causation"):
+        text += " " + T["prop_property_extension"][lang]
     return {
         "rule": "proposal_4_1_1", "citation": T["cite_paper_411"][lang], "held": True, "reason": text,
         "refs": [], "decided_by": by, "form": form, "addition": False,
@@ -485,13 +605,14 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: boo
 
     trace = []
     for r, f in ev.findings:
+        refs = f.refs or r.refs
         step = {
             "rule": r.id,
             "name": RULE_NAMES[r.id][lang],
-            "citation": cite_refs(r.refs, lang),
+            "citation": cite_refs(refs, lang),
             "held": f.held,
             "reason": _reason(r, f, s, regime, lang),
-            "refs": [_ref(x) for x in r.refs],
+            "refs": [_ref(x) for x in refs],
             "decisive": r is win,
             "addition": r.addition,
         }
@@ -511,6 +632,15 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: boo
             "held": True, "reason": T["cc1173"][lang].format(share=fmt_share(s.consumer_fault, lang)),
             "refs": [_ref((CC, 1173, None))], "decisive": False, "addition": True,
         })
+    pun = punitive(s, ev.form, lang)
+    if pun is not None:
+        # Claimed beyond the damages and without any harm: reached even where the harm gate stopped the rest.
+        trace.append({
+            "rule": "fsl_148_2", "name": RULE_NAMES_EXTRA["fsl_148_2"][lang],
+            "citation": "; ".join(pun["citations"]) if lang == "en" else "；".join(pun["citations"]),
+            "held": pun["seller_owes"] or pun["platform_owes"], "reason": pun["text"], "refs": pun["refs"],
+            "decisive": False, "addition": True,
+        })
 
     legal_basis = [_ref(x) for x in _basis_refs(win, ev.findings, s)]
     if ev.form in ("joint",):
@@ -524,7 +654,7 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: boo
         s_money = replace(s, damages=0.0)
     else:
         s_money = s
-    money = payments(s_money, ev.form, seller_reachable)
+    money = payments(s_money, ev.form, seller_reachable, whole_from_platform=win.id in DISCLOSURE_RULES)
     alternatives = []
     if ev.form == "undetermined":
         for reading in READINGS:
@@ -535,6 +665,11 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: boo
         worst = max(alternatives, key=lambda a: (a["payments"]["consumer_unrecovered"], -a["payments"]["platform"]))
         money = {k: worst[k] for k in ("payments", "recourse", "platform_exposure")}
         money["payments_basis"] = worst["form"]
+        # Where every reading leaves the consumer the same, none is "least favourable": say they tie.
+        tie = all(a["payments"]["consumer_unrecovered"] == worst["payments"]["consumer_unrecovered"]
+                  for a in alternatives)
+        money["payments_basis_note"] = (T["basis_tie"][lang] if tie else
+                                        T["basis_worst"][lang].format(form=FORM_NAMES[worst["form"]][lang]))
 
     pivots = pivotal_facts(s, regime, ev.form, lang) if pivotal else None
     return {
@@ -549,7 +684,7 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: boo
         "citations": [cite_refs([(b["law"], b["article"], b["paragraph"])], lang) for b in legal_basis],
         "damages": _round(s_money.damages),
         **money,
-        "punitive_damages": punitive(s, ev.form),
+        "punitive_damages": pun,
         "burden_of_proof": burden_of_proof(s, regime, lang),
         "trace": trace,
         "pivotal_facts": pivots,
@@ -559,37 +694,60 @@ def analyze(scenario, regime: str = "statute", lang: str = "zh", *, pivotal: boo
     }
 
 
-RULE_NAMES_EXTRA = {"cc_1173": {"zh": "被侵权人过错", "en": "The victim's own fault"}}
+RULE_NAMES_EXTRA = {
+    "cc_1173": {"zh": "被侵权人过错", "en": "The victim's own fault"},
+    "fsl_148_2": {"zh": "价款十倍或者损失三倍的赔偿金", "en": "Ten times the price or three times the loss"},
+}
 
 
 def _basis_refs(win: Rule, findings, s: Scenario) -> list:
     if win.id == "harm_required":
         return [(CC, 1165, 1)]
-    if win.id == "victim_is_consumer":
-        return []
+    if win.id == "seller_alone" and not s.victim_is_consumer:
+        return [(CC, 1165, 1)]
     if win.id == "platform_as_seller":
         return [(ECL, 37, 2), (SPC1, 4, 1)] if s.platform_mode == "self_operated" else [(SPC1, 4, 2)]
     if win.id == "fsl_131_1":
-        return [(FSL, 131, 1)]
+        return [(FSL, 131, 1), (SPCFS, 3, None)]
     if win.id == "ecl_38_1":
         return [(ECL, 38, 1), (CRPL, 44, 2)]
     return [x for x in win.refs]
 
 
 def _summary(s: Scenario, ev: Evaluation, lang: str) -> str:
+    if ev.winner.id == "harm_required":
+        return T["summary_no_harm"][lang]
+    if ev.winner.id in DISCLOSURE_RULES:
+        return T["summary_disclosure"][lang]
+    if not s.victim_is_consumer and ev.form in ("none", "as_seller", "joint"):
+        return T[f"summary_{ev.form}_third_party"][lang]
     return T[f"summary_{ev.form}"][lang]
+
+
+def _joint_rung_for_property(s: Scenario, regime: str, held: set) -> bool:
+    """The proposal's joint rung is stated for harm "导致消费者生命健康受到伤害" (§4.1.1): for property alone it is the
+    tutorial's extension."""
+    return ("ecl_38_2" in held and regime.startswith("proposal") and s.harm == "property"
+            and _reading_form(s, regime) == ("joint", "causation"))
 
 
 def _choices(s: Scenario, ev: Evaluation, regime: str, lang: str) -> list:
     out = []
     ids = {r.id for r, f in ev.findings if f.held}
-    if len(ids - {"harm_required", "victim_is_consumer", "seller_alone"}) > 1:
+    if len(ids - {"harm_required", "seller_alone"}) > 1:
         out.append({"id": "most_protective_basis", "text": T["choice_most_protective"][lang]})
     if "ecl_38_2" in ids and regime.startswith("proposal") and _ladder(s) not in (None, _causation_form(s)):
         key = "choice_ladder_first" if regime == "proposal_ladder" else "choice_causation_first"
         out.append({"id": key, "text": T[key][lang]})
+    if _joint_rung_for_property(s, regime, ids):
+        out.append({"id": "joint_rung_property", "text": T["choice_joint_rung_property"][lang]})
     if "crpl_44_1_promise" in ids:
         out.append({"id": "promise_as_advance", "text": T["choice_promise"][lang]})
+    if not s.victim_is_consumer:
+        if "cc_1197" in ids:
+            out.append({"id": "cc_1197_goods_bystander", "text": T["choice_1197_bystander"][lang]})
+        if s.platform_mode == "appears_self_operated":
+            out.append({"id": "appearance_not_for_third_party", "text": T["choice_appearance_third_party"][lang]})
     return out
 
 
@@ -598,10 +756,11 @@ def _open_points(s: Scenario, ev: Evaluation, regime: str, lang: str) -> list:
     held = {r.id for r, f in ev.findings if f.held}
     if ev.form == "undetermined":
         out.append(T["open_corresponding"][lang])
-    if ev.winner.id == "victim_is_consumer":
+    if not s.victim_is_consumer and ev.form != "as_seller":
         out.append(T["open_third_party"][lang])
-    if ev.winner.id in ("crpl_44_1", "fsl_131_2"):
+    if ev.winner.id in DISCLOSURE_RULES:
         out.append(T["open_44_label"][lang])
+        out.append(T["open_unnamed_seller_as_seller"][lang])
     if "ecl_38_2" in held and regime.startswith("proposal") and _ladder(s) not in (None, _causation_form(s)):
         out.append(T["open_ladder"][lang])
     p = punitive(s, ev.form)

@@ -108,8 +108,18 @@ def _check_statement(node: dict, where: str) -> None:
         raise LessonDataError(f"{where}.open: must be true when present")
 
 
+# A bilingual text or a statement holds these keys and no other: a misspelt key, or a stray one such as a YAML flow
+# value ending in "?" that a parser split off ('and take no necessary measures?': None), is refused.
+TEXT_KEYS = frozenset({"zh", "en", "quote", "section", "open", "addition"})
+
+
 def _walk(node: Any, where: str) -> None:
     if isinstance(node, dict):
+        if "zh" in node or "quote" in node:
+            unknown = [k for k in node if k not in TEXT_KEYS]
+            if unknown:
+                raise LessonDataError(f"{where}: unknown key {unknown[0]!r:.60} in a text; allowed: "
+                                      f"{', '.join(sorted(TEXT_KEYS))}")
         if is_statement(node) or ("zh" in node and ("addition" in node or "open" in node)):
             _check_statement(node, where)
         for key, value in node.items():

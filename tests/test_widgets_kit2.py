@@ -59,9 +59,8 @@ BURDEN_CASES = [
      "consumer", True),
     ("what the platform knew stays with the consumer and is marked open", {}, "platform_knowledge", "consumer",
      "consumer", True),
-    ("necessary measures are the platform's to prove in both", {"platform_knowledge": "knew",
-                                                                  "necessary_measures": True},
-     "necessary_measures", "platform", "platform", False),
+    ("no necessary measures is the consumer's to prove now and the platform's under the proposal",
+     {"platform_knowledge": "knew"}, "necessary_measures", "consumer", "platform", False),
 ]
 
 

@@ -161,7 +161,7 @@ class DecisionPath(FactsDriven, FixedVBox):
             rows.append(f'<tr{style} data-rule="{esc(s["rule"])}"><td class="ll-num">{i + 1}</td>'
                         f'<td>{esc(s.get("name", s["rule"]))}{extra}</td>'
                         f'<td>{self._status(s, lang, short=True)}</td></tr>')
-        gate_failed = bool(steps) and steps[-1]["rule"] in ("harm_required", "victim_is_consumer") and not steps[-1]["held"]
+        gate_failed = bool(steps) and steps[-1]["rule"] == "harm_required" and not steps[-1]["held"]
         tail = (f'<tr><td></td><td colspan="2"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>'
                 if gate_failed else "")
         end_style = ' style="background:#e8f0fe;font-weight:600"' if k == n else ""
