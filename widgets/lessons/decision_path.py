@@ -161,9 +161,12 @@ class DecisionPath(FactsDriven, FixedVBox):
             rows.append(f'<tr{style} data-rule="{esc(s["rule"])}"><td class="ll-num">{i + 1}</td>'
                         f'<td>{esc(s.get("name", s["rule"]))}{extra}</td>'
                         f'<td>{self._status(s, lang, short=True)}</td></tr>')
-        gate_failed = bool(steps) and steps[-1]["rule"] == "harm_required" and not steps[-1]["held"]
-        tail = (f'<tr><td></td><td colspan="2"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>'
-                if gate_failed else "")
+        # Where the harm gate failed, the rules below it are not reached (a later step, such as the ten-fold
+        # claim that needs no harm, may still follow): say so right after the gate.
+        gate = next((i for i, s in enumerate(steps) if s["rule"] == "harm_required" and not s["held"]), None)
+        if gate is not None:
+            rows.insert(gate + 1, f'<tr><td></td><td colspan="2"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>')
+        tail = ""
         end_style = ' style="background:#e8f0fe;font-weight:600"' if k == n else ""
         rows.append(f'<tr{end_style}><td class="ll-num">→</td><td colspan="2">{esc(R.t(UI, "result", lang))}{c}'
                     f'<span class="ll-form">{esc(self.analysis.get("form_name", ""))}</span></td></tr>')
