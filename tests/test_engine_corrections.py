@@ -199,3 +199,28 @@ def test_point_9_tied_readings_are_called_the_same_not_least_favourable():
     apart = analyze({"life_health_goods": True, "safety_duty": "failed", "seller_can_pay": 0.4}, "statute", "en")
     assert "least favourable" in apart["payments_basis_note"]
     assert [alt["form"] for alt in apart["alternatives"]] == list(READINGS)
+
+
+def test_point_7_on_jds_facts_the_proposal_moves_the_supervision_fact_to_the_platform():
+    """The JD court found "注意和监督措施不力", the fact §4.2.3 names ("平台是否履行审核、监督义务"): a consumer who can
+    show the platform should have known, but not what it failed to do, loses now and wins under the proposal."""
+    from casebook.cases import decision
+    from casebook.proving import assess
+
+    jd = {k: v for k, v in decision("zhang-v-jd")["scenario"].items() if k != "assumptions"}
+    held = ("transaction", "harm", "seller_infringement", "platform_knowledge")
+    now, proposal = assess(jd, "statute", evidence=held), assess(jd, "proposal", evidence=held)
+    assert "necessary_measures" in now["unproven"] and not now["succeeds"]
+    assert proposal["succeeds"] and proposal["proven_form"] == "joint"
+    row = next(r for r in proposal["rows"] if r["fact"] == "necessary_measures")
+    assert (row["bears"], row["status"]) == ("platform", "platform_fails")
+
+
+def test_point_10_the_huolala_facts_keep_to_the_papers_words():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for path in [*root.glob("casebook/data/*/*.yaml"), *root.glob("notebooks/*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        assert "审查注册司机" not in text and "注册司机的营运资质" not in text, path.name
+        assert "registered driver's operating qualification" not in text, path.name
