@@ -133,8 +133,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "seller_identity_disclosed", "bool", True, "conduct",
         _l("平台能提供销售者真实名称、地址和有效联系方式", "Platform can give the seller's real name, address and contact"),
-        _l("不能提供的，消费者也可以向平台要求赔偿（《消费者权益保护法》第四十四条第一款）。",
-           "If it cannot, the consumer may also claim from the platform (CRPL art. 44 para. 1)."),
+        _l("不能提供的，消费者可以直接向平台要求赔偿全部损失，平台赔偿后向销售者追偿（《消费者权益保护法》第四十四条第一款）。",
+           "If it cannot, the consumer may claim the whole loss from the platform directly, which then recovers it "
+           "from the seller (CRPL art. 44 para. 1)."),
         "CRPL 44 para 1",
     ),
     Field(
@@ -275,7 +276,7 @@ FIELDS: tuple[Field, ...] = (
            "（“生产……或者经营明知……”）。《食品安全民事纠纷解释（一）》第六条列举了可认定“明知”的情形，"
            "如过期仍销售、不能提供合法进货来源、未履行进货查验义务。",
            "The business that sold the food (the platform itself where it answers as seller) produced it, or sold it "
-           "knowing that it did not meet food-safety standards (\"生产…或者经营明知…\"). SPC food-safety (I) art. 6 "
+           "knowing that it did not meet food-safety standards (FSL art. 148 para. 2). SPC food-safety (I) art. 6 "
            "lists what counts as knowing, such as selling past the shelf life, no lawful source of supply, or no "
            "inspection on purchase."),
         "FSL 148 para 2; SPC food-safety (I) art. 6",

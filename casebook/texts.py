@@ -199,9 +199,9 @@ T = {
                                   "not say what happens when the two conflict; this engine lets causation decide: "
                                   "{form} ({theories})."),
     "prop_property_extension": _l("论文的连带责任档针对“导致消费者生命健康受到伤害”的情形；本案只有财产损失，把它适用于财产损失是本教程的延伸。",
-                                  "The paper states the joint rung for harm \"导致消费者生命健康受到伤害\" (injury to the "
-                                  "consumer's life or health); here the harm is to property only, and applying the rung "
-                                  "to it is the tutorial's extension."),
+                                  "The paper states the joint rung for harm that injures the consumer's life or health "
+                                  "(§4.1.1); here the harm is to property only, and applying the rung to it is the "
+                                  "tutorial's extension."),
     "prop_conflict_ladder": _l("因果关系（{causation}）指向{causal}，大型平台阶梯（{risk}）指向{ladder}。此方案让阶梯优先：{form}（{theories}）。",
                                "Causation ({causation}) points to {causal}; the large-platform ladder ({risk}) to "
                                "{ladder}. This variant lets the ladder decide: {form} ({theories})."),
