@@ -103,14 +103,25 @@ def record_views() -> dict[str, str]:
     from widgets.regime_comparison import RegimeComparison
     from widgets.trace_view import TraceView
 
+    from widgets.lessons.readings_compare import ReadingsCompare
+    from widgets.lessons.tier_ladder import TierLadder
+    from widgets.payments_chart import PaymentsChart
+
     views = {"outcome": OutcomeCard, "trace": TraceView, "comparison": RegimeComparison, "burden": BurdenMatrix,
-             "pivotal": PivotalFacts}
+             "pivotal": PivotalFacts, "payments_chart": PaymentsChart}
     out = {}
     for d in decisions():
         for lang in LANGS:
             a = analyze(_facts(d["scenario"]), "statute", lang)
             for name, cls in views.items():
                 out[f"{d['id']}|{name}|{lang}"] = "\n".join(widget_texts(cls(analysis=a, lang=lang)))
+            chart = PaymentsChart(analysis=a, lang=lang)
+            chart.shown = "joint"
+            out[f"{d['id']}|payments_chart_joint|{lang}"] = "\n".join(widget_texts(chart))
+    for lang in LANGS:
+        out[f"chapter04|readings_compare|{lang}"] = "\n".join(widget_texts(ReadingsCompare(lang=lang)))
+        for tier in ("large", "medium", "small"):
+            out[f"chapter05|tier_ladder_{tier}|{lang}"] = "\n".join(widget_texts(TierLadder(lang=lang, tier=tier)))
     return out
 
 
