@@ -6,8 +6,9 @@ It reads no file, keeps no state beyond a cache of pure results, and imports no 
 Read it like the statute:
 
 * :mod:`.provisions`: the rules of law, one decorated function each, quoting its article;
-* :mod:`.evaluation`: which rule decides (special rules displace general ones; the most protective basis decides),
-  the counterfactuals, and :func:`sensitivity`, the sweeps the chapters plot;
+* :mod:`.evaluation`: which rule decides (special rules displace general ones; the most protective basis decides)
+  and the counterfactuals;
+* :mod:`.sweeps`: the same facts with one thing varied, as the chapters plot them (:func:`sensitivity`);
 * :mod:`.money`: the payments under each form, and FSL art. 148 para. 2's punitive damages;
 * :mod:`.burden`: who must prove what, now and under the paper's proposal;
 * :mod:`.assessment`: all of it applied to one scenario, language-neutral (ids and numbers), cached;
@@ -20,7 +21,8 @@ from __future__ import annotations
 from ..scenario import ScenarioError, validate
 from .assessment import Assessment, assess
 from .burden import BURDEN_FACTS, CURRENT_BEARER, PROPOSAL_OPEN, PROPOSAL_SHIFT
-from .evaluation import Evaluation, decide, evaluate, sensitivity
+from .evaluation import Evaluation, decide, evaluate
+from .sweeps import form_grid, readings_sweep, sensitivity
 from .money import payments, payments_for, punitive
 from .provisions import FORMS, READINGS, REGIMES, RULE_BY_ID, RULES, STRENGTH, Finding, Rule
 from .render import render
@@ -31,6 +33,7 @@ __all__ = [
     "LANGS", "REGIMES", "READINGS", "FORMS", "STRENGTH", "RULES", "RULE_BY_ID", "Rule", "Finding", "Evaluation",
     "Assessment", "BURDEN_FACTS", "CURRENT_BEARER", "PROPOSAL_SHIFT", "PROPOSAL_OPEN", "analyze", "assess",
     "render", "compare", "decide", "evaluate", "payments", "payments_for", "punitive", "sensitivity",
+    "readings_sweep", "form_grid",
 ]
 
 

@@ -2,15 +2,15 @@
 
 Among the bases that hold and are not displaced, the consumer may rely on whichever protects them most
 (:data:`~casebook.engine.provisions.STRENGTH`); ties go to the rule declared first. Cheap enough to run for every
-counterfactual of :func:`pivotal_facts` and every point of :func:`sensitivity`.
+counterfactual of :func:`pivotal_facts` and every point of :mod:`casebook.engine.sweeps`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..scenario import FIELD_BY_NAME, FIELDS, Scenario, validate
-from .provisions import REGIMES, RULES, STRENGTH, Finding, Rule
+from ..scenario import FIELDS, Scenario
+from .provisions import RULES, STRENGTH, Finding, Rule
 
 
 @dataclass(frozen=True)
@@ -74,29 +74,3 @@ def pivotal_facts(s: Scenario, regime: str, form: str) -> tuple:
         if other != form:
             out.append((name, value, current, other))
     return tuple(out)
-
-
-def sensitivity(scenario, field: str, steps, regime: str = "statute", form: str | None = None) -> list[dict]:
-    """The liability form and payments as one number of the scenario runs through ``steps``, all else unchanged.
-
-    ``form``: the payments under that form instead of the one each point's facts give (a chart of one reading).
-    Each point is ``{"value", "liability_form", "payments", "recourse", "platform_exposure"}``; the chapters and
-    the analyzer plot these. ScenarioError for an unknown field, a field that is not a number, or a bad value.
-    """
-    from ..scenario import ScenarioError
-    from .money import payments_for
-
-    s = validate(scenario)
-    spec = FIELD_BY_NAME.get(field) if isinstance(field, str) else None
-    if spec is None or spec.kind != "number":
-        raise ScenarioError("field", f"got {str(field)[:40]!r}; allowed: a number field")
-    if regime not in REGIMES:
-        raise ScenarioError("regime", f"got {str(regime)[:40]!r}; allowed: one of {', '.join(REGIMES)}")
-    out = []
-    for value in steps:
-        point = s.replace(**{field: value})
-        ev = evaluate(point, regime)
-        shown = form or ev.form
-        money = payments_for(point, shown, ev if form is None else None)
-        out.append({"value": value, "liability_form": ev.form, **money})
-    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 from traitlets import Unicode, observe
 
 from casebook import lessons
-from casebook.engine import READINGS, analyze, payments
+from casebook.engine import READINGS, analyze, readings_sweep
 from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
@@ -207,17 +207,9 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._cols.value = R.section(f'<div class="ll-grid4">{"".join(cols)}</div>')
 
     def series(self, xs=GRID) -> dict:
-        """column -> [(seller_can_pay, payments dict)], from the engine; column ``supplementary_capped`` is the
-        Civil Code art. 1198 cap (the tutorial's addition)."""
-        out = {r: [] for r in (*READINGS, "supplementary_capped")}
-        for x in xs:
-            s = validate(self.scenario_for(x))
-            for r in READINGS:
-                money = payments(s, r)
-                out[r].append((x, money["payments"]))
-                if r == "supplementary":
-                    out["supplementary_capped"].append((x, money["capped_payments"]))
-        return out
+        """column -> [(seller_can_pay, payments dict)], from the engine's sweep; column ``supplementary_capped`` is
+        the Civil Code art. 1198 cap (the tutorial's addition)."""
+        return readings_sweep(self.scenario_for(), "seller_can_pay", xs)
 
     def _columns(self, lang: str):
         names = {r: FORM_NAMES[r][lang] for r in READINGS}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook.engine import decide
+from casebook.engine import form_grid
 from casebook.scenario import FIELD_BY_NAME, validate
 
 from ..base import LangGuard, esc, quietly, safe_lang
@@ -69,12 +69,8 @@ class TierLadder(LangGuard, FixedVBox):
 
     def cells(self) -> dict:
         """(causation, risk_level) -> {"proposal": form, "proposal_ladder": form} for the current tier."""
-        out = {}
-        for cause in CAUSES:
-            for risk in RISKS:
-                facts = {**BASE, "platform_tier": self.tier, "causation": cause, "risk_level": risk}
-                out[(cause, risk)] = {r: decide(validate(facts), r) for r in ("proposal", "proposal_ladder")}
-        return out
+        return form_grid({**BASE, "platform_tier": self.tier}, {"causation": CAUSES, "risk_level": RISKS},
+                         ("proposal", "proposal_ladder"))
 
     @observe("tier")
     def _on_tier(self, change):
