@@ -102,6 +102,11 @@ def is_papers_words(q: str) -> bool:
 
 
 def test_the_paper_copy_is_the_paper():
+    import hashlib
+
+    # The reference set's file, byte for byte (the digest the quotations were first checked against).
+    digest = hashlib.sha256((ROOT / "casebook" / "data" / "paper" / "liu-2025.txt").read_bytes()).hexdigest()
+    assert digest == "e72132835907d5fcc368a0ee8172a4a516e8caa34f9638de0f3c5f20d3e9a16d"
     assert PAPER.count("刘燕婷") >= 1
     assert "4.2.3. 构建合理的举证责任分配机制" in PAPER
     assert len(PAPER) > 12000

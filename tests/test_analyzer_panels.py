@@ -1,4 +1,4 @@
-"""The second widget kit, tested in Python without a browser: burden matrix, pivotal facts, case browser, share
+"""The analyzer's panels, tested in Python without a browser: burden matrix, pivotal facts, case browser, share
 panel (link, downloads, upload), evidence and similar-cases views, memo export.
 
 Hostile input is simulated the way it arrives from a page: through ``set_state`` (a comm ``update``) and button

@@ -1,9 +1,7 @@
 """Chapters 00-04: the lesson data, the chapter widgets and the notebooks, tested without a browser.
 
-The paper is not read here (the project never reads ../shared). Every quotation of the paper in the lesson files and
-in the chapters' Chinese narrative was checked, when it was written, to be an exact substring of the paper's text
-(the file whose SHA-256 is recorded below); the checked quotations are listed here, so that a quotation added or
-changed later fails until someone checks it against the paper again and adds it.
+Every quotation of the paper in the lesson files and in the chapters' Chinese narrative must be the paper's exact
+words: :func:`test_quotations.is_papers_words` checks it against the copy of the paper in ``casebook/data/paper``.
 """
 
 from __future__ import annotations
@@ -28,8 +26,6 @@ CHAPTERS = ("00_start_here", "01_platform_status", "02_rights_and_duties", "03_l
             "04_corresponding_liability")
 MY_WIDGETS = ("_render", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
               "duty_theories", "decision_path", "crpl44_readings", "readings_compare")
-
-# sha256 of the paper text checked: e72132835907d5fcc368a0ee8172a4a516e8caa34f9638de0f3c5f20d3e9a16d
 
 
 ALL_STATUTE_TEXT = "\n".join(statutes.paragraph_text(law, a, None, lang)
