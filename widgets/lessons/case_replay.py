@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from traitlets import Bool, Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.cases import decisions
 from casebook.engine import analyze
 
@@ -131,8 +131,8 @@ class CaseReplay(LangGuard, FixedVBox):
     # --- public -------------------------------------------------------------------------------------------------
 
     def replay(self) -> dict:
-        """Show the engine's replay of the current decision; returns :func:`casebook.lessons_b.replay`'s result."""
-        result = lessons_b.replay(self.decision, self.lang)
+        """Show the engine's replay of the current decision; returns :func:`casebook.replay.replay`'s result."""
+        result = replay.replay(self.decision, self.lang)
         self._render_replay(result)
         self.replayed = True
         return result
@@ -188,7 +188,7 @@ class CaseReplay(LangGuard, FixedVBox):
         return self._decisions[self.decision]
 
     def _regimes(self) -> list:
-        held_regime = lessons_b.holding_regime(self._dec())
+        held_regime = replay.holding_regime(self._dec())
         return list(dict.fromkeys(["statute", held_regime, "proposal"]))
 
     def _relabel(self):
@@ -203,7 +203,7 @@ class CaseReplay(LangGuard, FixedVBox):
             self._button.tooltip = t("replay_tip", lang, UI)
         self._render_card()
         if self.replayed:
-            self._render_replay(lessons_b.replay(self.decision, lang))
+            self._render_replay(replay.replay(self.decision, lang))
         else:
             self._result.value = ""
         # The decision's card first; the what-if section below it (its regimes, and new buttons for a new decision)
@@ -219,7 +219,7 @@ class CaseReplay(LangGuard, FixedVBox):
         lang, dec = self.lang, self._dec()
         with quietly(self):
             self._regime.description = t("whatif_regime", lang, UI)
-            held_regime = lessons_b.holding_regime(dec)
+            held_regime = replay.holding_regime(dec)
             options = []
             for r in self._regimes():
                 label = regime_name(r, lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook import lessons_b
+from casebook import lessons
 from casebook.cases import decisions
 from casebook.engine import analyze
 from casebook.proving import assess
@@ -79,7 +79,7 @@ class EvidenceChecker(LangGuard, FixedVBox):
         self.add_class("ll-controls")
         self.add_class("ll-b")
         self._decisions = {d["id"]: d for d in decisions()}
-        self._examples = {e["fact"]: e["example"] for e in lessons_b.burden_of_proof()["evidence"]}
+        self._examples = {e["fact"]: e["example"] for e in lessons.burden_of_proof()["evidence"]}
         self._to_prove: dict[str, list] = {}  # decision -> its facts to prove (a decision's facts never change)
         self.set_trait("lang", safe_lang(lang))
         first = decision if decision in self._decisions else next(iter(self._decisions))

@@ -2,7 +2,7 @@
 
 A question shows its facts; the student picks a liability form; "Reveal" shows the engine's answer, the rule that
 decided it (:func:`casebook.scenario_sets.check_answer`), and, for a wrong answer, the single facts under which the
-answer would have been right (:func:`casebook.lessons_b.missed_facts`). Sets: the casebook's questions on the four
+answer would have been right (:func:`casebook.replay.missed_facts`). Sets: the casebook's questions on the four
 cases, the packaged classroom set, and any set a teacher uploads (see :class:`TeacherView`). Everything a set says
 is the teacher's text and is escaped.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as W
 from traitlets import Int, Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.engine import FORMS, analyze
 from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_path, load_set_file
 
@@ -53,7 +53,7 @@ UI = {
 
 
 def _builtin_sets() -> dict:
-    sets = {"cases": {"label": UI["cases"], "set": lessons_b.case_exercise_set()}}
+    sets = {"cases": {"label": UI["cases"], "set": replay.case_exercise_set()}}
     try:
         basics = load_set_file(example_set_path("classroom-basics"))
     except ScenarioSetError:
@@ -282,7 +282,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         r = self._revealed
         graded, answer = r["graded"], r["answer"]
         item = self.item()
-        missed = lessons_b.missed_facts(analyze(item["scenario"], item["regime"], lang), answer)
+        missed = replay.missed_facts(analyze(item["scenario"], item["regime"], lang), answer)
         head = (f"<p class='ll-held' style='font-size:20px'>{esc(t('correct', lang, UI))}</p>" if graded["correct"] else
                 f"<p class='ll-not' style='font-size:20px'>{esc(t('wrong', lang, UI))}</p>")
         body = head + f"<p><strong>{esc(t('engine', lang, UI))}</strong>{form_html(graded['engine_form'], lang)}</p>"

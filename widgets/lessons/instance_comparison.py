@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.cases import decisions
 from casebook.engine import analyze
 
@@ -73,7 +73,7 @@ class InstanceComparison(FixedVBox):
         """One entry per instance: the decision and the engine's analyses under its court's reading and the proposal."""
         out = []
         for dec in self._decisions_of(self.case):
-            regime = lessons_b.holding_regime(dec)
+            regime = replay.holding_regime(dec)
             out.append({"decision": dec, "regime": regime,
                         "held": analyze(dec["scenario"], regime, self.lang),
                         "proposal": analyze(dec["scenario"], "proposal", self.lang)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from traitlets import Unicode
 
-from casebook import lessons_b
+from casebook import lessons
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
 
@@ -71,7 +71,7 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         self.add_class("ll-safety-checklist")
         self.add_class("ll-controls")
         self.add_class("ll-b")
-        self._data = lessons_b.safety_duty()
+        self._data = lessons.safety_duty()
         self._quiet = False
         self._built = False
         self.set_trait("lang", safe_lang(lang))

@@ -5,14 +5,14 @@ decides) and its ladder-first variant. A summary counts, for each column, how ma
 distinct forms appear, how many agree with their court and whether the two instances of one case come out alike.
 Two choices let the reader change, for every case at once, the facts the paper never reports (the strength of
 causation, the field of risk) and watch the proposal's outcomes move. All forms come from the engine
-(:func:`casebook.lessons_b.unification`).
+(:func:`casebook.replay.unification`).
 """
 
 from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.scenario import FIELD_BY_NAME
 
 from ..base import LangGuard, esc, quietly, safe_lang
@@ -82,9 +82,9 @@ class UnificationTable(LangGuard, FixedVBox):
         self._relabel()
 
     def result(self) -> dict:
-        """:func:`casebook.lessons_b.unification` for the current choices."""
+        """:func:`casebook.replay.unification` for the current choices."""
         overrides = {k: v for k, v in (("causation", self.causation), ("risk_level", self.risk_level)) if v}
-        return lessons_b.unification(overrides)
+        return replay.unification(overrides)
 
     @observe("causation", "risk_level")
     def _on_override(self, change):
@@ -111,7 +111,7 @@ class UnificationTable(LangGuard, FixedVBox):
     def _render(self):
         lang = self.lang
         result = self.result()
-        regimes = lessons_b.UNIFY_REGIMES
+        regimes = replay.UNIFY_REGIMES
         head = (f"<th scope='col'>{esc(t('decision', lang, UI))}</th><th scope='col'>{esc(t('held', lang, UI))}</th>"
                 + "".join(f"<th scope='col'>{esc(regime_name(r, lang))}</th>" for r in regimes))
         body, conflicts = [], 0
