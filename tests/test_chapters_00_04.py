@@ -24,7 +24,7 @@ from casebook.texts import FORM_NAMES
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("00_start_here", "01_platform_status", "02_rights_and_duties", "03_legal_bases",
             "04_corresponding_liability")
-MY_WIDGETS = ("_render", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
+MY_WIDGETS = ("common", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
               "duty_theories", "decision_path", "crpl44_readings", "readings_compare")
 
 
