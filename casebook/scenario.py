@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-LANGS = ("zh", "en")
+from .languages import LANGS  # noqa: F401 (re-exported)
 
 # Keys a scenario file may carry besides the facts. They describe the scenario and never change the analysis.
 META_KEYS = ("title", "description", "assumptions")

@@ -85,7 +85,7 @@ LAWS: tuple[str, ...] = (
     "civil-procedure-interpretation",
 )
 
-LANGS = ("zh", "en")
+from .languages import LANGS  # noqa: F401 (re-exported)
 
 EN_NOTE = "Unofficial English rendering by the project; only the Chinese text is authoritative."
 
