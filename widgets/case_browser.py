@@ -114,6 +114,10 @@ class CaseBrowser(FixedVBox):
     def decision_ids(self) -> tuple:
         return tuple(self._by_id)
 
+    def decision(self, decision_id: str) -> dict | None:
+        """The casebook decision with this id, as the browser lists it, or None."""
+        return self._by_id.get(decision_id) if isinstance(decision_id, str) else None
+
     def on_load(self, callback, remove: bool = False) -> None:
         """Register ``callback(decision_id, scenario)`` (``remove=True`` unregisters it)."""
         if remove:
