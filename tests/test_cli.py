@@ -57,6 +57,20 @@ BAD = [
     ("no command at all", [], "", "required"),
     ("a port that is not a number", ["serve", "--port", "http"], "", "port"),
     ("a port out of range", ["serve", "--port", "70000"], "", "port"),
+    # issue 18 point 9: a 400-digit number printed a traceback (exit 1)
+    ("a 400-digit number in JSON", ["analyze", "-"], '{"damages": ' + "9" * 400 + "}", "400 digits"),
+    ("a 400-digit number in YAML", ["analyze", "-"], "price: " + "9" * 400 + "\n", "400 digits"),
+    ("a 5000-digit number", ["analyze", "-"], '{"damages": ' + "9" * 5000 + "}", "digits"),
+    # issue 18 point 2: YAML aliases (a 400-byte file expanding to gigabytes) and notes that are not text
+    ("YAML anchors and aliases", ["analyze", "-"],
+     "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nassumptions: {harm: *b}\n",
+     "anchors or aliases"),
+    ("a harmless-looking alias", ["analyze", "-"], "food: &f true\nlife_health_goods: *f\n", "anchors or aliases"),
+    ("a note that is a list", ["analyze", "-"], '{"assumptions": {"harm": ["x"]}}', "assumptions"),
+    ("a note that is a nested mapping", ["analyze", "-"], '{"assumptions": {"harm": {"zh": {"a": "b"}}}}',
+     "assumptions"),
+    ("a title that is a mapping of other keys", ["analyze", "-"], '{"title": {"fr": "x"}}', "title"),
+    ("a note that is too long", ["analyze", "-"], json.dumps({"assumptions": {"harm": "x" * 1001}}), "too long"),
 ]
 
 
