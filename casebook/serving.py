@@ -37,6 +37,13 @@ DEFAULT_MAX_KERNELS = 20
 MAX_KERNELS_REASON = ("at most this many visitors have a kernel at once; the next one gets a bilingual 503 page "
                       "with Retry-After at once, never a hang")
 LOOPBACK = "127.0.0.1"
+# Per client address (issue 18: one visitor took the whole demo down). A class behind one school address raises it
+# to the class's size (`--max-per-client 45`); behind a reverse proxy `--client-ip-header` names the header the proxy
+# sets (docs/deploy.md).
+DEFAULT_MAX_PER_CLIENT = 6
+MAX_PER_CLIENT_REASON = ("at most this many pages with a kernel per client address; the next gets a bilingual 429 "
+                         "page. Page renders per address are rate-limited too (twice this a minute)")
+DEFAULT_CONNECT_TIMEOUT_S = 30.0
 
 
 def public_settings() -> list[str]:

@@ -36,10 +36,14 @@ Run it as ``python -m casebook.voila_public [voila options] NOTEBOOK_DIR``; ``li
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import ctypes
 import functools
 import gc
+import ipaddress
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -47,16 +51,18 @@ import time
 from pathlib import Path
 
 import tornado.web
+from tornado.websocket import WebSocketHandler
 from jupyter_core.utils import ensure_async
 from jupyter_client.jsonutil import json_default
 from jupyter_server.services.kernels.connection.base import deserialize_binary_message, serialize_msg_to_ws_v1
-from traitlets import Bool, Integer
+from traitlets import Bool, Float, Integer, Unicode
 from voila import app as voila_app
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .serving import DEFAULT_MAX_KERNELS
+from .serving import DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_MAX_KERNELS, DEFAULT_MAX_PER_CLIENT
 
 RETRY_AFTER_SECONDS = 60
 MAX_HEADER_BYTES = 256 * 1024
@@ -81,6 +87,41 @@ class ServerFull(Exception):
     """No kernel may be started for a visitor now: the cap is reached."""
 
 
+class ClientFull(Exception):
+    """No kernel may be started for this client now: its own cap (``max_per_client``) is reached."""
+
+
+# The page request being served, for the kernel manager (which Voila calls without the request): the client's
+# address and the kernels started or taken from the pool for it. Set by CappedVoilaHandler.get.
+_REQUEST: contextvars.ContextVar = contextvars.ContextVar("ll_page_request", default=None)
+
+
+class RateLimiter:
+    """A token bucket per key: ``burst`` at once, then ``per_minute`` a minute. ``allow`` returns 0 when allowed,
+    else the seconds until the next token."""
+
+    MAX_KEYS = 10000
+
+    def __init__(self, per_minute: float, burst: int):
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            return (1.0 - tokens) / self.rate if self.rate > 0 else 60.0
+        self._buckets[key] = (tokens - 1.0, now)
+        if len(self._buckets) > self.MAX_KEYS:  # forget the clients whose bucket has filled up again
+            full = [k for k, (t, at) in self._buckets.items() if t + (now - at) * self.rate >= self.burst]
+            for k in full:
+                self._buckets.pop(k, None)
+        return 0.0
+
+
 def capped_kernel_manager(base: type) -> type:
     """``base`` (Voila's kernel manager class, pooled or not) with a cap on the kernels given to visitors.
 
@@ -90,12 +131,47 @@ def capped_kernel_manager(base: type) -> type:
 
     class CappedKernelManager(base):
         max_kernels = 0  # set by the app; 0 or less: no cap
+        max_per_client = 0  # set by the app; 0 or less: no cap per client address
+        connect_timeout = 0.0  # set by the app; 0: a served page's kernel may wait for its page forever
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self._visitor_ids: set[str] = set()
             self._reserved = 0
             self._trimmed = 0.0
+            self._client_of: dict[str, str] = {}  # visitor kernel -> client address
+            self._reserved_by: dict[str, int] = {}  # client address -> kernels being started for it
+            self._connected: set[str] = set()  # kernels whose page has opened its websocket
+
+        def client_kernels(self, client: str) -> int:
+            live = set(self.list_kernel_ids())
+            return sum(1 for k, c in self._client_of.items() if c == client and k in live and k in self._visitor_ids)
+
+        def client_full(self, client: str | None) -> bool:
+            return bool(client) and self.max_per_client > 0 and \
+                self.client_kernels(client) + self._reserved_by.get(client, 0) >= self.max_per_client
+
+        def mark_connected(self, kernel_id: str) -> None:
+            self._connected.add(kernel_id)
+
+        def expect_connection(self, kernel_id: str) -> None:
+            """The page of ``kernel_id`` has been served: unless it opens its websocket within ``connect_timeout``,
+            the kernel is shut down. A request without a browser (no script ever runs) held a kernel under the
+            cap for the whole idle timeout: three plain GETs filled ``--max-kernels 3`` for five minutes."""
+            if self.connect_timeout <= 0 or kernel_id in self._connected:
+                return
+            loop = asyncio.get_event_loop()
+            loop.call_later(self.connect_timeout, lambda: asyncio.ensure_future(self._unconnected(kernel_id)))
+
+        async def _unconnected(self, kernel_id: str) -> None:
+            if kernel_id in self._connected or kernel_id not in set(self.list_kernel_ids()):
+                return
+            self.log.warning("A page was served but never connected to its kernel within %g s: kernel shut down",
+                             self.connect_timeout)
+            try:
+                await self.shutdown_kernel(kernel_id)
+            except Exception:  # already gone
+                pass
 
         def visitor_kernels(self) -> int:
             """Live kernels in use by visitors (pooled kernels not yet handed out are not counted)."""
@@ -105,27 +181,56 @@ def capped_kernel_manager(base: type) -> type:
         def is_full(self) -> bool:
             return self.max_kernels > 0 and self.visitor_kernels() + self._reserved >= self.max_kernels
 
-        def _reserve(self) -> None:
+        def _reserve(self) -> str | None:
+            """Reserve a place for the request being served (its client's, too); returns the client."""
+            request = _REQUEST.get()
+            client = request["client"] if request else None
             if self.is_full():
                 self.log.warning("Kernel cap reached (%d in use); refusing a visitor", self.max_kernels)
                 raise ServerFull()
+            if self.client_full(client):
+                self.log.warning("Per-client kernel cap reached (%d); refusing a page", self.max_per_client)
+                raise ClientFull()
             self._reserved += 1
+            if client:
+                self._reserved_by[client] = self._reserved_by.get(client, 0) + 1
+            return client
+
+        def _release(self, client: str | None) -> None:
+            self._reserved -= 1
+            if client:
+                left = self._reserved_by.get(client, 1) - 1
+                if left > 0:
+                    self._reserved_by[client] = left
+                else:
+                    self._reserved_by.pop(client, None)
+
+        def _handed(self, kernel_id: str, client: str | None) -> None:
+            self._visitor_ids.add(kernel_id)
+            if client:
+                self._client_of[kernel_id] = client
+            request = _REQUEST.get()
+            if request is not None:
+                request["kernels"].append(kernel_id)
 
         async def start_kernel(self, *args, **kwargs):
             # Only visitors' kernels come through here: Voila's pool starts its kernels with super().start_kernel
             # from a class below this one.
-            self._reserve()
+            client = self._reserve()
             try:
                 kernel_id = await ensure_async(super().start_kernel(*args, **kwargs))
             finally:
-                self._reserved -= 1
-            self._visitor_ids.add(kernel_id)
+                self._release(client)
+            self._handed(kernel_id, client)
             return kernel_id
 
         async def shutdown_kernel(self, kernel_id, *args, **kwargs):
             # Culled, closed by its tab, or stopped by the server: the page must know (see QuietKernelWebsocketHandler).
             for socket in list(_SOCKETS.pop(kernel_id, ())):
                 socket.end_session()
+            self._client_of.pop(kernel_id, None)
+            self._connected.discard(kernel_id)
+            PublicRequestInfoHandler.forget(kernel_id)
             result = await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
             # After the last visitor (a preheated pool may still hold kernels), or at most every 30 s while busy.
             now = time.monotonic()
@@ -154,12 +259,12 @@ def capped_kernel_manager(base: type) -> type:
                 if ready is not None and pool[0] is not ready:  # Voila takes the first: make it a ready one
                     pool.remove(ready)
                     pool.insert(0, ready)
-                self._reserve()
+                client = self._reserve()
                 try:
                     render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
                 finally:
-                    self._reserved -= 1
-                self._visitor_ids.add(kernel_id)
+                    self._release(client)
+                self._handed(kernel_id, client)
                 return render_task, rendered_cache, kernel_id
 
         if hasattr(base, "fill_if_needed"):  # preheated kernels: when to replace a kernel taken from the pool
@@ -215,23 +320,73 @@ or you can <a href="">try again now</a>.</p>
 """
 
 
+TOO_MANY_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>页面太多 / Too many pages</title>
+<style>
+body {{ font-family: system-ui, "Noto Sans CJK SC", sans-serif; font-size: 18px; line-height: 1.6; color: #1b1b1b;
+       max-width: 40em; margin: 4em auto; padding: 0 1em; }}
+h1 {{ font-size: 1.6em; }}
+a {{ color: #1a4480; font-weight: 600; }}
+</style>
+</head>
+<body>
+<main class="ll-too-many" role="alert">
+<h1>来自您的网络地址的页面太多</h1>
+<p>请先关闭一些已打开的本教程页面，或等待约 {retry} 秒后<a href="">重试</a>。</p>
+<h1 lang="en">Too many pages from your address</h1>
+<p lang="en">Close some of the tutorial's pages you have open, or <a href="">try again</a> in about {retry} seconds.</p>
+</main>
+</body>
+</html>
+"""
+
+# Query parameters Voila itself reads on a page. With allow_template_override / allow_theme_override off they change
+# nothing that is rendered, but Voila still compares them with the preheated pool's and, when they differ, starts a
+# new kernel instead of taking a waiting one: a client looping over ?template=x started 77 kernels a minute.
+VOILA_QUERY_KEYS = ("template", "theme")
+
+
 class CappedVoilaHandler(TornadoVoilaHandler):
-    """Voila's page handler, answering 503 at once when no kernel may be started."""
+    """Voila's page handler, answering 503 at once when no kernel may be started, 429 when the client has too many
+    pages or asks for them too fast, and shutting down a kernel whose page never connects."""
 
     def _wants_kernel(self, path) -> bool:
         return str(self.notebook_path or path or "").lower().endswith(".ipynb")
 
-    def _server_full(self) -> None:
+    def client_address(self) -> str:
+        """The visitor's address: the peer's, or behind a reverse proxy the last entry of the header the operator
+        trusts (``--client-ip-header``; the proxy must set it, overwriting what the client sent)."""
+        header = self.settings.get("ll_client_ip_header")
+        if header:
+            value = self.request.headers.get(header, "").split(",")[-1].strip()
+            if value:
+                return value[:100]
+        return self.request.remote_ip or "?"
+
+    def _refuse(self, status: int, page: str, retry: int) -> None:
         self.clear()
-        self.set_status(503)
+        self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+        self.set_header("Retry-After", str(retry))
         self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
-        self.finish(SERVER_FULL_PAGE.format(retry=RETRY_AFTER_SECONDS))
+        self.finish(page.format(retry=retry))
+
+    def _server_full(self) -> None:
+        self._refuse(503, SERVER_FULL_PAGE, RETRY_AFTER_SECONDS)
+
+    def _too_many(self, retry: float = RETRY_AFTER_SECONDS) -> None:
+        self._refuse(429, TOO_MANY_PAGE, max(1, math.ceil(retry)))
 
     @tornado.web.authenticated
     async def get(self, path=None):
         request = self.request
+        for key in VOILA_QUERY_KEYS:
+            request.arguments.pop(key, None)
+            request.query_arguments.pop(key, None)
         if len(request.query) > MAX_QUERY_CHARS:
             # The kernel gets the query as an environment variable (at most 128 KiB on Linux): keep it short.
             request.query = request.query[:MAX_QUERY_CHARS]
@@ -241,16 +396,108 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         # until culled. Setting it here lets a closed tab free its place under the cap at once.
         self.xsrf_token  # noqa: B018 - read for its side effect: the _xsrf cookie
         km = self.kernel_manager
-        if self._wants_kernel(path) and getattr(km, "is_full", None) and km.is_full():
+        if not self._wants_kernel(path):
+            await super().get(path)
+            return
+        client = self.client_address()
+        limiter = self.settings.get("ll_render_limiter")
+        wait = limiter.allow(client) if limiter is not None else 0.0
+        if wait:
+            self.log.warning("Page renders from one client over the rate limit; answered 429")
+            self._too_many(wait)
+            return
+        if getattr(km, "is_full", None) and km.is_full():
             self._server_full()
             return
+        if getattr(km, "client_full", None) and km.client_full(client):
+            self._too_many()
+            return
+        page_request = {"client": client, "kernels": []}
+        token = _REQUEST.set(page_request)
         try:
             await super().get(path)
-        except ServerFull:
+        except (ServerFull, ClientFull) as exc:
             # Raised where Voila starts (or takes) the kernel, which is before it writes anything.
             if self._headers_written:
                 raise
-            self._server_full()
+            self._server_full() if isinstance(exc, ServerFull) else self._too_many()
+        finally:
+            _REQUEST.reset(token)
+            for kernel_id in page_request["kernels"]:
+                if hasattr(km, "expect_connection"):
+                    km.expect_connection(kernel_id)
+
+
+class PublicRequestInfoHandler(RequestInfoSocketHandler):
+    """``/voila/query/<kernel id>``: how a preheated kernel receives the request it was taken for.
+
+    Voila's handler keeps one waiter per id, but on the close of a socket it never registered deleted the *last*
+    waiter in its table: 16 sockets opened and closed on a made-up id unhooked every preheated kernel, and the
+    visitors they were handed to waited on "Preparing the page… (1/3)" for good. Here: only the machine itself may
+    connect (a kernel: loopback, no browser ``Origin``, no proxy's forwarded header), only for a live kernel, one
+    socket per kernel, each socket removes only its own entry, and a request is kept for its kernel until delivered
+    (the kernel reconnects if it waited too long: widgets/query.py) and forgotten when the kernel stops.
+    """
+
+    _waiters: dict = {}
+    _cache: dict = {}
+    FORWARDED = ("Origin", "X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host")
+
+    def prepare(self):
+        kernel_id = self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")
+        try:
+            local = ipaddress.ip_address(self.request.remote_ip or "").is_loopback
+        except ValueError:
+            local = False
+        if not local or any(h in self.request.headers for h in self.FORWARDED):
+            raise tornado.web.HTTPError(403)
+        km = self.settings.get("kernel_manager")
+        if km is None or kernel_id not in set(km.list_kernel_ids()) or kernel_id in type(self)._waiters:
+            raise tornado.web.HTTPError(404)
+
+    def check_origin(self, origin):
+        return False  # no browser may open it (prepare() refuses any Origin already)
+
+    def open(self, kernel_id: str) -> None:
+        cls = type(self)
+        if kernel_id in cls._waiters:  # a second socket raced the first: refuse it
+            self.close(4409, "one connection per kernel")
+            return
+        self.kernel_id = kernel_id
+        cls._waiters[kernel_id] = self
+        payload = cls._cache.pop(kernel_id, None)
+        if payload is not None:
+            self.write_message(payload)
+
+    def on_message(self, message):
+        pass  # nothing is read from the kernel
+
+    def on_close(self) -> None:
+        kernel_id = getattr(self, "kernel_id", None)
+        if kernel_id is not None and type(self)._waiters.get(kernel_id) is self:
+            del type(self)._waiters[kernel_id]
+
+    @classmethod
+    def send_updates(cls, msg: dict) -> None:
+        kernel_id, payload = msg["kernel_id"], msg["payload"]
+        waiter = cls._waiters.get(kernel_id)
+        if waiter is not None:
+            try:
+                waiter.write_message(payload)
+                return
+            except Exception:  # the socket closed meanwhile: keep the request for the kernel's next connection
+                pass
+        cls._cache[kernel_id] = payload
+
+    @classmethod
+    def forget(cls, kernel_id: str) -> None:
+        cls._cache.pop(kernel_id, None)
+        waiter = cls._waiters.pop(kernel_id, None)
+        if waiter is not None:
+            try:
+                waiter.close()
+            except Exception:
+                pass
 
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
@@ -291,6 +538,9 @@ class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
 
     async def open(self, kernel_id, *args, **kwargs):
         _SOCKETS.setdefault(kernel_id, set()).add(self)
+        mark = getattr(self.kernel_manager, "mark_connected", None)
+        if mark is not None:
+            mark(kernel_id)
         return await ensure_async(super().open(kernel_id, *args, **kwargs))
 
     def on_close(self):
@@ -434,8 +684,31 @@ class PublicVoila(Voila):
     session_notice = Bool(
         True, config=True, help="Show a notice with a reload button when a page's kernel dies or is lost.",
     )
+    max_per_client = Integer(
+        DEFAULT_MAX_PER_CLIENT, config=True,
+        help="Most kernels one client address may hold at once; beyond it a page is answered 429. 0: no cap. "
+             "A class behind one school address needs at least the class's size.",
+    )
+    renders_per_minute = Integer(
+        0, config=True,
+        help="Pages one client address may open a minute (and at once). 0: twice max_per_client, at least 12.",
+    )
+    client_ip_header = Unicode(
+        "", config=True,
+        help="Behind a reverse proxy: the header holding the visitor's address, which the proxy sets (its last "
+             "entry is used), e.g. X-Real-IP or X-Forwarded-For. Empty: the peer's address.",
+    )
+    connect_timeout = Float(
+        DEFAULT_CONNECT_TIMEOUT_S, config=True,
+        help="Seconds a served page has to open its kernel's websocket before the kernel is shut down. 0: forever.",
+    )
 
     aliases = {**Voila.aliases, "max_kernels": "PublicVoila.max_kernels"}
+
+    def render_limit(self) -> int:
+        if self.renders_per_minute > 0:
+            return self.renders_per_minute
+        return max(12, 2 * self.max_per_client) if self.max_per_client > 0 else 0
 
     _notice_dir = None
 
@@ -483,10 +756,20 @@ class PublicVoila(Voila):
         finally:
             voila_app.voila_kernel_manager_factory = original
         self.kernel_manager.max_kernels = self.max_kernels
+        self.kernel_manager.max_per_client = self.max_per_client
+        self.kernel_manager.connect_timeout = self.connect_timeout
+        settings["ll_client_ip_header"] = self.client_ip_header.strip()
+        limit = self.render_limit()
+        settings["ll_render_limiter"] = RateLimiter(limit, limit) if limit > 0 else None
         return settings
 
     def init_handlers(self):
-        replace = {TornadoVoilaHandler: CappedVoilaHandler, VoilaKernelWebsocketHandler: QuietKernelWebsocketHandler}
+        import voila.handler
+
+        # Voila's page handler hands a preheated kernel its request through this name: make it ours.
+        voila.handler.RequestInfoSocketHandler = PublicRequestInfoHandler
+        replace = {TornadoVoilaHandler: CappedVoilaHandler, VoilaKernelWebsocketHandler: QuietKernelWebsocketHandler,
+                   RequestInfoSocketHandler: PublicRequestInfoHandler}
         return [(h[0], replace.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
 
     def listen(self):

@@ -24,6 +24,7 @@ import pytest
 from public_helpers import (
     ANALYZER,
     FORMS,
+    LIGHT_POOL,
     NO_POOL,
     OUTCOME,
     ROOT,
@@ -91,7 +92,9 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site, tmp_path_factory):
-    srv = PublicServer(site, tmp_path_factory.mktemp("public-logs") / "serve.log", max_kernels=12)
+    # Every request of the suite comes from 127.0.0.1, as a class behind one school address would (issue 18).
+    srv = PublicServer(site, tmp_path_factory.mktemp("public-logs") / "serve.log", max_kernels=12, max_per_client=12,
+                       voila_flags=(LIGHT_POOL, "--PublicVoila.renders_per_minute=600"))
     try:
         yield srv.wait_ready()
     finally:
@@ -741,7 +744,8 @@ def _kernel_count(server) -> int:
 
 
 def test_a_full_server_answers_503_at_once_and_frees_places(tiny_site, tmp_path):
-    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=2, voila_flags=(NO_POOL,)).wait_ready()
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=2,
+                       voila_flags=(NO_POOL, "--PublicVoila.renders_per_minute=600")).wait_ready()
     try:
         ids = []
         for _ in range(2):
