@@ -50,6 +50,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import tornado.httpserver
 import tornado.web
 from tornado.websocket import WebSocketHandler
 from jupyter_core.utils import ensure_async
@@ -68,6 +69,23 @@ RETRY_AFTER_SECONDS = 60
 MAX_HEADER_BYTES = 256 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 MAX_QUERY_CHARS = 20000  # casebook.share.parse_query reads 16384 and reports the rest
+# Issue 18 point 5: connections. A request's headers (and the wait for the next request on a kept-alive connection)
+# get HEADER_TIMEOUT_S, a body BODY_TIMEOUT_S; a client address may hold CONNECTIONS_PER_PAGE connections for each
+# page it may open (at least MIN_CONNECTIONS_PER_CLIENT: a browser opens six per server, and one websocket a page).
+HEADER_TIMEOUT_S = 20.0
+BODY_TIMEOUT_S = 20.0
+MAX_CONNECTIONS = 1000
+MIN_CONNECTIONS_PER_CLIENT = 64
+CONNECTIONS_PER_PAGE = 10
+# Issue 18 points 4 and 6: what a page's websocket may send. A real page sends a few messages a click and at most
+# a few comm_open (the widget manager's control comm, again on a reconnect); a kernel is stopped beyond its memory.
+MAX_WS_MESSAGE_BYTES = 2 * 1024 * 1024
+MESSAGES_PER_SECOND = 60
+MESSAGE_BURST = 300
+MAX_QUEUED_MESSAGES = 3000
+MAX_COMM_OPENS_PER_KERNEL = 20
+DEFAULT_KERNEL_MEMORY_MB = 500
+MEMORY_CHECK_S = 2.0
 
 
 def release_memory() -> None:
@@ -81,6 +99,29 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do
         pass
+
+
+class Once:
+    """At most one log line per ``interval`` seconds for each key (a client can flood a log otherwise); the lines
+    held back are counted in the next."""
+
+    def __init__(self, interval: float = 10.0):
+        self.interval = interval
+        self._last: dict[str, tuple[float, int]] = {}
+
+    def __call__(self, log, key: str, message: str, *args) -> None:
+        now = time.monotonic()
+        last, held = self._last.get(key, (-1e9, 0))
+        if now - last < self.interval:
+            self._last[key] = (last, held + 1)
+            return
+        self._last[key] = (now, 0)
+        if held:
+            message += f" ({held} more like it not logged)"
+        log.warning(message, *args)
+
+
+_log_once = Once()
 
 
 class ServerFull(Exception):
@@ -150,6 +191,30 @@ def capped_kernel_manager(base: type) -> type:
         def client_full(self, client: str | None) -> bool:
             return bool(client) and self.max_per_client > 0 and \
                 self.client_kernels(client) + self._reserved_by.get(client, 0) >= self.max_per_client
+
+        max_kernel_memory = 0  # bytes; set by the app; 0: no limit
+
+        def kernel_rss(self, kernel_id: str) -> int:
+            try:
+                import psutil
+
+                pid = getattr(self.get_kernel(kernel_id).provisioner, "pid", None)
+                return psutil.Process(pid).memory_info().rss if pid else 0
+            except Exception:
+                return 0
+
+        async def check_memory(self) -> None:
+            """Shut down every kernel over ``max_kernel_memory`` (its page shows the session-ended notice)."""
+            if self.max_kernel_memory <= 0:
+                return
+            for kernel_id in list(self.list_kernel_ids()):
+                if self.kernel_rss(kernel_id) > self.max_kernel_memory:
+                    self.log.warning("A kernel went over %d MB of memory: shut down",
+                                     self.max_kernel_memory // 2**20)
+                    try:
+                        await self.shutdown_kernel(kernel_id)
+                    except Exception:
+                        pass
 
         def mark_connected(self, kernel_id: str) -> None:
             self._connected.add(kernel_id)
@@ -230,6 +295,7 @@ def capped_kernel_manager(base: type) -> type:
                 socket.end_session()
             self._client_of.pop(kernel_id, None)
             self._connected.discard(kernel_id)
+            _COMM_OPENS.pop(kernel_id, None)
             PublicRequestInfoHandler.forget(kernel_id)
             result = await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
             # After the last visitor (a preheated pool may still hold kernels), or at most every 30 s while busy.
@@ -530,6 +596,29 @@ def _peek(message, v1: bool) -> tuple[str | None, dict | None]:
 
 # Open page connections by kernel id, so that a kernel's shutdown can be told to its pages.
 _SOCKETS: dict[str, set] = {}
+# comm_open messages a kernel has received from its pages (dropped with the kernel).
+_COMM_OPENS: dict[str, int] = {}
+
+
+def _incoming_type(message, v1: bool) -> str | None:
+    """The msg_type of a message from the page, read cheaply (None when it cannot be read)."""
+    try:
+        if isinstance(message, str):
+            if "comm_open" not in message:
+                return None
+            return json.loads(message)["header"]["msg_type"]
+        if isinstance(message, bytes):
+            if v1:
+                n = int.from_bytes(message[:8], "little")
+                if n < 3:
+                    return None
+                start = int.from_bytes(message[16:24], "little")
+                end = int.from_bytes(message[24:32], "little")
+                return json.loads(message[start:end])["msg_type"]
+            return deserialize_binary_message(message)["header"]["msg_type"]
+    except Exception:
+        return None
+    return None
 
 
 class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
@@ -543,7 +632,74 @@ class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
             mark(kernel_id)
         return await ensure_async(super().open(kernel_id, *args, **kwargs))
 
+    _queue = None
+    _tokens = float(MESSAGE_BURST)
+    _stamp = 0.0
+    _draining = False
+
+    def on_message(self, message):
+        """Each message from the page, at most MESSAGES_PER_SECOND after a burst of MESSAGE_BURST: the rest wait
+        in order (a real page's burst is only delayed) and a page that keeps flooding is disconnected. A flood of
+        7,500 valid widget changes a second queued in the kernel and in the server's buffers (issue 18 point 6).
+        Beyond MAX_COMM_OPENS_PER_KERNEL, a page's comm_open (a new widget model in the kernel) is dropped."""
+        if self._queue:
+            if len(self._queue) >= MAX_QUEUED_MESSAGES:
+                _log_once(self.log, "flood", "A page sent messages faster than %d/s for too long: disconnected",
+                          MESSAGES_PER_SECOND)
+                self._queue.clear()
+                self.close(1008, "too many messages")
+                return None
+            self._queue.append(message)
+            return None
+        if not self._take():
+            from collections import deque
+
+            self._queue = deque([message])
+            self._drain_later()
+            return None
+        return self._forward(message)
+
+    def _take(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(float(MESSAGE_BURST), self._tokens + (now - self._stamp) * MESSAGES_PER_SECOND)
+        self._stamp = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+    def _drain_later(self) -> None:
+        if not self._draining:
+            self._draining = True
+            asyncio.get_event_loop().call_later(1.0 / MESSAGES_PER_SECOND, self._drain)
+
+    def _drain(self) -> None:
+        self._draining = False
+        while self._queue and self.ws_connection is not None and self._take():
+            self._forward(self._queue.popleft())
+        if self._queue and self.ws_connection is not None:
+            self._drain_later()
+        elif self.ws_connection is None and self._queue:
+            self._queue.clear()
+
+    def _forward(self, message):
+        if _incoming_type(message, self.selected_subprotocol == V1_PROTOCOL) == "comm_open":
+            counts = _COMM_OPENS
+            n = counts.get(self.kernel_id, 0) + 1
+            counts[self.kernel_id] = n
+            if n > MAX_COMM_OPENS_PER_KERNEL:
+                _log_once(self.log, "comm_open", "A page opened more than %d comms in its kernel: dropped",
+                          MAX_COMM_OPENS_PER_KERNEL)
+                return None
+        try:
+            return super().on_message(message)
+        except Exception as exc:  # a malformed frame: one line, not a traceback per frame (issue 18 point 9)
+            _log_once(self.log, "bad-frame", "A malformed websocket message was dropped (%s)", type(exc).__name__)
+            return None
+
     def on_close(self):
+        if self._queue:
+            self._queue.clear()
         sockets = _SOCKETS.get(getattr(self, "kernel_id", None))
         if sockets is not None:
             sockets.discard(self)
@@ -703,7 +859,46 @@ class PublicVoila(Voila):
         help="Seconds a served page has to open its kernel's websocket before the kernel is shut down. 0: forever.",
     )
 
+    max_kernel_memory_mb = Integer(
+        DEFAULT_KERNEL_MEMORY_MB, config=True,
+        help="A kernel using more memory (resident, MB) is shut down; its page shows the session-ended notice. 0: none.",
+    )
+    header_timeout = Float(
+        HEADER_TIMEOUT_S, config=True,
+        help="Seconds a connection has to send a request's headers (and may stay idle between requests).",
+    )
+    max_connections = Integer(MAX_CONNECTIONS, config=True, help="Most open connections (0: no cap).")
+    max_connections_per_client = Integer(
+        0, config=True,
+        help="Most open connections per client address; 0: ten per page allowed to the client, at least 64. "
+             "Not applied behind a proxy (client_ip_header set): the proxy limits its clients.",
+    )
+
     aliases = {**Voila.aliases, "max_kernels": "PublicVoila.max_kernels"}
+
+    def connections_per_client(self) -> int:
+        if self.client_ip_header.strip():
+            return 0  # every connection comes from the proxy
+        if self.max_connections_per_client > 0:
+            return self.max_connections_per_client
+        if self.max_per_client <= 0:
+            return 0
+        return max(MIN_CONNECTIONS_PER_CLIENT, CONNECTIONS_PER_PAGE * self.max_per_client)
+
+    def connection_cap(self) -> int:
+        """``max_connections``, kept under half of the open-file limit (the kernels' sockets need files too)."""
+        try:
+            import resource
+
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+                resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+                soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+            files = soft if soft != resource.RLIM_INFINITY else 1 << 20
+        except (ImportError, ValueError, OSError):
+            files = 1 << 20
+        cap = files // 2
+        return min(self.max_connections, cap) if self.max_connections > 0 else cap
 
     def render_limit(self) -> int:
         if self.renders_per_minute > 0:
@@ -758,6 +953,8 @@ class PublicVoila(Voila):
         self.kernel_manager.max_kernels = self.max_kernels
         self.kernel_manager.max_per_client = self.max_per_client
         self.kernel_manager.connect_timeout = self.connect_timeout
+        self.kernel_manager.max_kernel_memory = self.max_kernel_memory_mb * 2**20
+        settings["websocket_max_message_size"] = MAX_WS_MESSAGE_BYTES
         settings["ll_client_ip_header"] = self.client_ip_header.strip()
         limit = self.render_limit()
         settings["ll_render_limiter"] = RateLimiter(limit, limit) if limit > 0 else None
@@ -773,10 +970,72 @@ class PublicVoila(Voila):
         return [(h[0], replace.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
 
     def listen(self):
-        # Voila calls self.app.listen(port, ip); the HTTP server's limits are passed there.
-        listen = self.app.listen
-        self.app.listen = functools.partial(listen, max_header_size=MAX_HEADER_BYTES, max_body_size=MAX_BODY_BYTES)
+        # Voila calls self.app.listen(port, ip); the HTTP server (ours, with a cap on connections) is made there.
+        app = self.app
+        options = dict(max_header_size=MAX_HEADER_BYTES, max_body_size=MAX_BODY_BYTES,
+                       idle_connection_timeout=self.header_timeout, body_timeout=BODY_TIMEOUT_S,
+                       max_connections=self.connection_cap(), max_connections_per_client=self.connections_per_client())
+
+        def listen(port, address=None, **kwargs):
+            server = CappedHTTPServer(app, **options, **kwargs)
+            server.ll_log = self.log
+            server.listen(port, address)
+            return server
+
+        self.app.listen = listen
+        if self.max_kernel_memory_mb > 0:
+            from tornado.ioloop import PeriodicCallback
+
+            self._memory_watch = PeriodicCallback(
+                lambda: asyncio.ensure_future(self.kernel_manager.check_memory()), MEMORY_CHECK_S * 1000)
+            self._memory_watch.start()
         super().listen()
+
+
+class CappedHTTPServer(tornado.httpserver.HTTPServer):
+    """tornado's HTTP server with a cap on open connections, in all and per client address: 900 sockets from one
+    client held 196 MB and 1,445 open files, and slow clients were never dropped (issue 18 point 5). A connection
+    over a cap is closed at once, before anything is read."""
+
+    def initialize(self, *args, max_connections: int = 0, max_connections_per_client: int = 0, **kwargs):
+        super().initialize(*args, **kwargs)
+        self.max_connections = max_connections
+        self.max_connections_per_client = max_connections_per_client
+        self._open: dict[str, int] = {}
+        self._total = 0
+
+    def handle_stream(self, stream, address) -> None:
+        client = address[0] if isinstance(address, tuple) and address else str(address)
+        if (self.max_connections > 0 and self._total >= self.max_connections) or \
+                (self.max_connections_per_client > 0 and self._open.get(client, 0) >= self.max_connections_per_client):
+            _log_once(getattr(self, "ll_log", None) or _logger(), "conn",
+                      "A connection over the cap (%d in all, %d per client) was closed", self.max_connections,
+                      self.max_connections_per_client)
+            stream.close()
+            return
+        self._total += 1
+        self._open[client] = self._open.get(client, 0) + 1
+        close = stream.close
+
+        def counted_close(*args, **kwargs):
+            if not getattr(stream, "_ll_released", False):
+                stream._ll_released = True
+                self._total -= 1
+                left = self._open.get(client, 1) - 1
+                if left > 0:
+                    self._open[client] = left
+                else:
+                    self._open.pop(client, None)
+            return close(*args, **kwargs)
+
+        stream.close = counted_close
+        super().handle_stream(stream, address)
+
+
+def _logger():
+    import logging
+
+    return logging.getLogger("PublicVoila")
 
 
 main = PublicVoila.launch_instance

@@ -254,3 +254,196 @@ def test_voila_parameters_in_the_url_do_not_skip_the_preheated_pool(tiny_site, t
             srv.shutdown_kernel(kernel_id)
     finally:
         srv.stop()
+
+
+# --- point 4: what a page's kernel accepts from the browser, and its memory ---------------------------------------
+
+HOG = '''import ipywidgets as W
+_kept = []
+d = W.Dropdown(options=["small", "big"], description="x")
+d.add_class("ll-fact-hog")
+def _grow(change):
+    if change["new"] == "big":
+        for _ in range(6):
+            _kept.append(bytearray(64 * 1024 * 1024))
+d.observe(_grow, "value")
+W.VBox([d, W.HTML('<div class="ll-outcome" data-liability-form="none">hog</div>')])'''
+
+
+def _model_open(ch: KernelChannels, size: int) -> str:
+    state = {"_model_name": "TextModel", "_model_module": "@jupyter-widgets/controls",
+             "_model_module_version": "2.0.0", "_view_name": "TextView", "_view_module": "@jupyter-widgets/controls",
+             "_view_module_version": "2.0.0", "value": "x" * size}
+    return ch.send("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget",
+                                 "data": {"state": state, "buffer_paths": []}},
+                   metadata={"version": "2.1.0"})
+
+
+def test_a_page_cannot_fill_its_kernel_with_models(tiny_site, tmp_path):
+    """60 models of 5 MB took a kernel from 60 to 450 MB. Messages over 2 MiB close the connection, and a kernel
+    takes at most 20 comm_open from its pages."""
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=4, voila_flags=(NO_POOL,)).wait_ready()
+    try:
+        status, _, body = srv.get("/voila/render/tiny.ipynb", timeout=60)
+        kernel_id = kernel_id_from_html(body.decode())
+        pid = _kernel_pid(kernel_id)
+        import psutil
+
+        before = psutil.Process(pid).memory_info().rss
+        ch = KernelChannels(srv.url, kernel_id)
+        from tornado.websocket import WebSocketClosedError
+
+        try:
+            _model_open(ch, 5 * 1024 * 1024)
+        except WebSocketClosedError:  # the server closed the connection while the message was on its way
+            pass
+        assert _wait(lambda: ch.closed, 10), "a 5 MB message from the page was accepted"
+        ch.close()
+        ch = KernelChannels(srv.url, kernel_id)
+        try:
+            sent = [_model_open(ch, 1024 * 1024) for _ in range(40)]
+            handled = set()
+            for m in ch.drain(12):
+                parent = (m.get("parent_header") or {}).get("msg_id")
+                if msg_type(m) == "status" and parent in sent:
+                    handled.add(parent)
+            assert len(handled) <= 20, f"the kernel took {len(handled)} models from the page"
+        finally:
+            ch.close()
+        grown = psutil.Process(pid).memory_info().rss - before
+        assert grown < 120 * 2**20, f"the kernel grew by {grown / 2**20:.0f} MB"
+        assert "more than 20 comms" in srv.log_text()
+    finally:
+        srv.stop()
+
+
+def test_a_kernel_over_its_memory_is_stopped_and_its_page_told(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    _notebook(site / "hog.ipynb", HOG)
+    srv = PublicServer(site, tmp_path / "serve.log", max_kernels=4,
+                       voila_flags=(NO_POOL, "--PublicVoila.max_kernel_memory_mb=250")).wait_ready()
+    try:
+        status, _, body = srv.get("/voila/render/hog.ipynb", timeout=60)
+        kernel_id = kernel_id_from_html(body.decode())
+        ch = KernelChannels(srv.url, kernel_id)
+        try:
+            from public_helpers import by_class, widget_states
+
+            states = widget_states(ch)
+            ch.comm_update(by_class(states, "ll-fact-hog")[0], {"index": 1})
+            dead = ch.wait_for(lambda m: msg_type(m) == "status" and m["content"].get("execution_state") == "dead", 30)
+            assert dead is not None, "the page was not told its kernel was stopped"
+        finally:
+            ch.close()
+        assert _wait(lambda: srv.get(f"/api/kernels/{kernel_id}")[0] == 404, 15)
+        assert "over 250 MB of memory" in srv.log_text()
+    finally:
+        srv.stop()
+
+
+# --- point 5: connections per client and slow headers --------------------------------------------------------------
+
+
+def test_one_client_cannot_hold_hundreds_of_connections_or_trickle_headers(tiny_site, tmp_path):
+    import psutil
+
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=4,
+                       voila_flags=(NO_POOL, "--PublicVoila.header_timeout=3")).wait_ready()
+    socks = []
+    try:
+        fds_before = psutil.Process(srv.proc.pid).num_fds()
+        for _ in range(150):
+            socks.append(socket.create_connection(("127.0.0.1", srv.port), timeout=5))
+        time.sleep(1.0)
+        fds = psutil.Process(srv.proc.pid).num_fds() - fds_before
+        dropped = 0
+        for s in socks:
+            s.settimeout(0.05)
+            try:
+                if s.recv(1) == b"":
+                    dropped += 1
+            except (socket.timeout, ConnectionError):
+                pass
+        assert dropped >= 150 - 64, f"only {dropped} of 150 idle connections were refused"
+        assert fds < 80, f"the server holds {fds} more files"
+        for s in socks:
+            s.close()
+        socks.clear()
+        # Headers sent a line a second (slowloris) are dropped after the header timeout.
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        socks.append(s)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        started, closed = time.monotonic(), False
+        while time.monotonic() - started < 12:
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                closed = True
+                break
+            s.settimeout(1.0)
+            try:
+                if s.recv(1024) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                pass
+        assert closed and time.monotonic() - started < 8, "a connection trickling its headers was kept"
+        assert _wait(lambda: srv.get("/", timeout=10)[0] == 200, 10), "the server stopped serving"
+    finally:
+        for s in socks:
+            s.close()
+        srv.stop()
+
+
+# --- point 6: floods of valid widget changes -----------------------------------------------------------------------
+
+
+def test_a_flood_of_widget_changes_is_throttled_and_the_memory_comes_back(tiny_site, tmp_path):
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=4, voila_flags=(NO_POOL,)).wait_ready()
+    try:
+        status, _, body = srv.get("/voila/render/tiny.ipynb", timeout=60)
+        kernel_id = kernel_id_from_html(body.decode())
+        from public_helpers import by_class, widget_states
+
+        ch = KernelChannels(srv.url, kernel_id)
+        mid = by_class(widget_states(ch), "ll-fact-tiny")[0]
+        ch.close()
+        time.sleep(1)
+        before = srv.rss()["server"]
+        figures = []
+        for run in range(3):
+            ch = KernelChannels(srv.url, kernel_id)
+            try:
+                started = time.monotonic()
+                n = 0
+                from tornado.websocket import WebSocketClosedError
+
+                while time.monotonic() - started < 3 and not ch.closed:
+                    try:
+                        ch.comm_update(mid, {"index": n % 2})
+                    except WebSocketClosedError:  # cut off by the server
+                        break
+                    n += 1
+                assert _wait(lambda: ch.closed, 15), f"run {run}: a flood of {n} messages was never cut off"
+            finally:
+                ch.close()
+            time.sleep(2)
+            figures.append(srv.rss()["server"])
+        # The page's connection is fine again after the flood: a change is answered.
+        ch = KernelChannels(srv.url, kernel_id)
+        try:
+            info = ch.send("kernel_info_request", {})
+            assert ch.wait_for(lambda m: msg_type(m) == "kernel_info_reply"
+                               and m["parent_header"].get("msg_id") == info, 30)
+        finally:
+            ch.close()
+        srv.shutdown_kernel(kernel_id)
+        time.sleep(2)
+        after = srv.rss()["server"]
+        print(f"server RSS: before {before / 2**20:.0f} MB, after each flood "
+              f"{[round(f / 2**20) for f in figures]} MB, after the page closed {after / 2**20:.0f} MB")
+        assert after - before < 30 * 2**20, (before, figures, after)
+        assert "faster than 60/s" in srv.log_text()
+    finally:
+        srv.stop()
