@@ -343,24 +343,25 @@ def _show(value: Any) -> str:
 META_LIMITS = {"title": 300, "description": 2000, "assumptions": 1000}
 
 
-def _check_text(value: Any, where: str, limit: int) -> None:
+def _check_text(value: Any, where: str, limit: int, what: str | None = None) -> None:
     """``value`` is text, or a mapping ``{zh: text, en: text}`` (either or both), each at most ``limit`` characters.
 
     Nothing else is accepted (lists, numbers, nested mappings): the fact panel and the share panel show these as
     text, and a nested mapping or a list could be made, through YAML aliases, to expand to gigabytes.
     """
+    what = what or f"the {where}"
     if isinstance(value, str):
         texts = [value]
     elif isinstance(value, Mapping) and value and all(k in LANGS for k in value):
         texts = list(value.values())
         if not all(isinstance(t, str) for t in texts):
-            raise ScenarioError(where, "must be text or a mapping {zh: text, en: text}; got a mapping holding "
-                                       "something other than text")
+            raise ScenarioError(where, f"{what} must be text or a mapping {{zh: text, en: text}}; got a mapping "
+                                       "holding something other than text")
     else:
-        raise ScenarioError(where, f"must be text or a mapping {{zh: text, en: text}}; got {_kind(value)}")
+        raise ScenarioError(where, f"{what} must be text or a mapping {{zh: text, en: text}}; got {_kind(value)}")
     longest = max(len(t) for t in texts)
     if longest > limit:
-        raise ScenarioError(where, f"is too long ({longest} characters); allowed: at most {limit}")
+        raise ScenarioError(where, f"{what} is too long ({longest} characters); allowed: at most {limit}")
 
 
 def _kind(value: Any) -> str:
@@ -382,7 +383,7 @@ def _check_meta(data: Mapping) -> None:
     for key, note in notes.items():
         if key not in FIELD_BY_NAME:
             raise ScenarioError("assumptions", f"names unknown field {_show(key)}; allowed: {', '.join(FIELD_NAMES)}")
-        _check_text(note, "assumptions", META_LIMITS["assumptions"])
+        _check_text(note, "assumptions", META_LIMITS["assumptions"], what=f"the note (assumptions) on {key}")
 
 
 def validate(data: Any) -> Scenario:

@@ -101,6 +101,112 @@ def release_memory() -> None:
         pass
 
 
+# Issue 18 point 8. Every page's scripts, styles, fonts and images come from the server itself (Font Awesome too, since
+# issue 16 point 3); the only connections a page makes are to the server (its kernel's websocket). Voila's pages run
+# inline scripts (its loader, the session notice, one per cell), so scripts keep 'unsafe-inline'; everything a page
+# shows from a visitor is escaped (tests/test_public_security.py), and this policy stops any script, style, font,
+# image, frame or connection from anywhere else.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Share links carry the visitor's facts in the query: never sent to another site.
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def security_transform() -> type:
+    """A tornado output transform for every response: the headers above, and no ``Server`` header (it named
+    tornado's version)."""
+
+    class SecurityHeaders(tornado.web.OutputTransform):
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):
+            headers.pop("Server", None)
+            for name, value in SECURITY_HEADERS.items():
+                headers[name] = value
+            return status_code, headers, chunk
+
+    return SecurityHeaders
+
+
+def _served_over_tls(request, trust_forwarded_proto: bool) -> bool:
+    if request.protocol == "https":
+        return True
+    if trust_forwarded_proto:
+        return request.headers.get("X-Forwarded-Proto", "").split(",")[-1].strip().lower() == "https"
+    return False
+
+
+def install_cookie_defaults(trust_forwarded_proto: bool) -> None:
+    """Every cookie the server sets (``_xsrf``, the anonymous identity) gets ``SameSite=Lax``, and ``Secure`` when
+    the page was served over TLS. tornado writes cookies after the output transforms, so this wraps
+    ``RequestHandler.set_cookie`` itself (in this process only: the public server)."""
+    original = tornado.web.RequestHandler.set_cookie
+    original = getattr(original, "__wrapped__", original)
+
+    @functools.wraps(original)
+    def set_cookie(self, name, value, *args, **kwargs):
+        kwargs.setdefault("samesite", "Lax")
+        if "secure" not in kwargs and _served_over_tls(self.request, trust_forwarded_proto):
+            kwargs["secure"] = True
+        return original(self, name, value, *args, **kwargs)
+
+    tornado.web.RequestHandler.set_cookie = set_cookie
+
+
+class RedactKernelIds:
+    """A logging filter: kernel ids (which let anyone holding one drive or stop that kernel) are replaced by
+    ``<kernel>`` in every line, unless the server logs at DEBUG (issue 18 point 10)."""
+
+    import re as _re
+
+    PATTERN = _re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+    def __init__(self, app):
+        self.app = app
+
+    def filter(self, record) -> bool:
+        import logging
+
+        if getattr(self.app, "log_level", logging.INFO) <= logging.DEBUG:
+            return True
+        try:
+            text = record.getMessage()
+        except Exception:
+            return True
+        redacted = self.PATTERN.sub("<kernel>", text)
+        if redacted != text:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def _page_config_without_version(page_config, **kwargs):
+    page_config = dict(page_config)
+    page_config["appVersion"] = ""
+    return page_config
+
+
+class NotFoundHandler(tornado.web.RequestHandler):
+    """Routes a public demo does not have (``/logout`` answered 500: jupyter_server's page needs settings Voila
+    has not)."""
+
+    def get(self, *args, **kwargs):
+        raise tornado.web.HTTPError(404)
+
+    post = get
+
+
 class Once:
     """At most one log line per ``interval`` seconds for each key (a client can flood a log otherwise); the lines
     held back are counted in the next."""
@@ -594,6 +700,39 @@ def _peek(message, v1: bool) -> tuple[str | None, dict | None]:
     return None, None
 
 
+def _without_versions(message, v1: bool):
+    """A kernel_info_reply without the versions of Python, IPython and ipykernel (a public page does not need them;
+    they tell an attacker what to try). The page reads only the protocol version and the language's name."""
+
+    def clean(content: dict) -> dict:
+        content = dict(content)
+        content["banner"] = ""
+        content["implementation_version"] = ""
+        content.pop("help_links", None)
+        info = dict(content.get("language_info") or {})
+        info.pop("version", None)
+        content["language_info"] = info
+        return content
+
+    try:
+        if isinstance(message, str):
+            msg = json.loads(message)
+            msg["content"] = clean(msg.get("content") or {})
+            return json.dumps(msg, default=json_default)
+        if isinstance(message, dict):
+            return dict(message, content=clean(message.get("content") or {}))
+        if isinstance(message, bytes) and v1:
+            from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+            channel, parts = deserialize_msg_from_ws_v1(message)
+            parts = list(parts)
+            parts[3] = json.dumps(clean(json.loads(parts[3])), default=json_default).encode()
+            return serialize_msg_to_ws_v1(parts, channel)
+    except Exception:
+        pass
+    return message
+
+
 # Open page connections by kernel id, so that a kernel's shutdown can be told to its pages.
 _SOCKETS: dict[str, set] = {}
 # comm_open messages a kernel has received from its pages (dropped with the kernel).
@@ -729,6 +868,8 @@ class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
             # "Uncaught exception in ZMQStream callback" traceback after every class burst.
             return None
         kind, content = _peek(message, self.selected_subprotocol == V1_PROTOCOL)
+        if kind == "kernel_info_reply":
+            message = _without_versions(message, self.selected_subprotocol == V1_PROTOCOL)
         content = content if isinstance(content, dict) else {}
         if kind == "error" or (kind == "stream" and content.get("name") == "stderr"):
             text = content.get("text") if kind == "stream" else content.get("ename")
@@ -940,6 +1081,9 @@ class PublicVoila(Voila):
                 shutil.rmtree(self._notice_dir, ignore_errors=True)
 
     def init_settings(self):
+        if self.voila_configuration.page_config_hook is None:
+            # The page's config named Voila's version (issue 18 point 9): a public page does not need it.
+            self.voila_configuration.page_config_hook = _page_config_without_version
         original = voila_app.voila_kernel_manager_factory
 
         def factory(*args, **kwargs):
@@ -955,10 +1099,25 @@ class PublicVoila(Voila):
         self.kernel_manager.connect_timeout = self.connect_timeout
         self.kernel_manager.max_kernel_memory = self.max_kernel_memory_mb * 2**20
         settings["websocket_max_message_size"] = MAX_WS_MESSAGE_BYTES
+        settings["transforms"] = [security_transform()]
+        install_cookie_defaults(trust_forwarded_proto=bool(self.client_ip_header.strip()))
+        self._redact_logs()
         settings["ll_client_ip_header"] = self.client_ip_header.strip()
         limit = self.render_limit()
         settings["ll_render_limiter"] = RateLimiter(limit, limit) if limit > 0 else None
         return settings
+
+    def _redact_logs(self) -> None:
+        import logging
+
+        redact = RedactKernelIds(self)
+        loggers = [self.log, logging.getLogger(), logging.getLogger("tornado.access"),
+                   logging.getLogger("tornado.application"), logging.getLogger("tornado.general")]
+        for logger in loggers:
+            logger = getattr(logger, "logger", logger)  # a LoggerAdapter
+            for handler in getattr(logger, "handlers", ()):
+                if not any(isinstance(f, RedactKernelIds) for f in handler.filters):
+                    handler.addFilter(redact)
 
     def init_handlers(self):
         import voila.handler
@@ -967,7 +1126,11 @@ class PublicVoila(Voila):
         voila.handler.RequestInfoSocketHandler = PublicRequestInfoHandler
         replace = {TornadoVoilaHandler: CappedVoilaHandler, VoilaKernelWebsocketHandler: QuietKernelWebsocketHandler,
                    RequestInfoSocketHandler: PublicRequestInfoHandler}
-        return [(h[0], replace.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
+        from jupyter_server.utils import url_path_join
+
+        hidden = [(url_path_join(self.server_url or self.base_url, path), NotFoundHandler)
+                  for path in (r"/logout", r"/login")]
+        return hidden + [(h[0], replace.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
 
     def listen(self):
         # Voila calls self.app.listen(port, ip); the HTTP server (ours, with a cap on connections) is made there.
