@@ -867,9 +867,12 @@ class QuietKernelWebsocketHandler(VoilaKernelWebsocketHandler):
             # drop it. tornado's selected_subprotocol asserts on a closed socket, which the server log showed as an
             # "Uncaught exception in ZMQStream callback" traceback after every class burst.
             return None
-        kind, content = _peek(message, self.selected_subprotocol == V1_PROTOCOL)
-        if kind == "kernel_info_reply":
-            message = _without_versions(message, self.selected_subprotocol == V1_PROTOCOL)
+        v1 = self.selected_subprotocol == V1_PROTOCOL
+        if (isinstance(message, str) and '"kernel_info_reply"' in message) or \
+                (isinstance(message, bytes) and b"kernel_info_reply" in message) or \
+                (isinstance(message, dict) and (message.get("header") or {}).get("msg_type") == "kernel_info_reply"):
+            message = _without_versions(message, v1)
+        kind, content = _peek(message, v1)
         content = content if isinstance(content, dict) else {}
         if kind == "error" or (kind == "stream" and content.get("name") == "stderr"):
             text = content.get("text") if kind == "stream" else content.get("ename")

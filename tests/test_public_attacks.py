@@ -447,3 +447,83 @@ def test_a_flood_of_widget_changes_is_throttled_and_the_memory_comes_back(tiny_s
         assert "faster than 60/s" in srv.log_text()
     finally:
         srv.stop()
+
+
+# --- points 8, 9 and 10: headers, versions, /logout, malformed frames, kernel ids in the log -------------------------
+
+
+def test_headers_cookies_versions_logout_bad_frames_and_the_log(tiny_site, tmp_path):
+    import platform
+
+    import IPython
+    import tornado
+    import voila
+
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=4,
+                       voila_flags=(NO_POOL, "--PublicVoila.client_ip_header=X-Real-IP")).wait_ready()
+    try:
+        status, headers, body = srv.get("/voila/render/tiny.ipynb", timeout=60)
+        assert status == 200
+        kernel_id = kernel_id_from_html(body.decode())
+        csp = headers.get("Content-Security-Policy", "")
+        for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "font-src 'self'",
+                          "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'self'"):
+            assert directive in csp, (directive, csp)
+        assert "http" not in csp and "*" not in csp, csp
+        assert headers.get("X-Content-Type-Options") == "nosniff"
+        assert headers.get("Referrer-Policy") in ("no-referrer", "same-origin")
+        assert "Server" not in headers, headers.get("Server")
+        conn_headers = srv.get("/voila/render/tiny.ipynb", method="HEAD")[1]
+        assert conn_headers.get("X-Content-Type-Options") == "nosniff"
+        # Cookies: SameSite always, Secure when served over TLS (here: the trusted proxy says so).
+        import http.client
+
+        def cookies(extra):
+            c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+            c.request("GET", "/", headers=extra)
+            r = c.getresponse()
+            r.read()
+            c.close()
+            return [v for k, v in r.getheaders() if k.lower() == "set-cookie"]
+
+        plain = [c for c in cookies({}) if c.startswith("_xsrf=")]
+        assert plain and all("SameSite=Lax" in c and "Secure" not in c for c in plain), plain
+        tls = [c for c in cookies({"X-Forwarded-Proto": "https"}) if c.startswith("_xsrf=")]
+        assert tls and all("SameSite=Lax" in c and "Secure" in c for c in tls), tls
+        # No versions in the page or its kernel's replies.
+        text = body.decode("utf-8", "replace")
+        for version in (voila.__version__, tornado.version):
+            assert f'"{version}"' not in text and f"/{version}" not in text, version
+        for protocol in (KernelChannels.V1, None):  # the browser's binary protocol, then the JSON one
+            ch = KernelChannels(srv.url, kernel_id, subprotocol=protocol)
+            info_id = ch.send("kernel_info_request", {})
+            reply = ch.wait_for(lambda m: msg_type(m) == "kernel_info_reply"
+                                and m["parent_header"].get("msg_id") == info_id, 30)
+            if protocol is not None:
+                ch.close()
+            assert reply is not None and reply["content"].get("protocol_version")
+            shown = json.dumps(reply["content"])
+            for version in (platform.python_version(), IPython.__version__):
+                assert version not in shown, (protocol, version, shown[:300])
+        try:
+            # Malformed frames: dropped with one short line now and then, never a traceback per frame.
+            tracebacks = srv.log_text().count("Traceback")
+            for i in range(100):
+                ch.send_raw(["{not json", '{"channel": "shell"}', b"\x00\x01garbage", '{"header": 5}'][i % 4])
+            info_id = ch.send("kernel_info_request", {})
+            assert ch.wait_for(lambda m: msg_type(m) == "kernel_info_reply"
+                               and m["parent_header"].get("msg_id") == info_id, 30), "the page's socket stopped"
+        finally:
+            ch.close()
+        log = srv.log_text()
+        assert log.count("Traceback") == tracebacks, log[-3000:]
+        assert log.count("malformed websocket message") <= 3
+        # /logout and /login answered 500 (a traceback in the log); a public demo has neither.
+        assert srv.get("/logout")[0] == 404 and srv.get("/login")[0] == 404
+        srv.shutdown_kernel(kernel_id)
+        time.sleep(1)
+        log = srv.log_text()
+        assert kernel_id not in log, "a kernel id reached the log at the default level"
+        assert "<kernel>" in log
+    finally:
+        srv.stop()
