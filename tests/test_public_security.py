@@ -290,6 +290,10 @@ def test_the_readme_lists_every_public_setting():
         assert name in section, f"README's public settings do not mention {name}"
     for words in ("--max-kernels", "503", "Retry-After", "127.0.0.1", "--ip", "pool"):
         assert words in section, f"README's public settings do not mention {words}"
+    from casebook.serving import PUBLIC_LIMITS
+
+    for name, reason in PUBLIC_LIMITS:  # issue 18: every limit against one visitor, with its reason
+        assert reason and name in section, f"README's public settings do not mention {name}"
 
 
 def test_pages_carry_no_source_and_errors_no_traceback(server):
