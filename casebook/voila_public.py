@@ -126,15 +126,26 @@ SECURITY_HEADERS = {
 }
 
 
+_HOST = __import__("re").compile(r"[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+
+
 def security_transform() -> type:
     """A tornado output transform for every response: the headers above, and no ``Server`` header (it named
     tornado's version)."""
 
     class SecurityHeaders(tornado.web.OutputTransform):
+        def __init__(self, request):
+            super().__init__(request)
+            # 'self' covers the page's websocket in current browsers (CSP 3); older Safari needs it named.
+            host = request.host if _HOST.fullmatch(request.host or "") else ""
+            self.csp = CONTENT_SECURITY_POLICY.replace(
+                "connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}" if host else "connect-src 'self'")
+
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             headers.pop("Server", None)
             for name, value in SECURITY_HEADERS.items():
                 headers[name] = value
+            headers["Content-Security-Policy"] = self.csp
             return status_code, headers, chunk
 
     return SecurityHeaders

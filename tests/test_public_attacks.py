@@ -527,3 +527,44 @@ def test_headers_cookies_versions_logout_bad_frames_and_the_log(tiny_site, tmp_p
         assert "<kernel>" in log
     finally:
         srv.stop()
+
+
+def test_a_waiting_kernel_reconnects_and_gets_its_request(monkeypatch):
+    """widgets/query.py: a preheated kernel whose wait the server lost (issue 18 point 1) reconnects and receives the
+    request the server kept for it, instead of waiting for good."""
+    import threading
+
+    from websockets.sync.server import serve
+
+    import widgets.query as query
+
+    connections = []
+
+    def handler(ws):
+        connections.append(ws.request.path)
+        if len(connections) == 1:
+            try:
+                ws.recv(timeout=5)  # the first connection is never answered (its entry was lost)
+            except Exception:
+                pass
+            return
+        ws.send(json.dumps({"QUERY_STRING": "lang=en&x=1", "SERVER_NAME": "example.org"}))
+
+    with serve(handler, "127.0.0.1", 0) as server:
+        port = server.socket.getsockname()[1]
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        kernel = str(uuid.uuid4())
+        for key, value in {"VOILA_APP_PORT": str(port), "VOILA_KERNEL_ID": kernel, "VOILA_SERVER_URL": "/",
+                           "QUERY_STRING": "", "SERVER_NAME": ""}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+        monkeypatch.setattr(query, "RECONNECT_S", 0.5)
+        started = time.monotonic()
+        query._wait_for_request()
+        assert time.monotonic() - started < 5
+        server.shutdown()
+    import os
+
+    assert os.environ["QUERY_STRING"] == "lang=en&x=1"
+    assert len(connections) == 2 and connections[0] == f"/voila/query/{kernel}"
