@@ -61,7 +61,8 @@ PUBLIC_LIMITS = (
     ("60 a second", "messages from a page: 60 a second after a burst of 300, the rest queued; a flood is cut off"),
     ("header_timeout", "20 s to send a request's headers (slow clients dropped), 20 s for a body"),
     ("max_connections", "1,000 connections in all, and per client address ten per allowed page (at least 64)"),
-    ("Content-Security-Policy", "only the server's own scripts, styles, fonts, images and connections"),
+    ("Content-Security-Policy", "styles, fonts, images and connections only from the server; on a page only the "
+                                "scripts the server wrote into it (a nonce each) and what they load"),
     ("Referrer-Policy", "no-referrer: share links carry the visitor's facts"),
     ("SameSite", "cookies SameSite=Lax, and Secure over TLS"),
     ("<kernel>", "kernel ids are kept out of the log below DEBUG; versions are kept out of pages and headers"),

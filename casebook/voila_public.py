@@ -102,10 +102,9 @@ def release_memory() -> None:
 
 
 # Issue 18 point 8. Every page's scripts, styles, fonts and images come from the server itself (Font Awesome too, since
-# issue 16 point 3); the only connections a page makes are to the server (its kernel's websocket). Voila's pages run
-# inline scripts (its loader, the session notice, one per cell), so scripts keep 'unsafe-inline'; everything a page
-# shows from a visitor is escaped (tests/test_public_security.py), and this policy stops any script, style, font,
-# image, frame or connection from anywhere else.
+# issue 16 point 3); the only connections a page makes are to the server (its kernel's websocket). On a page served by
+# CappedVoilaHandler the script policy is replaced by a nonce (see script_src): only the <script> tags the server wrote
+# run. Voila's own tree and error pages keep the 'self' 'unsafe-inline' below.
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
     "script-src 'self' 'unsafe-inline'",
@@ -126,6 +125,31 @@ SECURITY_HEADERS = {
 }
 
 
+def script_src(nonce: str) -> str:
+    """A page's script policy: each ``<script>`` the server wrote into the page carries the page's nonce, and what
+    those scripts load or create themselves runs ('strict-dynamic': Voila's loader, its widget bundles, the widgets'
+    own output). A script anywhere else in the page does not run. 'self' and 'unsafe-inline' are only for browsers
+    that know neither nonces nor 'strict-dynamic' (they ignore both when they do)."""
+    return f"script-src 'nonce-{nonce}' 'strict-dynamic' 'self' 'unsafe-inline'"
+
+
+_SCRIPT_TAG = __import__("re").compile(r"<script(\s[^>]*)?>", __import__("re").IGNORECASE)
+_SCRIPT_TYPE = __import__("re").compile(r"""\stype\s*=\s*["']?([^"'\s>]*)""", __import__("re").IGNORECASE)
+JS_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+
+def stamp_nonce(html: str, nonce: str) -> str:
+    """``html`` with ``nonce`` on each script tag that runs (data blocks such as ``application/json`` are left
+    as they are: a policy does not apply to them, and tools read them by their exact tag)."""
+
+    def stamp(match):
+        attrs = match.group(1) or ""
+        kind = _SCRIPT_TYPE.search(attrs)
+        if kind and kind.group(1).lower() not in JS_TYPES:
+            return match.group(0)
+        return f'<script nonce="{nonce}"{attrs}>'
+
+    return _SCRIPT_TAG.sub(stamp, html)
 _HOST = __import__("re").compile(r"[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
 
 
@@ -136,6 +160,7 @@ def security_transform() -> type:
     class SecurityHeaders(tornado.web.OutputTransform):
         def __init__(self, request):
             super().__init__(request)
+            self.request = request
             # 'self' covers the page's websocket in current browsers (CSP 3); older Safari needs it named.
             host = request.host if _HOST.fullmatch(request.host or "") else ""
             self.csp = CONTENT_SECURITY_POLICY.replace(
@@ -145,7 +170,11 @@ def security_transform() -> type:
             headers.pop("Server", None)
             for name, value in SECURITY_HEADERS.items():
                 headers[name] = value
-            headers["Content-Security-Policy"] = self.csp
+            csp = self.csp
+            nonce = getattr(self.request, "ll_csp_nonce", None)
+            if nonce:  # a page: only the scripts the server wrote into it, and what they load
+                csp = csp.replace("script-src 'self' 'unsafe-inline'", script_src(nonce))
+            headers["Content-Security-Policy"] = csp
             return status_code, headers, chunk
 
     return SecurityHeaders
@@ -550,6 +579,13 @@ class CappedVoilaHandler(TornadoVoilaHandler):
                 return value[:100]
         return self.request.remote_ip or "?"
 
+    _ll_nonce = None
+
+    def write(self, chunk):
+        if self._ll_nonce and isinstance(chunk, str) and "<script" in chunk.lower():
+            chunk = stamp_nonce(chunk, self._ll_nonce)
+        return super().write(chunk)
+
     def _refuse(self, status: int, page: str, retry: int) -> None:
         self.clear()
         self.set_status(status)
@@ -595,6 +631,9 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         if getattr(km, "client_full", None) and km.client_full(client):
             self._too_many()
             return
+        # Every <script> of the page is the server's (templates; cell outputs travel as escaped JSON): each gets
+        # this response's nonce (see script_src).
+        self._ll_nonce = self.request.ll_csp_nonce = __import__("secrets").token_urlsafe(18)
         page_request = {"client": client, "kernels": []}
         token = _REQUEST.set(page_request)
         try:

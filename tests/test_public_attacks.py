@@ -466,10 +466,21 @@ def test_headers_cookies_versions_logout_bad_frames_and_the_log(tiny_site, tmp_p
         assert status == 200
         kernel_id = kernel_id_from_html(body.decode())
         csp = headers.get("Content-Security-Policy", "")
-        for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "font-src 'self'",
+        for directive in ("default-src 'self'", "script-src 'nonce-", "style-src 'self'", "font-src 'self'",
                           "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'self'"):
             assert directive in csp, (directive, csp)
         assert "http" not in csp and "*" not in csp, csp
+        # Scripts: each <script> the server wrote carries this response's nonce; no other script runs in the page.
+        import re
+
+        nonce = re.search(r"'nonce-([A-Za-z0-9_-]+)'", csp)
+        assert nonce and "'strict-dynamic'" in csp, csp
+        tags = [t for t in re.findall(r"<script[^>]*>", body.decode("utf-8", "replace"), re.I)
+                if not re.search(r'type="application/(json|vnd[^"]*)"', t)]  # data blocks: no policy applies
+        assert tags and all(f'nonce="{nonce.group(1)}"' in t for t in tags), [t for t in tags if nonce.group(1) not in t]
+        again = srv.get("/voila/render/tiny.ipynb", timeout=60)
+        srv.shutdown_kernel(kernel_id_from_html(again[2].decode()))
+        assert nonce.group(1) not in again[1]["Content-Security-Policy"], "a nonce must not be reused"
         assert headers.get("X-Content-Type-Options") == "nosniff"
         assert headers.get("Referrer-Policy") in ("no-referrer", "same-origin")
         assert "Server" not in headers, headers.get("Server")
