@@ -51,7 +51,8 @@ PUBLIC_LIMITS = (
                          "a server of three; a class behind one school address raises it to the class"),
     ("--client-ip-header", "behind a reverse proxy, the header the proxy sets to the visitor's address"),
     ("renders_per_minute", "page renders per client address a minute (default twice --max-per-client, at least 12)"),
-    ("connect_timeout", "a served page that opens no websocket within 30 s has its kernel stopped"),
+    ("connect_timeout", "a served page that opens no websocket within 30 s has its kernel stopped (up to three "
+                        "minutes while its browser still loads the page's scripts)"),
     ("/voila/query/", "Voila's request-info socket replaced: only the machine's own kernels, one socket per live "
                       "kernel; sockets on made-up ids unhooked every preheated kernel"),
     ("?template=", "?template= and ?theme= are ignored before the preheated pool is chosen: a loop over them "

@@ -153,7 +153,33 @@ def stamp_nonce(html: str, nonce: str) -> str:
 _HOST = __import__("re").compile(r"[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
 
 
-def security_transform() -> type:
+# Requests that show a browser is loading a page's scripts and styles: they extend the wait for its websocket.
+ASSET_PREFIXES = ("/voila/static/", "/voila/labextensions/", "/voila/templates/", "/voila/api/themes/")
+ASSET_ACTIVITY_S = 10.0
+CONNECT_GRACE_FACTOR = 6  # at most 6 × connect_timeout (3 minutes) for a page whose browser is still loading
+_ACTIVITY: dict[str, float] = {}
+
+
+def note_activity(client: str) -> None:
+    now = time.monotonic()
+    _ACTIVITY[client] = now
+    if len(_ACTIVITY) > 10000:
+        for key, at in list(_ACTIVITY.items()):
+            if now - at > ASSET_ACTIVITY_S:
+                _ACTIVITY.pop(key, None)
+
+
+def client_of(request, header: str = "") -> str:
+    """The visitor's address: the peer's, or behind a reverse proxy the last entry of the header the operator
+    trusts (``--client-ip-header``; the proxy must set it, overwriting what the client sent)."""
+    if header:
+        value = request.headers.get(header, "").split(",")[-1].strip()
+        if value:
+            return value[:100]
+    return request.remote_ip or "?"
+
+
+def security_transform(client_ip_header: str = "") -> type:
     """A tornado output transform for every response: the headers above, and no ``Server`` header (it named
     tornado's version)."""
 
@@ -161,6 +187,8 @@ def security_transform() -> type:
         def __init__(self, request):
             super().__init__(request)
             self.request = request
+            if request.path.startswith(ASSET_PREFIXES):  # a browser loading a page (see _unconnected)
+                note_activity(client_of(request, client_ip_header))
             # 'self' covers the page's websocket in current browsers (CSP 3); older Safari needs it named.
             host = request.host if _HOST.fullmatch(request.host or "") else ""
             self.csp = CONTENT_SECURITY_POLICY.replace(
@@ -374,11 +402,20 @@ def capped_kernel_manager(base: type) -> type:
             loop = asyncio.get_event_loop()
             loop.call_later(self.connect_timeout, lambda: asyncio.ensure_future(self._unconnected(kernel_id)))
 
-        async def _unconnected(self, kernel_id: str) -> None:
+        async def _unconnected(self, kernel_id: str, waited: float | None = None) -> None:
             if kernel_id in self._connected or kernel_id not in set(self.list_kernel_ids()):
                 return
+            waited = self.connect_timeout if waited is None else waited
+            # A browser still loading the page's scripts (a slow network, a class sharing one Wi-Fi) is given more
+            # time, up to CONNECT_GRACE_FACTOR times the timeout; a request without a browser loads nothing.
+            client = self._client_of.get(kernel_id)
+            if client and time.monotonic() - _ACTIVITY.get(client, -1e9) < ASSET_ACTIVITY_S and \
+                    waited < CONNECT_GRACE_FACTOR * self.connect_timeout:
+                asyncio.get_event_loop().call_later(
+                    ASSET_ACTIVITY_S, lambda: asyncio.ensure_future(self._unconnected(kernel_id, waited + ASSET_ACTIVITY_S)))
+                return
             self.log.warning("A page was served but never connected to its kernel within %g s: kernel shut down",
-                             self.connect_timeout)
+                             waited)
             try:
                 await self.shutdown_kernel(kernel_id)
             except Exception:  # already gone
@@ -570,14 +607,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         return str(self.notebook_path or path or "").lower().endswith(".ipynb")
 
     def client_address(self) -> str:
-        """The visitor's address: the peer's, or behind a reverse proxy the last entry of the header the operator
-        trusts (``--client-ip-header``; the proxy must set it, overwriting what the client sent)."""
-        header = self.settings.get("ll_client_ip_header")
-        if header:
-            value = self.request.headers.get(header, "").split(",")[-1].strip()
-            if value:
-                return value[:100]
-        return self.request.remote_ip or "?"
+        return client_of(self.request, self.settings.get("ll_client_ip_header") or "")
 
     _ll_nonce = None
 
@@ -1152,7 +1182,7 @@ class PublicVoila(Voila):
         self.kernel_manager.connect_timeout = self.connect_timeout
         self.kernel_manager.max_kernel_memory = self.max_kernel_memory_mb * 2**20
         settings["websocket_max_message_size"] = MAX_WS_MESSAGE_BYTES
-        settings["transforms"] = [security_transform()]
+        settings["transforms"] = [security_transform(self.client_ip_header.strip())]
         install_cookie_defaults(trust_forwarded_proto=bool(self.client_ip_header.strip()))
         self._redact_logs()
         settings["ll_client_ip_header"] = self.client_ip_header.strip()

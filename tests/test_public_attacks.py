@@ -191,6 +191,15 @@ def test_three_plain_gets_no_longer_lock_the_server_out(tiny_site, tmp_path):
         finally:
             ch.close()
         assert "never connected to its kernel" in srv.log_text()
+        # A browser still loading the page's scripts (a slow network) keeps its kernel while it loads.
+        status, _, body = srv.get("/voila/render/tiny.ipynb", timeout=60)
+        slow = kernel_id_from_html(body.decode())
+        started = time.monotonic()
+        while time.monotonic() - started < 10:
+            assert srv.get("/voila/static/voila.js", timeout=30)[0] == 200
+            time.sleep(2)
+        assert srv.get(f"/api/kernels/{slow}")[0] == 200, "a page still loading lost its kernel"
+        assert _wait(lambda: srv.get(f"/api/kernels/{slow}")[0] == 404, 30), "loading stopped, the kernel stayed"
     finally:
         srv.stop()
 
