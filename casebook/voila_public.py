@@ -259,6 +259,18 @@ class RedactKernelIds:
         return True
 
 
+def log_request(handler) -> None:
+    """tornado's access log, without the waiting kernels' own connections to ``/voila/query/`` (each pooled kernel
+    reconnects every 30 s: widgets/query.py); a refused one is still logged."""
+    from tornado.log import access_log
+
+    status = handler.get_status()
+    if status < 400 and isinstance(handler, PublicRequestInfoHandler):
+        return
+    method = access_log.info if status < 400 else access_log.warning if status < 500 else access_log.error
+    method("%d %s %.2fms", status, handler._request_summary(), 1000.0 * handler.request.request_time())
+
+
 def _page_config_without_version(page_config, **kwargs):
     page_config = dict(page_config)
     page_config["appVersion"] = ""
@@ -1183,6 +1195,7 @@ class PublicVoila(Voila):
         self.kernel_manager.max_kernel_memory = self.max_kernel_memory_mb * 2**20
         settings["websocket_max_message_size"] = MAX_WS_MESSAGE_BYTES
         settings["transforms"] = [security_transform(self.client_ip_header.strip())]
+        settings["log_function"] = log_request
         install_cookie_defaults(trust_forwarded_proto=bool(self.client_ip_header.strip()))
         self._redact_logs()
         settings["ll_client_ip_header"] = self.client_ip_header.strip()

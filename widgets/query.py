@@ -10,7 +10,7 @@ import time
 # never end. The query string it brought is kept here for every later reader on the page (e.g. chapter 06 reads it
 # in two cells).
 _preheated_query: str | None = None
-RECONNECT_S = 15.0  # seconds a preheated kernel listens for its request on one connection before reconnecting
+RECONNECT_S = 30.0  # seconds a preheated kernel listens for its request on one connection before reconnecting
 MAX_FAILURES = 5  # connections refused in a row before giving up (the server is gone)
 
 
