@@ -1209,11 +1209,15 @@ class PublicVoila(Voila):
         redact = RedactKernelIds(self)
         loggers = [self.log, logging.getLogger(), logging.getLogger("tornado.access"),
                    logging.getLogger("tornado.application"), logging.getLogger("tornado.general")]
+        handlers = [logging.lastResort] if logging.lastResort is not None else []  # WARNING+ with no handler
         for logger in loggers:
             logger = getattr(logger, "logger", logger)  # a LoggerAdapter
-            for handler in getattr(logger, "handlers", ()):
-                if not any(isinstance(f, RedactKernelIds) for f in handler.filters):
-                    handler.addFilter(redact)
+            handlers += list(getattr(logger, "handlers", ()))
+            if not any(isinstance(f, RedactKernelIds) for f in logger.filters):
+                logger.addFilter(redact)  # records logged on it (a logger's filters do not see its children's)
+        for handler in handlers:
+            if not any(isinstance(f, RedactKernelIds) for f in handler.filters):
+                handler.addFilter(redact)  # records propagated from any logger below
 
     def init_handlers(self):
         import voila.handler

@@ -104,8 +104,9 @@ def test_sockets_on_made_up_ids_do_not_unhook_the_preheated_kernels(full_site, t
     try:
         assert _wait(lambda: len(srv.kernel_pids()) >= 2, 90), "the pool did not fill"
         time.sleep(8)  # the pooled kernels run the analyzer up to reading the URL, and wait there
-        for _ in range(16):
-            assert _ws_handshake(srv.port, f"/voila/query/{uuid.uuid4()}") != 101
+        made_up_ids = [str(uuid.uuid4()) for _ in range(16)]
+        for kernel_id in made_up_ids:
+            assert _ws_handshake(srv.port, f"/voila/query/{kernel_id}") != 101
         # A browser (Origin) or a client behind a proxy (forwarded header) may not open one for any id either.
         made_up = str(uuid.uuid4())
         assert _ws_handshake(srv.port, f"/voila/query/{made_up}", {"Origin": srv.url.rstrip("/")}) in (403, 404)
@@ -128,6 +129,9 @@ def test_sockets_on_made_up_ids_do_not_unhook_the_preheated_kernels(full_site, t
             finally:
                 ch.close()
                 srv.shutdown_kernel(kernel_id)
+        log = srv.log_text()
+        assert "/voila/query/<kernel>" in log and not [k for k in made_up_ids if k in log], \
+            "kernel ids (even made-up ones) must not reach the log"
     finally:
         srv.stop()
 
