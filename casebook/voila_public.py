@@ -30,6 +30,15 @@ adds:
   sends one).
 * **Memory back after the crowd.** When the last visitor's kernel stops (and at most every 30 s while kernels
   stop), the server returns its freed heap to the system.
+* **One visitor cannot take the demo down (issue 18).** Kernels and page renders are capped per client address
+  (``max_per_client``, ``renders_per_minute``; behind a proxy, from ``client_ip_header``), a served page whose
+  browser never opens its websocket loses its kernel after ``connect_timeout``, ``/voila/query/`` serves only the
+  machine's own kernels (:class:`PublicRequestInfoHandler`), ``?template=``/``?theme=`` cannot skip the preheated
+  pool, a page's websocket messages are bounded in size, rate and widget models created, a kernel over
+  ``max_kernel_memory_mb`` is stopped with the session notice, connections are capped (in all and per address) and
+  slow headers dropped, every response carries a Content-Security-Policy (a nonce for a page's scripts),
+  ``nosniff`` and ``Referrer-Policy``, cookies are ``SameSite``, and neither versions nor kernel ids are shown or
+  logged. ``tests/test_public_attacks.py`` replays each attack.
 
 Run it as ``python -m casebook.voila_public [voila options] NOTEBOOK_DIR``; ``liability-lab serve --public`` does.
 """
@@ -52,7 +61,6 @@ from pathlib import Path
 
 import tornado.httpserver
 import tornado.web
-from tornado.websocket import WebSocketHandler
 from jupyter_core.utils import ensure_async
 from jupyter_client.jsonutil import json_default
 from jupyter_server.services.kernels.connection.base import deserialize_binary_message, serialize_msg_to_ws_v1
@@ -401,6 +409,18 @@ def capped_kernel_manager(base: type) -> type:
                         await self.shutdown_kernel(kernel_id)
                     except Exception:
                         pass
+
+        async def cull_kernel_if_idle(self, kernel_id):
+            # jupyter_server records a kernel's activity only once the kernel is ready; a culler pass in between
+            # (with a short cull_interval and kernels starting under load) raised a TraitError and logged a
+            # traceback. A kernel still starting is not idle: skip it.
+            kernel = self._kernels.get(kernel_id)
+            try:
+                if kernel is None or kernel.last_activity is None:
+                    return None
+            except Exception:
+                return None
+            return await ensure_async(super().cull_kernel_if_idle(kernel_id))
 
         def mark_connected(self, kernel_id: str) -> None:
             self._connected.add(kernel_id)
