@@ -77,6 +77,51 @@ def test_a_page_renders_fully_with_every_outside_request_blocked(server, browser
         context.close()
 
 
+def test_the_default_server_page_renders_offline_too(browser, tmp_path):
+    """`liability-lab serve` without --public (what `make demo` runs) uses the same template."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from public_helpers import ROOT, free_port
+
+    site = copy_notebooks(tmp_path / "site")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "casebook.cli", "serve", "--port", str(port), "--notebooks",
+                             str(site)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=dict(os.environ, JUPYTER_PLATFORM_DIRS="1"))
+    context = None
+    try:
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except Exception:
+                time.sleep(0.3)
+        context, page, outside, errors = _offline_page(browser)
+        page.goto(f"http://127.0.0.1:{port}/voila/render/01_platform_status.ipynb?lang=en", timeout=120_000)
+        page.locator(".jupyter-widgets").first.wait_for(timeout=120_000)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1000)
+        assert not outside, f"the page asked for {outside}"
+        assert not errors, f"console errors: {errors}"
+        page.close(run_before_unload=True)
+    finally:
+        if context is not None:
+            context.close()
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 def test_no_page_template_loads_from_an_outside_address():
     import re
     from pathlib import Path

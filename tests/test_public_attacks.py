@@ -592,3 +592,27 @@ def test_a_waiting_kernel_reconnects_and_gets_its_request(monkeypatch):
 
     assert os.environ["QUERY_STRING"] == "lang=en&x=1"
     assert len(connections) == 2 and connections[0] == f"/voila/query/{kernel}"
+
+
+def test_the_culler_skips_a_kernel_still_starting():
+    """jupyter_server's culler raised a TraitError (a traceback in the log) on a kernel not ready yet."""
+    import asyncio
+    import types
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from casebook.voila_public import capped_kernel_manager
+
+    cls = capped_kernel_manager(voila_kernel_manager_factory(AsyncMappingKernelManager, False, 0))
+
+    class Starting:
+        @property
+        def last_activity(self):
+            raise ValueError("not set yet")  # what traitlets raises for the unset trait (a TraitError)
+
+    km = types.SimpleNamespace(_kernels={"starting": Starting(), "none": types.SimpleNamespace(last_activity=None)})
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own (Playwright's may run in this thread)
+        for kernel_id in ("starting", "none", "gone"):
+            assert pool.submit(asyncio.run, cls.cull_kernel_if_idle(km, kernel_id)).result() is None
