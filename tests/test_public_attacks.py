@@ -616,3 +616,39 @@ def test_the_culler_skips_a_kernel_still_starting():
     with ThreadPoolExecutor(1) as pool:  # a loop of its own (Playwright's may run in this thread)
         for kernel_id in ("starting", "none", "gone"):
             assert pool.submit(asyncio.run, cls.cull_kernel_if_idle(km, kernel_id)).result() is None
+
+
+def test_a_class_of_40_behind_one_address_is_not_refused(tiny_site, tmp_path):
+    """The limits must not refuse a real class behind one school address: with `--max-per-client 45` (docs/deploy.md)
+    40 pages opened at once from one address pass the render limit, and the class's browsers' connections are
+    accepted; 40 kernels fit under the cap of 45. (Renders of a page that starts no kernel stand in for the 40 pages,
+    to keep the test light: the render limit and the connection cap do not depend on the notebook; `make bench`
+    loads the analyzer 40 times at once this way.)"""
+    import types
+
+    from casebook.voila_public import PublicVoila, RateLimiter
+
+    app = types.SimpleNamespace(renders_per_minute=0, max_per_client=45, max_connections_per_client=0,
+                                client_ip_header="")
+    assert PublicVoila.render_limit(app) == 90 and PublicVoila.connections_per_client(app) == 450
+    limiter = RateLimiter(90, 90)
+    assert all(limiter.allow("school") == 0 for _ in range(40)), "40 pages at once must pass the render limit"
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=60, max_per_client=45,
+                       voila_flags=(NO_POOL,)).wait_ready()
+    socks = []
+    try:
+        for _ in range(6 * 40 // 2):  # half the class's browsers' connections held open meanwhile
+            socks.append(socket.create_connection(("127.0.0.1", srv.port), timeout=5))
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            statuses = list(pool.map(lambda _: srv.get("/voila/render/missing.ipynb", timeout=60)[0], range(40)))
+        assert 429 not in statuses and 503 not in statuses, statuses
+        for s in socks:
+            s.settimeout(0.05)
+            try:
+                assert s.recv(1) != b"", "a class's connection was refused"
+            except socket.timeout:
+                pass
+    finally:
+        for s in socks:
+            s.close()
+        srv.stop()
