@@ -1,0 +1,196 @@
+"""The static edition in a browser: serve ``build/static`` on 127.0.0.1, open a page in headless Chromium with every
+other request blocked, and time it (``make bench``'s static section and tests/test_static_edition.py).
+
+    python benchmarks/static_edition.py [--site build/static] [--rounds 3] [--pages analyzer,03_legal_bases]
+
+prints each page's cold time to interactive (a new browser profile: everything downloaded), warm time (a second
+visit in the same profile: the service worker answers from the browser's cache), bytes downloaded and requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "build" / "static"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+# A page is interactive when its Python has built its widgets: the analyzer's outcome, a chapter's navigation.
+READY = {"analyzer": ".ll-outcome[data-liability-form]"}
+READY_CHAPTER = ".ll-shell-nav a"
+
+
+def page_path(page_id: str) -> str:
+    return f"voici/render/{page_id}.html"
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """A static file host: files with their types, revalidated by Last-Modified (as any web server does)."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".js": "application/javascript", ".mjs": "application/javascript", ".json": "application/json",
+                      ".whl": "application/octet-stream", ".woff2": "font/woff2"}
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+class StaticServer:
+    """``build/static`` on http://127.0.0.1:<free port>/, in a thread of this process."""
+
+    def __init__(self, site: Path = SITE):
+        if not (site / page_path("analyzer")).is_file():
+            raise FileNotFoundError(f"{site / page_path('analyzer')} not found: run `make static` first")
+        handler = functools.partial(_Handler, directory=str(site))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Traffic:
+    """Every request of a browser context: those that left 127.0.0.1 are blocked (and counted), failures kept."""
+
+    def __init__(self, context, origin: str):
+        self.origin = origin.rstrip("/")
+        self.outside: list[str] = []
+        self.failed: list[str] = []
+        self.requests: list[str] = []
+        self.bytes = 0
+        context.route("**/*", self._route)
+        context.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        context.on("requestfinished", self._finished)
+        context.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} HTTP {r.status}"))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort("blockedbyclient")
+
+    def _finished(self, request):
+        self.requests.append(request.url)
+        try:
+            sizes = request.sizes()
+            self.bytes += sizes.get("responseBodySize", 0) + sizes.get("responseHeadersSize", 0)
+        except Exception:  # a request the service worker answered has no sizes
+            pass
+
+
+def wait_interactive(page, page_id: str, timeout_s: float = 90.0) -> None:
+    page.locator(READY.get(page_id, READY_CHAPTER)).first.wait_for(state="visible", timeout=timeout_s * 1000)
+
+
+def launch(pw, chromium: str | None = None, profile: str | None = None):
+    chromium = chromium or os.environ.get("LL_CHROMIUM_PATH", "/usr/bin/chromium")
+    if profile:
+        return pw.chromium.launch_persistent_context(profile, executable_path=chromium, headless=True,
+                                                     args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+                                                     accept_downloads=True, service_workers="allow")
+    browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+    return browser
+
+
+def measure_page(pw, base: str, page_id: str, timeout_s: float = 90.0) -> dict:
+    """Cold then warm (second visit, same profile) time to interactive of one page, with its traffic."""
+    with tempfile.TemporaryDirectory(prefix="ll-static-profile-") as profile:
+        context = launch(pw, profile=profile)
+        try:
+            out = {}
+            for visit in ("cold", "warm"):
+                traffic = Traffic(context, base)
+                page = context.new_page()
+                started = time.monotonic()
+                page.goto(base + page_path(page_id))
+                wait_interactive(page, page_id, timeout_s)
+                out[visit] = {"seconds": round(time.monotonic() - started, 2), "bytes": traffic.bytes,
+                              "requests": len(traffic.requests), "outside": len(traffic.outside),
+                              "failed": len(traffic.failed)}
+                page.close()
+                context.unroute("**/*")
+            return out
+        finally:
+            context.close()
+
+
+def site_size(site: Path = SITE) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    return {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
+def run(pages: list[str], rounds: int, site: Path = SITE, timeout_s: float = 90.0) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results = {"site": site_size(site), "pages": {}}
+    with StaticServer(site) as server, sync_playwright() as pw:
+        for page_id in pages:
+            runs = [measure_page(pw, server.url, page_id, timeout_s) for _ in range(rounds)]
+            results["pages"][page_id] = {
+                visit: {"seconds_median": statistics.median(r[visit]["seconds"] for r in runs),
+                        "seconds": [r[visit]["seconds"] for r in runs],
+                        "bytes": runs[-1][visit]["bytes"], "requests": runs[-1][visit]["requests"],
+                        "outside": max(r[visit]["outside"] for r in runs),
+                        "failed": max(r[visit]["failed"] for r in runs)}
+                for visit in ("cold", "warm")}
+    return results
+
+
+def report(results: dict) -> str:
+    site = results["site"]
+    lines = [f"static edition (build/static: {site['files']} files, {site['bytes'] / 1e6:.1f} MB on disk)",
+             f"  {'page':<28}{'cold TTI':>10}{'warm TTI':>10}{'cold download':>15}{'requests':>10}"
+             f"{'warm download':>15}{'outside/failed':>16}"]
+    for page_id, r in results["pages"].items():
+        lines.append(f"  {page_id:<28}{r['cold']['seconds_median']:>9.1f}s{r['warm']['seconds_median']:>9.1f}s"
+                     f"{r['cold']['bytes'] / 1e6:>13.1f}MB{r['cold']['requests']:>10}"
+                     f"{r['warm']['bytes'] / 1e6:>13.1f}MB"
+                     f"{r['cold']['outside'] + r['warm']['outside']:>10}/{r['cold']['failed'] + r['warm']['failed']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=SITE)
+    parser.add_argument("--pages", default="analyzer")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        results = run(args.pages.split(","), args.rounds, args.site)
+    except FileNotFoundError as exc:
+        print(f"static edition: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(results, indent=1) if args.json else report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
