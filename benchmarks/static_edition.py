@@ -46,6 +46,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
+    def do_GET(self):
+        self.server.requested.append(self.path)
+        super().do_GET()
+
     def log_message(self, *args):  # quiet
         pass
 
@@ -59,9 +63,14 @@ class StaticServer:
         handler = functools.partial(_Handler, directory=str(site))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
+        self.httpd.requested = []  # every path asked for, in order (what reached the server, not the cache)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    @property
+    def requested(self) -> list[str]:
+        return self.httpd.requested
 
     def close(self):
         self.httpd.shutdown()
@@ -109,12 +118,14 @@ def wait_interactive(page, page_id: str, timeout_s: float = 90.0) -> None:
     page.locator(READY.get(page_id, READY_CHAPTER)).first.wait_for(state="visible", timeout=timeout_s * 1000)
 
 
-def launch(pw, chromium: str | None = None, profile: str | None = None):
+def launch(pw, chromium: str | None = None, profile: str | None = None, service_workers: str = "allow"):
+    """A browser (no profile) or a persistent browser context in ``profile``. Playwright's routes do not see what a
+    service worker answers: where every request must be checked, pass ``service_workers="block"``."""
     chromium = chromium or os.environ.get("LL_CHROMIUM_PATH", "/usr/bin/chromium")
     if profile:
         return pw.chromium.launch_persistent_context(profile, executable_path=chromium, headless=True,
                                                      args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-                                                     accept_downloads=True, service_workers="allow")
+                                                     accept_downloads=True, service_workers=service_workers)
     browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
     return browser
 
