@@ -5,7 +5,8 @@
 #   make test     venv + browser, then the whole pytest suite
 #   make demo     venv, then `liability-lab serve` (Voila on http://127.0.0.1:8866)
 #   make static   the static edition: the whole tutorial as files in build/static (Voici + Pyodide, no server, no CDN)
-#   make bench    benchmarks/run.py: pages vs a floor page, class of 40 (BENCH_ARGS="--quick" for a short run);
+#   make bench    benchmarks/run.py: pages vs a floor page, class of 40, the static edition (BENCH_ARGS="--quick" for a
+#                 short run, BENCH_ARGS="--static-only" for the static edition alone);
 #                 installs Debian's chromium-headless-shell for the class's browsers if it can
 #   make clean    remove everything the targets above made
 
@@ -103,7 +104,7 @@ headless-shell:
 	  echo "headless shell: $(CLASS_CHROMIUM) not found; the class will use $(CHROMIUM)" >&2; \
 	fi
 
-bench: venv chromium headless-shell $(VENV)/.bench-installed
+bench: venv chromium headless-shell $(VENV)/.bench-installed $(STATIC_PAGE)
 	LL_CHROMIUM_PATH=$(CHROMIUM) LL_CLASS_CHROMIUM_PATH=$(CLASS_CHROMIUM) $(VPY) benchmarks/run.py $(BENCH_ARGS)
 
 # `make static` rebuilds only when a source changed (the tutorial's code, data, notebooks, the build's own files);

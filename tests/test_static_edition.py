@@ -193,7 +193,7 @@ def test_no_request_left_the_site_and_none_failed(visit):
 
 
 def test_a_second_visit_is_served_by_the_service_worker(pw, chromium_path, tmp_path):
-    """The first visit registers ll-service-worker.js, which keeps each file it fetched; on the second visit only
+    """The first visit registers ll-service-worker.js, which fetches every file into the cache; on the second visit only
     the page itself (fetched from the network first, so a new build shows at once) reaches the server."""
     if not (SITE / static_edition.page_path("analyzer")).is_file():
         skip_or_fail(f"{SITE} has no analyzer page: run `make static` (make test does)")
@@ -203,13 +203,8 @@ def test_a_second_visit_is_served_by_the_service_worker(pw, chromium_path, tmp_p
             page = context.new_page()
             page.goto(server.url + static_edition.page_path("analyzer") + "?lang=en")
             static_edition.wait_interactive(page, "analyzer", LOAD_S)
-            deadline = time.monotonic() + 30
-            while not context.service_workers and time.monotonic() < deadline:
-                page.wait_for_timeout(200)
-            assert context.service_workers, "the site's service worker was not registered"
-            assert context.service_workers[0].url == server.url + "ll-service-worker.js"
-            page.reload()  # a page loaded before the worker took over; from here on it answers
-            static_edition.wait_interactive(page, "analyzer", LOAD_S)
+            assert static_edition.wait_service_worker(page), "the site's service worker was not activated"
+            assert [w.url for w in context.service_workers] == [server.url + "ll-service-worker.js"]
             page.close()
 
             before = len(server.requested)

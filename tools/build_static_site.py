@@ -15,7 +15,8 @@ What it does, each step from PyPI or the npm registry only:
 3. The tutorial's own wheel (casebook + widgets and their data), and two named stand-ins with no module in them:
    ``sqlite3`` (Pyodide's is compiled and on a CDN only; without it IPython keeps no history, which a page never
    uses) and ``jedi`` (code completion, which a page never asks for: its 1.5 MB and its import are saved).
-4. Every module in those wheels is compiled to Python 3.13 bytecode (by Pyodide itself, under Node.js) and its
+4. IPython's wheel imports its terminal only when asked for (PATCHES below: ~45% of the kernel's start). Every
+   module in those wheels is compiled to Python 3.13 bytecode (by Pyodide itself, under Node.js) and its
    source left out, as Pyodide's own packages are: nothing is compiled in the browser.
 5. ``pyodide-lock.json`` listing exactly those wheels (file, sha256, imports, depends): the kernel loads them all
    at start, in parallel, and ``from widgets.app import ...`` finds the tutorial's wheel without a ``%pip`` cell.
@@ -191,6 +192,40 @@ def project_wheel(out: Path) -> Path:
                        summary="Platform Liability Lab: the tutorial's engine, data and widgets")
 
 
+# Changes to served wheels, each (wheel name prefix, file, the text replaced, its replacement). IPython imports its
+# terminal (prompt_toolkit: 115 modules, about 45% of the kernel's start in Pyodide) at import, only to offer
+# IPython.embed, which no page uses: it is imported when asked for instead.
+PATCHES = [
+    ("ipython-", "IPython/__init__.py", "from .terminal.embed import embed\n",
+     "def __getattr__(name):  # the static edition: the terminal (prompt_toolkit) only when asked for\n"
+     "    if name == \"embed\":\n"
+     "        from .terminal.embed import embed\n"
+     "        return embed\n"
+     "    raise AttributeError(f\"module 'IPython' has no attribute {name!r}\")\n"),
+]
+
+
+def patch_wheels(wheels: list[Path]) -> None:
+    for prefix, arc, old, new in PATCHES:
+        wheel = next((w for w in wheels if w.name.lower().startswith(prefix)), None)
+        if wheel is None:
+            raise SystemExit(f"static: no wheel {prefix}* to patch")
+        with zipfile.ZipFile(wheel) as zf:
+            entries = [(info, zf.read(info)) for info in zf.infolist()]
+        found = False
+        with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in entries:
+                if info.filename == arc:
+                    text = data.decode("utf-8")
+                    if old not in text:
+                        raise SystemExit(f"static: {wheel.name}:{arc} no longer holds {old.strip()!r}: review PATCHES")
+                    data = text.replace(old, new, 1).encode("utf-8")
+                    found = True
+                zf.writestr(info, data)
+        if not found:
+            raise SystemExit(f"static: {wheel.name} has no {arc}")
+
+
 def precompile(wheels: list[Path], node_modules: Path) -> None:
     """Replace each wheel's .py files by Python 3.13 bytecode, compiled by Pyodide itself under Node.js."""
     script = DEPLOY / "compile_wheels.js"
@@ -348,6 +383,7 @@ def build(out: Path, skip_compile: bool = False) -> None:
     wheels.append(pyyaml_wheel(pip, pyodide_dir))
     wheels += standin_wheels(pyodide_dir)
     wheels.append(project_wheel(pyodide_dir))
+    patch_wheels(wheels)
     if not skip_compile:
         log(f"compiling {len(wheels)} wheels to Python 3.13 bytecode in Pyodide")
         precompile(wheels, modules)
@@ -378,9 +414,13 @@ def build(out: Path, skip_compile: bool = False) -> None:
     build_id = hashlib.sha256()
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         build_id.update(path.relative_to(out).as_posix().encode() + b"\0" + path.read_bytes())
+    precache = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                      if p.is_file() and p.suffix not in (".html", ".ipynb") and not p.name.endswith(".LICENSE.txt")
+                      and p.relative_to(out).parts[0] not in ("files",))
     worker = (DEPLOY / "service_worker.js").read_text(encoding="utf-8")
-    (out / "ll-service-worker.js").write_text(worker.replace("__LL_BUILD_ID__", build_id.hexdigest()[:16]),
-                                              encoding="utf-8")
+    worker = worker.replace("__LL_BUILD_ID__", build_id.hexdigest()[:16]).replace("__LL_PRECACHE__",
+                                                                                  json.dumps(precache))
+    (out / "ll-service-worker.js").write_text(worker, encoding="utf-8")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     count = sum(1 for p in out.rglob("*") if p.is_file())
     log(f"built {out} in {time.monotonic() - t0:.0f} s: {count} files, {size / 1e6:.1f} MB; "

@@ -35,7 +35,7 @@
 })();
 
 // The service worker (ll-service-worker.js at the site's root) keeps the site's files in the browser, so that a second
-// visit, or another page, downloads nothing. Registered once the page has loaded, so the first visit is not slowed.
+// visit, or another page, downloads nothing.
 //
 // JupyterLite's own service worker is kept out: where one is registered, its kernel mounts JupyterLite's file
 // browser drive and asks the page for every path Python looks at while importing (about 100 synchronous requests,
@@ -66,8 +66,23 @@
   if (!root) {
     return;
   }
-  window.addEventListener("load", function () {
+  // Registered once the page's Python has shown its first widget (or after a minute): the worker then fetches every
+  // file of the site into its cache, which must not compete with the page's own start.
+  var registered = false;
+  function register() {
+    if (registered) {
+      return;
+    }
+    registered = true;
     container.register(new URL("ll-service-worker.js", root).href, { scope: root.pathname })
       .catch(function (err) { console.warn("service worker not registered:", err); });
+  }
+  var observer = new MutationObserver(function () {
+    if (document.querySelector(".jupyter-widgets")) {
+      observer.disconnect();
+      setTimeout(register, 2000);
+    }
   });
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+  setTimeout(register, 60000);
 })();

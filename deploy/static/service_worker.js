@@ -8,9 +8,29 @@
 "use strict";
 const BUILD = "__LL_BUILD_ID__";
 const CACHE = "ll-static-" + BUILD;
+// Every file a page loads (paths relative to this worker), written by the build: fetched into the cache when the
+// worker installs, so that the second visit finds them all, not only those the first fetched through the worker.
+const PRECACHE = __LL_PRECACHE__;
 
 self.addEventListener("install", (event) => {
   self.skipWaiting();
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    const base = new URL("./", self.location.href);
+    for (let i = 0; i < PRECACHE.length; i += 8) {
+      await Promise.all(PRECACHE.slice(i, i + 8).map(async (path) => {
+        const url = new URL(path, base);
+        try {
+          const response = await fetch(url, { cache: "no-cache" });
+          if (response.ok) {
+            await cache.put(url.origin + url.pathname, response);
+          }
+        } catch (err) {
+          // a file missing now is fetched (and kept) when a page asks for it
+        }
+      }));
+    }
+  })());
 });
 
 self.addEventListener("activate", (event) => {
