@@ -272,6 +272,12 @@ def depends(requires: list[str], served: set[str]) -> list[str]:
     return sorted(set(out))
 
 
+# Dependencies the lock leaves out, so that Pyodide does not load them at start: the wheel is still served and listed,
+# and a cell that imports it loads it. IPython's terminal (prompt_toolkit, and wcwidth with it) is imported only by
+# IPython.embed (see PATCHES).
+LAZY = {("ipython", "prompt-toolkit")}
+
+
 def write_lock(pyodide_dir: Path, wheels: list[Path], npm_lock: Path) -> dict:
     base = json.loads(npm_lock.read_text(encoding="utf-8"))
     infos = {w: wheel_info(w) for w in wheels}
@@ -282,7 +288,8 @@ def write_lock(pyodide_dir: Path, wheels: list[Path], npm_lock: Path) -> dict:
         packages[name] = {
             "name": name, "version": info["version"], "file_name": wheel.name, "install_dir": "site",
             "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(), "package_type": "package",
-            "imports": info["imports"], "depends": depends(info["requires"], served),
+            "imports": info["imports"],
+            "depends": [d for d in depends(info["requires"], served) if (name, d) not in LAZY],
             "unvendored_tests": False, "shared_library": False,
         }
     lock = {"info": base["info"], "packages": packages}
@@ -358,6 +365,52 @@ def prune(out: Path) -> None:
             path.unlink()
 
 
+def nav_pages():
+    """widgets/nav.py's pages (id, {zh, en}, section), read without importing the widgets (no ipywidgets here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ll_nav", ROOT / "widgets" / "nav.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PAGES
+
+
+def write_index(out: Path, megabytes: float) -> None:
+    """The site's front page: the table of contents in both languages, and straight on to the first chapter."""
+    from html import escape
+
+    items = "\n".join(
+        f'<li><a href="voici/render/{escape(pid)}.html?lang=zh" lang="zh">{escape(names["zh"])}</a> · '
+        f'<a href="voici/render/{escape(pid)}.html?lang=en" lang="en">{escape(names["en"])}</a>'
+        f'{" <small>" + escape(section) + "</small>" if section else ""}</li>'
+        for pid, names, section in nav_pages())
+    (out / "index.html").write_text(f"""<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>平台责任实验室 · Platform Liability Lab</title>
+<style>
+body {{ font: 18px/1.6 system-ui, "Noto Sans CJK SC", sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
+       color: #1b1b1b; }}
+a {{ color: #1a4480; }} small {{ color: #555; }} li {{ margin: .3em 0; }}
+</style>
+</head>
+<body>
+<h1>平台责任实验室 <span lang="en">Platform Liability Lab</span></h1>
+<p>电商平台对消费者的民事责任：一份中英双语的互动教程。每一页的 Python 都在您的浏览器中运行，不需要服务器；
+首次打开需下载约 {megabytes:.0f} MB，之后从浏览器缓存加载。教学工具，不构成法律意见。</p>
+<p lang="en">The civil liability of Chinese e-commerce platforms toward consumers: an interactive tutorial in Chinese
+and English. Each page's Python runs in your browser, with no server: the first visit downloads about {megabytes:.0f} MB,
+later visits load from the browser's cache. A teaching tool, not legal advice.</p>
+<ol start="0">
+{items}
+</ol>
+</body>
+</html>
+""", encoding="utf-8")
+
+
 def build(out: Path, skip_compile: bool = False) -> None:
     t0 = time.monotonic()
     pip = [sys.executable, "-m", "pip"]
@@ -411,6 +464,9 @@ def build(out: Path, skip_compile: bool = False) -> None:
         depth = "../" * (len(page.relative_to(out).parts) - 1)
         finish_page(page, depth)
     prune(out)
+    loaded = [p for p in out.rglob("*") if p.is_file() and p.relative_to(out).parts[0] in ("static", "voici", "extensions",
+                                                                                          "fontawesome")]
+    write_index(out, sum(p.stat().st_size for p in loaded) / 1e6)
     build_id = hashlib.sha256()
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         build_id.update(path.relative_to(out).as_posix().encode() + b"\0" + path.read_bytes())
