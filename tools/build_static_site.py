@@ -15,7 +15,7 @@ What it does, each step from PyPI or the npm registry only:
 3. The tutorial's own wheel (casebook + widgets and their data), and two named stand-ins with no module in them:
    ``sqlite3`` (Pyodide's is compiled and on a CDN only; without it IPython keeps no history, which a page never
    uses) and ``jedi`` (code completion, which a page never asks for: its 1.5 MB and its import are saved).
-4. IPython's wheel imports its terminal only when asked for (PATCHES below: ~45% of the kernel's start). Every
+4. IPython's wheel imports its terminal, and piplite's micropip, only when asked for (PATCHES below). Every
    module in those wheels is compiled to Python 3.13 bytecode (by Pyodide itself, under Node.js) and its
    source left out, as Pyodide's own packages are: nothing is compiled in the browser.
 5. ``pyodide-lock.json`` listing exactly those wheels (file, sha256, imports, depends): the kernel loads them all
@@ -192,7 +192,8 @@ def project_wheel(out: Path) -> Path:
                        summary="Platform Liability Lab: the tutorial's engine, data and widgets")
 
 
-# Changes to served wheels, each (wheel name prefix, file, the text replaced, its replacement). IPython imports its
+# Changes to served wheels, each (wheel name prefix, file, the text replaced, its replacement), applied in order; the
+# build stops if a text is no longer there (a new version: review the patch). IPython imports its
 # terminal (prompt_toolkit: 115 modules, about 45% of the kernel's start in Pyodide) at import, only to offer
 # IPython.embed, which no page uses: it is imported when asked for instead.
 PATCHES = [
@@ -202,6 +203,23 @@ PATCHES = [
      "        from .terminal.embed import embed\n"
      "        return embed\n"
      "    raise AttributeError(f\"module 'IPython' has no attribute {name!r}\")\n"),
+    # piplite (the kernel's %pip) imports micropip, packaging and unittest.mock when the kernel starts, only to be
+    # ready for an install no page makes: they are imported by the first install instead.
+    ("piplite-", "piplite/piplite.py", "from typing import Any\nimport asyncio\n",
+     "from __future__ import annotations  # the static edition: micropip is imported by the first install\n"
+     "from typing import Any\nimport asyncio\n"),
+    ("piplite-", "piplite/piplite.py",
+     "from unittest.mock import patch\n\nimport micropip\nfrom micropip.package_index import ProjectInfo, "
+     "CompatibilityLayer\nfrom micropip.package_index import query_package as _MP_QUERY_PACKAGE\n",
+     "def _import_micropip():\n"
+     "    global patch, micropip, ProjectInfo, CompatibilityLayer, _MP_QUERY_PACKAGE\n"
+     "    from unittest.mock import patch\n"
+     "    import micropip\n"
+     "    from micropip.package_index import ProjectInfo, CompatibilityLayer\n"
+     "    from micropip.package_index import query_package as _MP_QUERY_PACKAGE\n"),
+    ("piplite-", "piplite/piplite.py",
+     '    """Invoke micropip.install with a patch to get data from local indexes"""\n',
+     '    """Invoke micropip.install with a patch to get data from local indexes"""\n    _import_micropip()\n'),
 ]
 
 
