@@ -16,8 +16,9 @@ What it does, each step from PyPI or the npm registry only:
    ``sqlite3`` (Pyodide's is compiled and on a CDN only; without it IPython keeps no history, which a page never
    uses) and ``jedi`` (code completion, which a page never asks for: its 1.5 MB and its import are saved).
 4. IPython's wheel imports its terminal, and piplite's micropip, only when asked for (PATCHES below). Every
-   module in those wheels is compiled to Python 3.13 bytecode (by Pyodide itself, under Node.js) and its
-   source left out, as Pyodide's own packages are: nothing is compiled in the browser.
+   module in those wheels, and in Pyodide's standard library (the npm package ships it as sources), is compiled to
+   Python 3.13 bytecode (by Pyodide itself, under Node.js) and its source left out: nothing is compiled in the
+   browser.
 5. ``pyodide-lock.json`` listing exactly those wheels (file, sha256, imports, depends): the kernel loads them all
    at start, in parallel, and ``from widgets.app import ...`` finds the tutorial's wheel without a ``%pip`` cell.
 6. ``voici build`` of notebooks/ with that Pyodide, then each page is finished: Font Awesome served from the
@@ -456,8 +457,8 @@ def build(out: Path, skip_compile: bool = False) -> None:
     wheels.append(project_wheel(pyodide_dir))
     patch_wheels(wheels)
     if not skip_compile:
-        log(f"compiling {len(wheels)} wheels to Python 3.13 bytecode in Pyodide")
-        precompile(wheels, modules)
+        log(f"compiling {len(wheels)} wheels and the standard library to Python 3.13 bytecode in Pyodide")
+        precompile(wheels + [pyodide_dir / "python_stdlib.zip"], modules)
     lock = write_lock(pyodide_dir, wheels, core / "pyodide-lock.json")
     log(f"pyodide-lock.json: {len(lock['packages'])} wheels")
 

@@ -1,11 +1,13 @@
-// Compile the static edition's wheels to bytecode with Pyodide itself (called by tools/build_static_site.py):
+// Compile the static edition's Python to bytecode with Pyodide itself (called by tools/build_static_site.py):
 //
-//   NODE_PATH=build/static-tools/npm/node_modules node deploy/static/compile_wheels.js FOLDER WHEEL...
+//   NODE_PATH=build/static-tools/npm/node_modules node deploy/static/compile_wheels.js FOLDER ARCHIVE...
 //
-// In each wheel, every module's source (x.py) is replaced by its Python 3.13 bytecode (x.pyc, beside where the
-// source was: Python imports such a file without a source), as Pyodide's own packages are shipped. The browser then
-// unpacks and imports them without compiling anything; the modules' file names in tracebacks stay the same. The
-// wheel's RECORD is rewritten to match. Pyodide's Python makes the bytecode, so its version is the browser's.
+// In each archive (a wheel, or python_stdlib.zip: the npm registry's Pyodide ships its standard library as sources,
+// which cost the analyzer's start about 1.5 s of compiling), every module's source (x.py) is replaced by its Python
+// 3.13 bytecode (x.pyc, beside where the source was: Python imports such a file, from a folder or a zip, without a
+// source). The browser then imports them without compiling anything; the modules' file names in tracebacks stay
+// the same. A wheel's RECORD is rewritten to match. Pyodide's Python makes the bytecode, so its version is the
+// browser's. A module that does not compile (none today) keeps its source.
 "use strict";
 const path = require("path");
 const { loadPyodide } = require("pyodide");
@@ -14,8 +16,11 @@ const COMPILE = `
 import base64, csv, hashlib, importlib._bootstrap_external as bx, io, os, zipfile
 
 SITE = "/lib/python3.13/site-packages/"
+STDLIB = "/lib/python313.zip/"
 
 def compile_wheel(path):
+    stdlib = path.endswith("python_stdlib.zip")
+    prefix = STDLIB if stdlib else SITE
     with zipfile.ZipFile(path) as zf:
         entries = [(info, zf.read(info)) for info in zf.infolist()]
     out, compiled = {}, 0
@@ -23,11 +28,18 @@ def compile_wheel(path):
         name = info.filename
         top = name.split("/", 1)[0]
         if name.endswith(".py") and not top.endswith((".dist-info", ".data")):
-            code = compile(data, SITE + name, "exec", dont_inherit=True)
+            try:
+                code = compile(data, prefix + name, "exec", dont_inherit=True)
+            except SyntaxError:
+                out[name] = data
+                continue
             out[name + "c"] = bytes(bx._code_to_timestamp_pyc(code, 0, 0))
             compiled += 1
         elif not name.endswith(".dist-info/RECORD"):
             out[name] = data
+    if stdlib:
+        write_zip(path, out)
+        return compiled
     record_name = next(n for n, _ in ((i.filename, d) for i, d in entries) if n.endswith(".dist-info/RECORD"))
     rows = io.StringIO()
     writer = csv.writer(rows, lineterminator="\\n")
@@ -36,6 +48,10 @@ def compile_wheel(path):
         writer.writerow([name, "sha256=" + digest, len(out[name])])
     writer.writerow([record_name, "", ""])
     out[record_name] = rows.getvalue().encode()
+    write_zip(path, out)
+    return compiled
+
+def write_zip(path, out):
     tmp = path + ".tmp"
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name in sorted(out):
@@ -44,7 +60,6 @@ def compile_wheel(path):
             info.external_attr = 0o644 << 16
             zf.writestr(info, out[name])
     os.replace(tmp, path)
-    return compiled
 
 report = []
 for name in WHEELS:
