@@ -159,7 +159,7 @@ def pyyaml_wheel(pip: list[str], out: Path) -> Path:
     tarball = sdists / f"pyyaml-{version}.tar.gz"
     if not tarball.exists():
         log(f"downloading PyYAML {version}'s source distribution from PyPI")
-        run(*pip, "download", "--quiet", "--no-deps", "--no-binary=:all:", "--no-build-isolation", "-d", sdists,
+        run(*pip, "download", "--quiet", "--no-deps", "--no-binary=:all:", "-d", sdists,
             f"pyyaml=={version}")
     files = {}
     with tarfile.open(tarball) as tf:
