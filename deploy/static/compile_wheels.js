@@ -7,13 +7,16 @@
 // 3.13 bytecode (x.pyc, beside where the source was: Python imports such a file, from a folder or a zip, without a
 // source). The browser then imports them without compiling anything; the modules' file names in tracebacks stay
 // the same. A wheel's RECORD is rewritten to match. Pyodide's Python makes the bytecode, so its version is the
-// browser's. A module that does not compile (none today) keeps its source.
+// browser's. A module that does not compile (none today) keeps its source. A library's own test suite (a folder
+// named tests) is left out of its wheel, as Pyodide's own packages leave it out.
 "use strict";
 const path = require("path");
 const { loadPyodide } = require("pyodide");
 
 const COMPILE = `
-import base64, csv, hashlib, importlib._bootstrap_external as bx, io, os, zipfile
+import base64, csv, hashlib, importlib._bootstrap_external as bx, io, os, warnings, zipfile
+
+warnings.simplefilter("ignore")  # a library's old escape sequences are its own business
 
 SITE = "/lib/python3.13/site-packages/"
 STDLIB = "/lib/python313.zip/"
@@ -27,6 +30,8 @@ def compile_wheel(path):
     for info, data in entries:
         name = info.filename
         top = name.split("/", 1)[0]
+        if not stdlib and "tests" in name.split("/")[:-1]:
+            continue  # a library's own test suite: never imported by a page
         if name.endswith(".py") and not top.endswith((".dist-info", ".data")):
             try:
                 code = compile(data, prefix + name, "exec", dont_inherit=True)
