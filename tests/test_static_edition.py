@@ -109,7 +109,7 @@ def wait_outcome(page, facts: dict, lang: str, regime: str = "statute") -> dict:
 
 def test_the_analyzer_runs_in_the_browser_and_a_fact_changes_the_outcome(visit, tmp_path):
     page = visit("analyzer", "lang=en")
-    assert page.locator("html").get_attribute("lang") in (None, "en", "en-US")  # Voici's template sets none
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5_000)
     assert text(page, ".ll-outcome .ll-form-name") == analyze({}, "statute", "en")["form_name"]
     assert "Case analyzer" in page.inner_text("body")
 
@@ -179,9 +179,11 @@ def test_the_analyzer_in_chinese_and_the_language_switch(visit):
     page = visit("analyzer")
     zh = analyze({}, "statute", "zh")
     assert text(page, ".ll-outcome .ll-form-name") == zh["form_name"]
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.locator(".ll-lang-switch button").filter(has_text="English").first.click()
     page.wait_for_function("(form) => document.querySelector('.ll-outcome .ll-form-name').textContent === form",
                            arg=analyze({}, "statute", "en")["form_name"], timeout=20_000)
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5_000)
 
 
 def test_no_request_left_the_site_and_none_failed(visit):

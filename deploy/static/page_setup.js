@@ -1,6 +1,6 @@
 // What every page of the static edition runs before Voici starts (served as voici/build/ll-page-setup.js;
-// tools/build_static_site.py puts it before Voici's own script on every page): the query bridge, and the site's
-// service worker.
+// tools/build_static_site.py puts it before Voici's own script on every page): the query bridge, the site's
+// service worker, and the page's <html lang>.
 //
 // The query bridge. Pyodide runs the page's Python in a Web Worker, whose location is the worker script's, not the page's: the kernel
 // cannot see ?lang=, ?scenario=, ?case= or ?regime=. Before Voici starts, this script puts one line in front of the
@@ -85,4 +85,20 @@
   });
   observer.observe(document.documentElement, { childList: true, subtree: true });
   setTimeout(register, 60000);
+})();
+
+// <html lang> names the page's language (WCAG 3.1.1), as the Voila pages' template does: ?lang= first, then the
+// mark the kernel puts on the page (widgets/page.py: data-ll-page-lang), which the language switch changes. Looked
+// at every 400 ms, not with an observer of the whole page (one slowed the analyzer's fact change under Voila).
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var set = function (lang) { root.lang = lang === "en" ? "en" : "zh-CN"; };
+  try { set(new URLSearchParams(window.location.search).get("lang")); } catch (err) { set("zh"); }
+  var last = null;
+  window.setInterval(function () {
+    var mark = document.querySelector("[data-ll-page-lang]");
+    var lang = mark && mark.getAttribute("data-ll-page-lang");
+    if (lang && lang !== last) { last = lang; set(lang); }
+  }, 400);
 })();
