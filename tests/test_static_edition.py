@@ -186,6 +186,16 @@ def test_the_analyzer_in_chinese_and_the_language_switch(visit):
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5_000)
 
 
+def test_a_bad_link_gets_clear_messages_not_a_traceback(visit):
+    page = visit("analyzer", "lang=en&scenario=zzz!!&regime=bogus")
+    page.locator("[role=alert]").nth(1).wait_for(timeout=20_000)
+    alerts = " ".join(a.inner_text() for a in page.locator("[role=alert]").all())
+    assert "scenario" in alerts and "base64url" in alerts
+    assert "bogus" in alerts and "proposal_ladder" in alerts
+    assert "Traceback" not in page.inner_text("body")
+    assert page.locator(".ll-outcome").get_attribute("data-liability-form") == "none"
+
+
 def test_no_request_left_the_site_and_none_failed(visit):
     # Runs last in this module: everything the pages above asked for.
     assert visit.traffic.requests, "no request was recorded"

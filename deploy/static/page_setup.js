@@ -102,3 +102,41 @@
     if (lang && lang !== last) { last = lang; set(lang); }
   }, 400);
 })();
+
+// The loading text, in both languages (Voici's own is English: "Starting up kernel...", "Executing 2 of 3"), worded
+// as the Voila pages' template words it. Python starts in the visitor's browser, which takes a few seconds.
+(function () {
+  "use strict";
+  function show(zhText, enText) {
+    var spinner = document.getElementById("loading");
+    if (spinner && spinner.style.display === "none") {
+      spinner.style.display = "flex";
+    }
+    var el = document.getElementById("loading_text");
+    if (!el) {
+      return;
+    }
+    el.textContent = "";
+    el.style.textAlign = "center";
+    var zh = document.createElement("span");
+    zh.lang = "zh-CN";
+    zh.textContent = zhText;
+    var en = document.createElement("span");
+    en.lang = "en";
+    en.style.display = "block";
+    en.style.fontSize = "0.8em";
+    en.style.fontWeight = "normal";
+    en.textContent = enText;
+    el.appendChild(zh);
+    el.appendChild(en);
+  }
+  window.update_loading_text = function (index, count) {
+    var n = Number(index) || 0, total = Number(count) || 0;
+    if (total) {
+      show("正在准备页面… (" + n + "/" + total + ")", "Preparing the page… (" + n + "/" + total + ")");
+    } else {
+      show("正在您的浏览器中启动 Python…", "Starting Python in your browser…");
+    }
+  };
+  show("正在载入…", "Loading…");
+})();
