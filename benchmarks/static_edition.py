@@ -138,15 +138,17 @@ def wait_service_worker(page, timeout_s: float = 120.0) -> bool:
 
 
 def launch(pw, chromium: str | None = None, profile: str | None = None, service_workers: str = "allow"):
-    """A browser (no profile) or a persistent browser context in ``profile``. Playwright's routes do not see what a
-    service worker answers: where every request must be checked, pass ``service_workers="block"``."""
+    """A browser (no profile) or a persistent browser context in ``profile``. ``pw`` is a Playwright instance or its
+    ``chromium`` browser type (in the tests: the session's browser's ``browser_type``, as one process may run one
+    Playwright). Playwright's routes do not see what a service worker answers: where every request must be checked,
+    pass ``service_workers="block"``."""
     chromium = chromium or os.environ.get("LL_CHROMIUM_PATH", "/usr/bin/chromium")
+    browser_type = getattr(pw, "chromium", pw)
     if profile:
-        return pw.chromium.launch_persistent_context(profile, executable_path=chromium, headless=True,
-                                                     args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-                                                     accept_downloads=True, service_workers=service_workers)
-    browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-    return browser
+        return browser_type.launch_persistent_context(profile, executable_path=chromium, headless=True,
+                                                      args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+                                                      accept_downloads=True, service_workers=service_workers)
+    return browser_type.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
 
 
 # One fact change on the analyzer, timed in the page: from the select's change event until the outcome shows the

@@ -44,13 +44,9 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def pw():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("the playwright Python package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        yield playwright
+def pw(browser):
+    """The session's Playwright (conftest's ``browser``): one process may run only one sync Playwright."""
+    return browser.browser_type
 
 
 @pytest.fixture(scope="module")
