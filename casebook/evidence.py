@@ -19,6 +19,7 @@ from .texts import cite_refs
 
 ECL, CRPL, FSL = "e-commerce-law", "consumer-rights-protection-law", "food-safety-law"
 SPC1, CPLI, EVID = "spc-online-consumption-disputes-1", "civil-procedure-interpretation", "spc-civil-evidence-rules"
+SPCFS = "spc-food-safety-civil-disputes-1"
 
 
 def _l(zh: str, en: str) -> dict:
@@ -73,6 +74,11 @@ EVIDENCE: dict[str, list] = {
          ("tutorial",), lambda s: not s.food),
         ("listing_claims", _l("商品详情页中与实物不符的宣传内容截图", "Screenshots of the listing's claims that the "
                               "goods do not match"), ("tutorial",), _ALWAYS),
+        ("seller_knew", _l("经营者“明知”的证据（十倍赔偿只对生产者或明知的经营者）：如已过保质期仍销售、不能提供合法进货来源、以明显不合理的低价进货、未履行进货查验义务、虚假标注或更改生产日期、批号",
+                           "Evidence that the seller knew (an operator owes the ten-fold only if it knew): selling past "
+                           "the shelf life, no lawful source of supply, buying at an obviously unreasonable low price, "
+                           "no inspection on purchase, false or altered production dates or batch numbers"),
+         ((FSL, 148, 2), (SPCFS, 6, None)), lambda s: s.food and s.ten_fold_claim),
     ],
     "platform_mode": [
         ("self_mark", _l("显示“自营”标记，或足以使你相信是平台自营的标识的截图",
@@ -92,6 +98,12 @@ EVIDENCE: dict[str, list] = {
                        "Bad reviews and other consumers' complaints on the listing: the paper would have platforms "
                        "run focused checks on merchants with many complaints or bad reviews"), ("4.1.2", "tutorial"),
          _ALWAYS),
+    ],
+    "necessary_measures": [
+        ("no_action", _l("平台知道后没有采取必要措施的证据：投诉或举报后商品仍在销售的截图（注明日期），平台答复中未见删除、屏蔽、断开链接或终止交易等处理",
+                         "Evidence that the platform, once it knew, took no necessary measures: dated screenshots of "
+                         "the goods still on sale after a complaint or report, platform replies that show no removal, "
+                         "blocking, delisting or ending of the service"), ((ECL, 38, 1), "tutorial"), _ALWAYS),
     ],
     "qualification_review": [
         ("licence_display", _l("店铺公示的营业执照、许可证信息（或其缺失）的截图",
@@ -168,11 +180,12 @@ def _demands(s, lang: str) -> list:
         },
         {
             "id": "seller_identity",
-            "text": ("书面要求平台提供销售者的真实名称、地址和有效联系方式，保留请求和平台答复的证据。平台不能提供的，消费者也可以向平台要求赔偿。"
+            "text": ("书面要求平台提供销售者的真实名称、地址和有效联系方式，保留请求和平台答复的证据。平台不能提供的，消费者可以直接向平台要求赔偿全部损失，平台赔偿后再向销售者追偿。"
                      if zh else
                      "Ask the platform in writing for the seller's real name, address and valid contact details, "
                      "and keep proof of the request and of the platform's reply. If the platform cannot provide "
-                     "them, the consumer may also claim compensation from the platform."),
+                     "them, the consumer may claim the whole loss from the platform directly, which then recovers "
+                     "it from the seller."),
             "refs": seller_refs,
             "quote_refs": seller_refs,
             "keep": [_l("请求的记录（时间、方式、内容）", "A record of the request (when, how, what was asked)"),

@@ -1,6 +1,8 @@
 """The chapters' teaching data: what the paper says, in its own words, and what the tutorial adds.
 
-One YAML file per topic in ``casebook/data/lessons/``. Every statement in them says where it comes from, so a page
+One YAML file per topic in ``casebook/data/lessons/``: chapters 00-04 are read by :func:`load`, chapters 05-09 by
+:func:`safety_duty`, :func:`burden_of_proof`, :func:`reforms` and :func:`exercises`, which check their own shape
+(known keys only, every text in both languages; their quotations also carry an ``id`` and a short ``label``). Every statement in them says where it comes from, so a page
 can show the source next to the words:
 
 * ``{quote, en, section}``: the paper's own words (exact Chinese; the English is the project's unofficial rendering);
@@ -9,13 +11,16 @@ can show the source next to the words:
 * ``{zh, en, addition: true}``: the tutorial's own addition, never to be passed off as the paper's.
 
 References to articles (``[law, article, paragraph]``) are checked against the statute data on load. Pure Python:
-the standard library, PyYAML and :mod:`casebook.statutes`; no UI import.
+the standard library, PyYAML and :mod:`casebook.statutes`; no UI import. A broken file raises
+:class:`LessonDataError`, naming the file and the key path.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,6 +44,10 @@ SOURCE_LABEL = {
 
 class LessonDataError(ValueError):
     """A lesson file that breaks the rules above. ``str()`` names the file and the key path."""
+
+
+_SECTION = re.compile(r"\d+(\.\d+)*")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def kind(statement: dict) -> str:
@@ -108,8 +117,18 @@ def _check_statement(node: dict, where: str) -> None:
         raise LessonDataError(f"{where}.open: must be true when present")
 
 
+# A bilingual text or a statement holds these keys and no other: a misspelt key, or a stray one such as a YAML flow
+# value ending in "?" that a parser split off ('and take no necessary measures?': None), is refused.
+TEXT_KEYS = frozenset({"zh", "en", "quote", "section", "open", "addition"})
+
+
 def _walk(node: Any, where: str) -> None:
     if isinstance(node, dict):
+        if "zh" in node or "quote" in node:
+            unknown = [k for k in node if k not in TEXT_KEYS]
+            if unknown:
+                raise LessonDataError(f"{where}: unknown key {unknown[0]!r:.60} in a text; allowed: "
+                                      f"{', '.join(sorted(TEXT_KEYS))}")
         if is_statement(node) or ("zh" in node and ("addition" in node or "open" in node)):
             _check_statement(node, where)
         for key, value in node.items():
@@ -177,3 +196,233 @@ def article_text(ref, lang: str = "zh") -> str:
 def article_cite(ref, lang: str = "zh") -> str:
     law, number, para = ref
     return statutes.cite(law, number, para, lang if lang in LANGS else "zh")
+
+
+# --- chapters 05-09: statements with an id and a label, questions on the casebook --------------------------- ---------------------------------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, file: str):
+        self.file = file
+
+    def fail(self, key: str, message: str):
+        raise LessonDataError(f"{self.file}: {key or '(top level)'}: {message}")
+
+    def mapping(self, value: Any, key: str, required: tuple, optional: tuple = ()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, f"must be a mapping, not {type(value).__name__}")
+        for k in value:
+            if k not in required and k not in optional:
+                self.fail(f"{key}.{k}", f"unknown key; allowed: {', '.join(required + optional)}")
+        for k in required:
+            if k not in value:
+                self.fail(f"{key}.{k}", "required key is missing")
+        return value
+
+    def text(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "must be non-empty text")
+        return value
+
+    def bilingual(self, value: Any, key: str) -> dict:
+        self.mapping(value, key, LANGS)
+        for lang in LANGS:
+            self.text(value[lang], f"{key}.{lang}")
+        return value
+
+    def ident(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not _ID.fullmatch(value):
+            self.fail(key, f"got {value!r}; allowed: lower-case letters, digits, - and _")
+        return value
+
+    def section(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not _SECTION.fullmatch(value):
+            self.fail(key, f"got {value!r}; allowed: a section number such as \"4.1.2\"")
+        return value
+
+    def statement(self, value: Any, key: str) -> dict:
+        """The paper's words: ``{id, label, quote, en, section}`` (the statement format above, with an id and a label)."""
+        self.mapping(value, key, ("id", "section", "label", "quote", "en"))
+        self.ident(value["id"], f"{key}.id")
+        self.section(value["section"], f"{key}.section")
+        self.bilingual(value["label"], f"{key}.label")
+        self.text(value["quote"], f"{key}.quote")
+        self.text(value["en"], f"{key}.en")
+        return value
+
+    def open_point(self, value: Any, key: str, with_id: bool = True) -> dict:
+        """A point the paper leaves open, in the tutorial's words: ``{id, section, open: true, zh, en}``."""
+        self.mapping(value, key, ("section", "open", "zh", "en") + (("id",) if with_id else ()))
+        if with_id:
+            self.ident(value["id"], f"{key}.id")
+        self.section(value["section"], f"{key}.section")
+        if value["open"] is not True:
+            self.fail(f"{key}.open", "must be true")
+        self.text(value["zh"], f"{key}.zh")
+        self.text(value["en"], f"{key}.en")
+        return value
+
+    def addition(self, value: Any, key: str) -> dict:
+        """The tutorial's own words, never the paper's: ``{zh, en, addition: true}``."""
+        self.mapping(value, key, ("zh", "en", "addition"))
+        if value["addition"] is not True:
+            self.fail(f"{key}.addition", "must be true")
+        self.text(value["zh"], f"{key}.zh")
+        self.text(value["en"], f"{key}.en")
+        return value
+
+    def statements(self, value: Any, key: str) -> list:
+        if not isinstance(value, list) or not value:
+            self.fail(key, "must be a non-empty list of statements")
+        seen = set()
+        for i, item in enumerate(value):
+            self.statement(item, f"{key}[{i}]")
+            if item["id"] in seen:
+                self.fail(f"{key}[{i}].id", f"{item['id']!r} is used twice")
+            seen.add(item["id"])
+        return value
+
+    def open_points(self, value: Any, key: str) -> list:
+        if not isinstance(value, list) or not value:
+            self.fail(key, "must be a non-empty list")
+        for i, item in enumerate(value):
+            self.open_point(item, f"{key}[{i}]")
+        return value
+
+
+def _read(name: str) -> tuple[Any, _Checker]:
+    import yaml
+
+    path = LESSONS_DIR / f"{name}.yaml"
+    check = _Checker(path.name)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        check.fail("", f"cannot read: {first}")
+    return data, check
+
+
+# --- the loaders ------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _safety_duty() -> dict:
+    from .scenario import FIELD_BY_NAME
+
+    data, c = _read("safety_duty")
+    c.mapping(data, "", ("definition", "problems", "standard", "measures", "tiers", "factors", "open_points"))
+    c.statement(data["definition"], "definition")
+    for key in ("problems", "standard", "measures", "factors"):
+        c.statements(data[key], key)
+    c.mapping(data["tiers"], "tiers", ("basis", "levels"))
+    c.statement(data["tiers"]["basis"], "tiers.basis")
+    levels = data["tiers"]["levels"]
+    tiers = FIELD_BY_NAME["platform_tier"].options
+    if not isinstance(levels, list) or [lv.get("id") if isinstance(lv, dict) else None for lv in levels] != list(tiers):
+        c.fail("tiers.levels", f"must list the tiers {', '.join(tiers)} in that order")
+    for i, level in enumerate(levels):
+        key = f"tiers.levels[{i}]"
+        c.mapping(level, key, ("id", "label", "paper", "unsaid"))
+        c.bilingual(level["label"], f"{key}.label")
+        c.open_point(level["unsaid"], f"{key}.unsaid", with_id=False)
+        if not isinstance(level["paper"], list):
+            c.fail(f"{key}.paper", "must be a list of statements (empty where the paper says nothing)")
+        for j, st in enumerate(level["paper"]):
+            c.statement(st, f"{key}.paper[{j}]")
+    c.open_points(data["open_points"], "open_points")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _burden_of_proof() -> dict:
+    from .proving import IN_PLATFORM_RECORDS, UNPROVEN  # proving imports the engine: only when this file is read
+
+    data, c = _read("burden_of_proof")
+    c.mapping(data, "", ("current", "proposal", "open_points", "evidence"))
+    c.statements(data["current"], "current")
+    c.statements(data["proposal"], "proposal")
+    c.open_points(data["open_points"], "open_points")
+    ev = data["evidence"]
+    if not isinstance(ev, list) or [e.get("fact") if isinstance(e, dict) else None for e in ev] != list(UNPROVEN):
+        c.fail("evidence", f"must list the facts {', '.join(UNPROVEN)} in that order")
+    for i, item in enumerate(ev):
+        key = f"evidence[{i}]"
+        c.mapping(item, key, ("fact", "example", "in_platform_records"))
+        c.addition(item["example"], f"{key}.example")
+        if item["in_platform_records"] is not (item["fact"] in IN_PLATFORM_RECORDS):
+            c.fail(f"{key}.in_platform_records", "disagrees with casebook.proving.IN_PLATFORM_RECORDS")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _reforms() -> dict:
+    data, c = _read("reforms")
+    c.mapping(data, "", ("rule", "guiding_cases", "review", "open_points"))
+    for key in ("rule", "guiding_cases", "review"):
+        c.statements(data[key], key)
+    c.open_points(data["open_points"], "open_points")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _exercises() -> dict:
+    from .engine import FORMS, REGIMES
+    from .scenario import FIELD_BY_NAME
+
+    data, c = _read("exercises")
+    c.mapping(data, "", ("title", "description", "items"))
+    c.bilingual(data["title"], "title")
+    c.bilingual(data["description"], "description")
+    items = data["items"]
+    if not isinstance(items, list) or not items:
+        c.fail("items", "must be a non-empty list")
+    from .cases import decisions
+
+    known = {d["id"] for d in decisions()}
+    seen = set()
+    for i, item in enumerate(items):
+        key = f"items[{i}]"
+        c.mapping(item, key, ("id", "decision", "regime", "title", "question", "expected", "explanation"),
+                  ("changes", "change_note"))
+        c.ident(item["id"], f"{key}.id")
+        if item["id"] in seen:
+            c.fail(f"{key}.id", f"{item['id']!r} is used twice")
+        seen.add(item["id"])
+        if item["decision"] not in known:
+            c.fail(f"{key}.decision", f"{item['decision']!r} is not a casebook decision; known: {', '.join(sorted(known))}")
+        if item["regime"] not in REGIMES:
+            c.fail(f"{key}.regime", f"got {item['regime']!r}; allowed: {', '.join(REGIMES)}")
+        if item["expected"] not in FORMS:
+            c.fail(f"{key}.expected", f"got {item['expected']!r}; allowed: {', '.join(FORMS)}")
+        for k in ("title", "question", "explanation"):
+            c.bilingual(item[k], f"{key}.{k}")
+        if ("changes" in item) != ("change_note" in item):
+            c.fail(f"{key}.changes", "a change needs its change_note, and a change_note its change")
+        if "changes" in item:
+            changes = c.mapping(item["changes"], f"{key}.changes", (), tuple(FIELD_BY_NAME))
+            if not changes:
+                c.fail(f"{key}.changes", "must change at least one fact")
+            c.bilingual(item["change_note"], f"{key}.change_note")
+    return data
+
+
+def safety_duty() -> dict:
+    """Chapter 05: definition, problems (§3.2.2), standard, measures, tiers, factors (§4.1.2), open points."""
+    return copy.deepcopy(_safety_duty())
+
+
+def burden_of_proof() -> dict:
+    """Chapter 07: the current rule (§3.3.2), the proposal (§4.2.3), open points, evidence examples by fact."""
+    return copy.deepcopy(_burden_of_proof())
+
+
+def reforms() -> dict:
+    """Chapter 08: the proposal's rule (§4.1.1), guiding cases (§4.2.2), review (§4.2.1), open points."""
+    return copy.deepcopy(_reforms())
+
+
+def exercises() -> dict:
+    """Chapter 09: the casebook questions as stored (see :func:`case_exercise_set` for a gradable set)."""
+    return copy.deepcopy(_exercises())

@@ -66,16 +66,8 @@ W = {
                       "Payments assume the consumer collects from the seller first, as far as it can pay, and the rest "
                       "from the platform where the form allows; they follow the facts above, illustrative "
                       "assumptions included."),
-    "basis_note": ("现行法下责任形态未定：在法官选择解释之前，引擎按对消费者最不利的解释（{form}）计算支付额。",
-                   "Under the statute the form is undetermined: until a judge chooses a reading, the engine counts "
-                   "the payments under the reading least favourable to the consumer ({form})."),
     "readings": ("“相应的责任”的四种解释（论文§3.2.1）", "The four readings of \"corresponding liability\" (paper §3.2.1)"),
     "punitive": ("《食品安全法》第一百四十八条第二款的赔偿金", "Punitive damages under FSL art. 148 para. 2"),
-    "punitive_excluded": ("标签、说明书瑕疵不影响食品安全且不会误导消费者的，不适用（该款但书）。",
-                          "Not available for label or instruction defects that neither affect food safety nor "
-                          "mislead consumers (the proviso of that paragraph)."),
-    "punitive_amount": ("赔偿金：{amount}（在损失之外，由生产者或经营者支付）。",
-                        "Punitive damages: {amount} (beyond the damages, owed by the producer or seller)."),
     "analysis": ("三、分析：{regime}", "3. The analysis: {regime}"),
     "summary": ("结论", "Conclusion"),
     "deciding": ("决定的规则", "Deciding rule"),
@@ -454,17 +446,17 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
     doc.add("small", _w("payments_note", lang))
     statute = by_regime["statute"]
     if statute["liability_form"] == "undetermined":
-        basis = statute.get("payments_basis")
-        if basis:
-            doc.add("small", _w("basis_note", lang).format(form=FORM_NAMES[basis][lang]))
+        if statute.get("payments_basis_note"):
+            doc.add("small", statute["payments_basis_note"])
         doc.add("h3", _w("readings", lang))
         doc.add("ul", [f"{FORM_NAMES[r][lang]}: {READING_TEXT[r][lang]}" if lang == "en" else
                        f"{FORM_NAMES[r][lang]}：{READING_TEXT[r][lang]}" for r in READINGS])
     punitive = main.get("punitive_damages")
     if punitive:
         doc.add("h3", _w("punitive", lang))
-        doc.add("p", _w("punitive_excluded", lang) if punitive["excluded"] else
-                _w("punitive_amount", lang).format(amount=_money(punitive["amount"], lang)))
+        doc.add("p", punitive["text"])
+        doc.add("small", ("依据：" if lang == "zh" else "Basis: ") + ("；" if lang == "zh" else "; ").join(
+            punitive["citations"]))
 
     # 3. the chosen regime's reasoning
     doc.add("h2", _w("analysis", lang).format(regime=_regime_name(regime, lang)))

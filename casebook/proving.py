@@ -42,6 +42,9 @@ UNPROVEN = {
     "platform_mode": ("platform_mode", "marketplace"),
     "favourable_promise": ("favourable_promise", False),
     "platform_knowledge": ("platform_knowledge", "none"),
+    # The claimant proves that the platform took no necessary measures (CPL Interpretation art. 91); unproven, the
+    # court takes it that the platform did.
+    "necessary_measures": ("necessary_measures", True),
     "qualification_review": ("qualification_review", "fulfilled"),
     "safety_duty": ("safety_duty", "fulfilled"),
     "causation": ("causation", "none"),
@@ -51,12 +54,11 @@ UNPROVEN = {
 # the truth is on its side; otherwise the court finds the fact the consumer's way.
 PLATFORM_FIELDS = {
     "seller_identity": "seller_identity_disclosed",
-    "necessary_measures": "necessary_measures",
 }
 
 # Facts whose evidence sits in the platform's own records (paper §3.3.2: "电商平台通常掌握着交易的完整数据记录";
 # "平台经营者凭借技术优势掌握了经营数据和信息"). Which facts those are is the tutorial's reading.
-IN_PLATFORM_RECORDS = ("transaction", "platform_knowledge", "qualification_review", "safety_duty")
+IN_PLATFORM_RECORDS = ("transaction", "platform_knowledge", "necessary_measures", "qualification_review", "safety_duty")
 
 STATUSES = (
     "proven",             # the consumer bears it, holds evidence: proven

@@ -133,8 +133,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "seller_identity_disclosed", "bool", True, "conduct",
         _l("平台能提供销售者真实名称、地址和有效联系方式", "Platform can give the seller's real name, address and contact"),
-        _l("不能提供的，消费者也可以向平台要求赔偿（《消费者权益保护法》第四十四条第一款）。",
-           "If it cannot, the consumer may also claim from the platform (CRPL art. 44 para. 1)."),
+        _l("不能提供的，消费者可以直接向平台要求赔偿全部损失，平台赔偿后向销售者追偿（《消费者权益保护法》第四十四条第一款）。",
+           "If it cannot, the consumer may claim the whole loss from the platform directly, which then recovers it "
+           "from the seller (CRPL art. 44 para. 1)."),
         "CRPL 44 para 1",
     ),
     Field(
@@ -212,10 +213,17 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "victim_is_consumer", "bool", True, "harm",
-        _l("受害人是购买者（消费者）本人", "The harmed person is the consumer who bought"),
-        _l("《电子商务法》第三十八条保护的是消费者；第三人的请求不在本教程模型之内。",
-           "ECL art. 38 protects consumers; a third party's claim is outside this tutorial's model."),
-        "ECL 38",
+        _l("受害人是消费者", "The harmed person is a consumer"),
+        _l("消费者是为生活消费需要购买、使用商品或者接受服务的人（《消费者权益保护法》第二条）：使用商品的家庭成员也是消费者。"
+           "《电子商务法》第三十八条、《消费者权益保护法》第四十四条和《食品安全法》第一百三十一条、第一百四十八条保护消费者；"
+           "选“否”表示旁观者等第三人，此时只有《民法典》第一千二百零三条（自营平台作为销售者）和第一千一百九十七条"
+           "（知道或者应当知道而未采取必要措施）可能适用（本教程的补充）。",
+           "A consumer buys or uses goods, or receives a service, for living consumption (CRPL art. 2): a family "
+           "member using the goods is a consumer. ECL art. 38, CRPL art. 44 and FSL arts. 131 and 148 protect "
+           "consumers; 'no' means a third party such as a bystander, whom only Civil Code art. 1203 (a self-operated "
+           "platform as seller) and art. 1197 (knew or should have known, no necessary measures) can reach (the "
+           "tutorial's addition)."),
+        "CRPL 2; ECL 38; CC 1197, 1203",
     ),
     Field(
         "damages", "number", ILLUSTRATIVE_DAMAGES, "money",
@@ -254,9 +262,34 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "ten_fold_claim", "bool", False, "money",
         _l("主张价款十倍或损失三倍赔偿金", "Claims ten times the price or three times the loss"),
-        _l("不符合食品安全标准的食品（《食品安全法》第一百四十八条第二款；不足一千元的，为一千元）。",
-           "Food not meeting food-safety standards (FSL art. 148 para. 2; at least 1,000 yuan)."),
+        _l("不符合食品安全标准的食品（《食品安全法》第一百四十八条第二款；不足一千元的，为一千元）。在赔偿损失之外主张，"
+           "不以人身损害为条件（《食品安全民事纠纷解释（一）》第十条）；由生产者承担，或由明知的经营者承担。",
+           "Food not meeting food-safety standards (FSL art. 148 para. 2; at least 1,000 yuan). Claimed in addition "
+           "to the damages and without any personal injury (SPC food-safety (I) art. 10); owed by the producer, or "
+           "by an operator that knew."),
         "FSL 148 para 2",
+    ),
+    Field(
+        "seller_knew_unsafe", "bool", False, "money",
+        _l("经营者明知食品不符合食品安全标准", "The seller knew the food was unsafe"),
+        _l("销售该食品的经营者（平台作为销售者时即平台）生产了该食品，或者明知其不符合食品安全标准仍然销售"
+           "（“生产……或者经营明知……”）。《食品安全民事纠纷解释（一）》第六条列举了可认定“明知”的情形，"
+           "如过期仍销售、不能提供合法进货来源、未履行进货查验义务。",
+           "The business that sold the food (the platform itself where it answers as seller) produced it, or sold it "
+           "knowing that it did not meet food-safety standards (FSL art. 148 para. 2). SPC food-safety (I) art. 6 "
+           "lists what counts as knowing, such as selling past the shelf life, no lawful source of supply, or no "
+           "inspection on purchase."),
+        "FSL 148 para 2; SPC food-safety (I) art. 6",
+    ),
+    Field(
+        "label_defect_only", "bool", False, "money",
+        _l("唯一的问题是不影响食品安全且不误导的标签、说明书瑕疵", "Only a label defect that neither affects safety nor misleads"),
+        _l("食品唯一的缺陷在标签、说明书，且既不影响食品安全也不会对消费者造成误导：适用第一百四十八条第二款的但书，"
+           "不支持十倍赔偿（《食品药品惩罚性赔偿解释》第六条至第八条）。论文的“风险领域”阶梯不决定这一点。",
+           "The food's only defect is in its label or instructions, and it neither affects food safety nor misleads "
+           "consumers: the proviso of FSL art. 148 para. 2 applies and the ten-fold is not owed (2024 punitive-damages "
+           "interpretation arts. 6-8). The paper's risk ladder does not decide this."),
+        "FSL 148 para 2; 2024 punitive-damages interpretation arts. 6-8",
     ),
 )
 
@@ -287,6 +320,8 @@ class Scenario:
     platform_fault_share: float | None = None
     price: float = 0.0
     ten_fold_claim: bool = False
+    seller_knew_unsafe: bool = False
+    label_defect_only: bool = False
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in FIELD_NAMES}

@@ -35,6 +35,8 @@ WEIGHTS = {
     "risk_level": CONTEXT,
     "platform_tier": CONTEXT,
     "ten_fold_claim": CONTEXT,
+    "seller_knew_unsafe": CONTEXT,
+    "label_defect_only": CONTEXT,
     "damages": MONEY,
     "price": MONEY,
     "consumer_fault": MONEY,

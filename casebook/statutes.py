@@ -79,6 +79,8 @@ LAWS: tuple[str, ...] = (
     "food-safety-law",
     "spc-civil-evidence-rules",
     "spc-food-drug-disputes",
+    "spc-food-safety-civil-disputes-1",
+    "spc-food-drug-punitive-damages",
     "spc-online-consumption-disputes-1",
     "civil-procedure-interpretation",
 )

@@ -82,7 +82,8 @@ CASES = [
      {"favourable_promise": True, "seller_can_pay": 0.0}, "statute", "non_genuine_joint", [(CRPL, 44, 1)],
      (0, 10000, 0), 10000),
     ("a harmed third party falls outside the consumer rules",
-     {"victim_is_consumer": False, "platform_knowledge": "knew"}, "statute", "none", [], (10000, 0, 0), 0),
+     {"victim_is_consumer": False, "life_health_goods": True, "safety_duty": "failed",
+      "seller_identity_disclosed": False}, "statute", "none", [(CC, 1165, 1)], (0, 0, 10000), 0),
     ("knowing and doing nothing decides before the open corresponding liability",
      {**LIFE_SAFETY, "platform_knowledge": "knew"}, "statute", "joint", [(ECL, 38, 1)], (10000, 0, 0), 0),
     ("an unidentifiable seller gives the consumer a certain claim that beats the open reading",
@@ -167,7 +168,7 @@ def test_burden_contract_ids_are_present():
     ({"food": True, "ten_fold_claim": True, "price": 100, "damages": 500}, 1500, False),
     ({"food": True, "ten_fold_claim": True, "price": 300, "damages": 500}, 3000, False),
     ({"food": True, "ten_fold_claim": True, "price": 10, "damages": 10}, 1000, False),
-    ({"food": True, "ten_fold_claim": True, "price": 300, "risk_level": "label_defect"}, 0, True),
+    ({"food": True, "ten_fold_claim": True, "price": 300, "label_defect_only": True}, 0, True),
 ], ids=["three times the loss when larger", "ten times the price when larger", "at least 1,000 yuan",
         "a harmless label defect is excepted"])
 def test_food_safety_law_148_ten_fold(facts, amount, excluded):

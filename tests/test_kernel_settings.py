@@ -217,15 +217,15 @@ def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_a
 
 
 def test_chapter_06_shows_the_case_card_first_and_its_what_if_section_soon_after(fake_kernel, monkeypatch):
-    from casebook import lessons_b
+    from casebook import replay
     from widgets.lessons.case_replay import CaseReplay
 
     kernel, seen = fake_kernel
     w = CaseReplay(lang="en")
     ids = list(w._decisions)
     # A decision whose court held another regime than the first one's: its what-if regimes differ.
-    other = next(i for i in ids[1:] if lessons_b.holding_regime(w._decisions[i])
-                 != lessons_b.holding_regime(w._decisions[ids[0]]))
+    other = next(i for i in ids[1:] if replay.holding_regime(w._decisions[i])
+                 != replay.holding_regime(w._decisions[ids[0]]))
     card, regimes = w._card.value, list(w._regime.options)
 
     async def scenario():

@@ -1,6 +1,6 @@
 """Every chapter widget carries the lesson style sheet once, as its own first child, and never inside the HTML it
 updates: a style sheet in a view's value was sent again with every change, and the browser restyled the whole page
-on each before it painted the change (widgets/lessons/_render.py, style_widget)."""
+on each before it painted the change (widgets/lessons/common.py, style_widget)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import ipywidgets as W
 import pytest
 
 from widgets.controls import FixedVBox
-from widgets.lessons import _common_b, _render
+from widgets.lessons import common
 
 MODULES = ["case_replay", "controls_tour", "crpl44_readings", "decision_path", "duty_theories", "evidence_checker",
            "exercise_deck", "instance_comparison", "instruments_table", "readings_compare", "safety_duty_checklist",
@@ -63,7 +63,7 @@ def test_the_style_sheet_is_the_first_child_once_and_not_in_the_views(cls) -> No
     wants_b = cls.__module__.rsplit(".", 1)[1] not in ("controls_tour", "crpl44_readings", "decision_path",
                                                         "duty_theories", "instruments_table", "readings_compare",
                                                         "status_theories")
-    assert (".ll-b " in first.value) == wants_b  # the projector sizing of chapters 05-09's widgets
+    assert (".ll-large-controls " in first.value) == wants_b  # the projector sizing of chapters 05-09's widgets
     assert sum("ll-lesson-style" in c._dom_classes for c in widget.children) == 1
     widget.lang = "en"  # a change re-renders every view
     values = _html_values(widget)
@@ -73,6 +73,5 @@ def test_the_style_sheet_is_the_first_child_once_and_not_in_the_views(cls) -> No
 
 
 def test_section_wraps_the_body_without_a_style_sheet() -> None:
-    assert _render.section("<p>x</p>") == '<div class="ll-lesson"><p>x</p></div>'
-    assert _common_b.section("<p>x</p>") == _render.section("<p>x</p>")
-    assert _common_b.style_widget().value == _render.CSS + _common_b.CSS_B
+    assert common.section("<p>x</p>") == '<div class="ll-lesson"><p>x</p></div>'
+    assert common.large_controls_style().value == common.CSS + common.LARGE_CONTROLS_CSS

@@ -11,7 +11,7 @@ CONTRACT_FIELDS = {
     "platform_mode", "seller_identity_disclosed", "favourable_promise", "platform_knowledge", "necessary_measures",
     "life_health_goods", "food", "qualification_review", "safety_duty", "harm", "causation", "risk_level",
     "consumer_fault", "damages", "seller_can_pay", "platform_fault_share", "platform_tier", "victim_is_consumer",
-    "price", "ten_fold_claim",
+    "price", "ten_fold_claim", "seller_knew_unsafe", "label_defect_only",
 }
 
 

@@ -102,6 +102,18 @@ META: dict[str, dict[str, str]] = {
         "cite_zh": "最高人民法院关于审理网络消费纠纷案件适用法律若干问题的规定（一）",
         "cite_en": "SPC Online Consumption Provisions (I)",
     },
+    "spc-food-safety-civil-disputes-1": {
+        "short_zh": "食品安全民事纠纷解释（一）",
+        "short_en": "SPC Food Safety Interpretation (I)",
+        "cite_zh": "最高人民法院关于审理食品安全民事纠纷案件适用法律若干问题的解释（一）",
+        "cite_en": "SPC Food Safety Civil Disputes Interpretation (I)",
+    },
+    "spc-food-drug-punitive-damages": {
+        "short_zh": "食品药品惩罚性赔偿解释",
+        "short_en": "SPC Punitive Damages Interpretation (2024)",
+        "cite_zh": "最高人民法院关于审理食品药品惩罚性赔偿纠纷案件适用法律若干问题的解释",
+        "cite_en": "SPC Food and Drug Punitive Damages Interpretation",
+    },
     "civil-procedure-interpretation": {
         "short_zh": "民诉法解释",
         "short_en": "CPL Interpretation",
@@ -215,6 +227,11 @@ EN: dict[str, dict[int, list[str]]] = {
         ],
     },
     "consumer-rights-protection-law": {
+        2: [
+            "Article 2 The rights and interests of consumers who purchase or use goods or receive services for the "
+            "needs of daily consumption are protected by this Law; where this Law makes no provision, they are "
+            "protected by other relevant laws and regulations.",
+        ],
         28: [
             "Article 28 Business operators that provide goods or services by means of the internet, television, "
             "telephone, mail order or the like, and business operators that provide financial services such as "
@@ -355,8 +372,8 @@ EN: dict[str, dict[int, list[str]]] = {
             "government at or above the county level shall order it to make corrections, confiscate its illegal "
             "gains and impose a fine of not less than 50,000 yuan but not more than 200,000 yuan; where serious "
             "consequences are caused, it shall be ordered to suspend business, up to revocation of its licence by "
-            "the authority that issued it; where the lawful rights and interests of consumers are harmed, it shall "
-            "bear joint and several liability with the food business operator.",
+            "the authority that issued it; where it thereby harms the lawful rights and interests of consumers, it "
+            "shall bear joint and several liability with the food business operator.",
             "Where a consumer purchases food through a third-party platform for online food trading and his or her "
             "lawful rights and interests are harmed, the consumer may claim compensation from the food business "
             "operator admitted to the platform or from the food producer. Where the third-party platform provider "
@@ -410,6 +427,16 @@ EN: dict[str, dict[int, list[str]]] = {
             "food or drugs is using its platform to infringe upon the lawful rights and interests of consumers, and "
             "fails to take necessary measures, causing damage to consumers, and the consumer demands that it bear "
             "joint and several liability with the producer or seller, the people's court shall support the demand.",
+        ],
+        15: [
+            "Article 15 Where food not meeting safety standards is produced, or food known not to meet safety "
+            "standards is sold, and the consumer, in addition to claiming compensation for losses, claims "
+            "compensation money from the producer or seller under the Food Safety Law and other laws, the people's "
+            "court shall support the claim.",
+            "Where counterfeit or substandard drugs are produced, or are sold or used although known to be "
+            "counterfeit or substandard, and the victim or his or her close relatives, in addition to claiming "
+            "compensation for losses, claim compensation money from the producer or seller under the Drug "
+            "Administration Law and other laws, the people's court shall support the claim.",
         ],
     },
     "spc-online-consumption-disputes-1": {
@@ -568,6 +595,111 @@ EN: dict[str, dict[int, list[str]]] = {
             "Article 20 These Provisions come into force on 15 March 2022.",
         ],
     },
+    "spc-food-safety-civil-disputes-1": {
+        2: [
+            "Article 2 Where food sold by an e-commerce platform operator through business marked as self-operated, "
+            "or through business that is in fact self-operated although not so marked, does not meet food safety "
+            "standards, and the consumer claims under Article 148 of the Food Safety Law that the e-commerce "
+            "platform operator bear liability for compensation as a food business operator, the people's court "
+            "shall support the claim.",
+            "Where an e-commerce platform operator does not in fact run self-operated business, but its marks or "
+            "the like are sufficient to mislead consumers into believing that the business is self-operated by the "
+            "e-commerce platform operator, and the consumer claims under Article 148 of the Food Safety Law that "
+            "the e-commerce platform operator bear liability for compensation as a food business operator, the "
+            "people's court shall support the claim.",
+        ],
+        3: [
+            "Article 3 Where an e-commerce platform operator, in violation of Articles 62 and 131 of the Food Safety "
+            "Law, fails to register the real names of the food business operators on its platform or to examine "
+            "their licences, or fails to perform obligations such as reporting or ceasing to provide online trading "
+            "platform services, and thereby harms the lawful rights and interests of consumers, and the consumer "
+            "claims that the e-commerce platform operator bear joint and several liability with the food business "
+            "operator on the platform, the people's court shall support the claim.",
+        ],
+        6: [
+            "Article 6 Where a food business operator is in any of the following circumstances, and the consumer "
+            "asserts that this constitutes \"knowing\" within the meaning of Article 148 of the Food Safety Law, "
+            "the people's court shall support the assertion:",
+            "(1) it still sold food past the shelf life marked on it;",
+            "(2) it cannot show a lawful source from which it bought the food it sold;",
+            "(3) it bought the food at an obviously unreasonable low price without a reasonable cause;",
+            "(4) it did not perform its duty to inspect goods on purchase according to law;",
+            "(5) it falsely marked or altered the food's production date or batch number;",
+            "(6) it transferred, concealed or unlawfully destroyed its records of food purchases and sales, or "
+            "intentionally provided false information;",
+            "(7) other circumstances in which knowledge can be found.",
+        ],
+        10: [
+            "Article 10 Where food does not meet food safety standards and the consumer claims that the producer or "
+            "business operator bear punitive damages under Article 148 paragraph 2 of the Food Safety Law, and the "
+            "producer or business operator defends on the ground that no personal injury was caused to the "
+            "consumer, the people's court shall not support the defence.",
+        ],
+    },
+    "spc-food-drug-punitive-damages": {
+        1: [
+            "Article 1 Where food that a purchaser bought for the needs of personal or household daily consumption "
+            "does not meet food safety standards, and after the purchase the purchaser requests the producer or "
+            "business operator to pay punitive damages under Article 148 paragraph 2 of the Food Safety Law, the "
+            "people's court shall support the request according to law.",
+            "Where there is no evidence that the purchaser bought the food knowing that it did not meet food safety "
+            "standards, the people's court shall, at the purchaser's request, compute the punitive damages of ten "
+            "times the price on the basis of the price actually paid by the purchaser.",
+        ],
+        6: [
+            "Article 6 Where a purchaser requests the producer or business operator to pay punitive damages on the "
+            "ground that the food's label or instructions do not meet food safety standards, and the producer or "
+            "business operator defends on the ground that the flaw in the label or instructions neither affects "
+            "food safety nor misleads consumers, the people's court shall not support the defence in any of the "
+            "following circumstances:",
+            "(1) a matter that food safety standards require to be marked is not marked, except in the "
+            "circumstances provided in Article 8 of this Interpretation;",
+            "(2) a matter that food safety standards require to be marked is intentionally marked wrongly;",
+            "(3) a matter that food safety standards require to be marked is not marked correctly, in a way "
+            "sufficient to cause consumers to misunderstand the safety of the food.",
+        ],
+        7: [
+            "Article 7 Where a purchaser requests the producer or business operator to pay punitive damages on the "
+            "ground that the food's label or instructions do not meet food safety standards, and the producer or "
+            "business operator defends on the ground that the label or instructions, although not meeting food "
+            "safety standards, do not affect food safety, the people's court shall not support the defence, unless "
+            "the flaw in the label or instructions meets both of the following:",
+            "(1) under the provisions of Article 150 of the Food Safety Law on food safety, it can be sufficiently "
+            "found that the flaw in the label or instructions does not affect food safety;",
+            "(2) on facts such as whether the purchaser knew of the flaw when buying the food and whether the flaw "
+            "would cause an ordinary consumer to misunderstand the safety of the food, it can be sufficiently found "
+            "that the flaw in the label or instructions does not mislead consumers.",
+        ],
+        8: [
+            "Article 8 Where a purchaser requests the producer or business operator to pay punitive damages on the "
+            "ground that the food's label or instructions do not meet food safety standards, and the label or "
+            "instructions, although flawed, fall within any of the following, the people's court shall not support "
+            "the request:",
+            "(1) the size, typeface or height of characters, symbols or numbers is irregular, or foreign-language "
+            "text is larger or taller than the Chinese;",
+            "(2) there are wrongly written, extra or missing characters, traditional characters, or inaccurate "
+            "foreign-language translations, which do not cause consumers to misunderstand the safety of the food;",
+            "(3) the way or format of marking the net content or specification is irregular; common names or "
+            "abbreviations of foods, food additives or ingredients are used irregularly; or the order, values or "
+            "units of the nutrition table or the ingredient list, or the rounding interval, the \"0\" threshold or "
+            "the units of the nutrition table values, are marked irregularly, which do not cause consumers to "
+            "misunderstand the safety of the food;",
+            "(4) for food with no special storage requirements, the storage conditions are not marked as required;",
+            "(5) other flaws in the food's label or instructions that neither affect food safety nor mislead "
+            "consumers.",
+        ],
+        12: [
+            "Article 12 Where a purchaser who knew that the food bought did not meet food safety standards requests, "
+            "under Article 148 paragraph 2 of the Food Safety Law, that the producer or business operator pay "
+            "punitive damages of ten times the price, the people's court shall support the claim according to law "
+            "within the scope of reasonable daily consumption needs.",
+            "The people's court may determine the quantity of food within the purchaser's reasonable daily "
+            "consumption needs by weighing factors such as the shelf life and ordinary consumers' usual "
+            "consumption habits.",
+            "Where the producer or business operator asserts that the purchaser bought and claimed knowing that "
+            "the food did not meet food safety standards, it shall provide evidence to prove the assertion.",
+        ],
+    },
     "civil-procedure-interpretation": {
         90: [
             "Article 90 A party shall provide evidence to prove the facts on which its own claims are based or on "
@@ -709,7 +841,8 @@ def parse_readme(path: Path) -> tuple[dict[str, str], int]:
     labels = {}
     for m in re.finditer(r"^\| `(?P<file>[^`]+)\.md` \| [^|]+ \| (?P<label>[^|]+?) \|", text, re.M):
         labels[m["file"]] = m["label"].strip()
-    count = re.search(r"every requested article was found \((\d+) articles", text)
+    # "(51 articles in the first set; ... 62 in all; ...)": the last total the README states.
+    count = re.search(r"(\d+) in all", text) or re.search(r"every requested article was found \((\d+) articles", text)
     if not count:
         raise ParseError(f"{path}: cannot find the stated article count")
     return labels, int(count.group(1))

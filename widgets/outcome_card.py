@@ -29,18 +29,8 @@ UI = {
                "en": "If supplementary liability were capped at the platform's share of fault as under Civil Code art. "
                      "1198 (the tutorial's addition, not the paper's): the platform pays {platform}, the consumer does "
                      "not recover {unrecovered}."},
-    "punitive": {"zh": "价款十倍或损失三倍的赔偿金（《食品安全法》第一百四十八条第二款）：{amount}",
-                 "en": "Ten-fold price or three-fold loss (FSL art. 148 para. 2): {amount}"},
-    "punitive_excluded": {"zh": "标签瑕疵不影响食品安全且不误导消费者的，不适用十倍赔偿（《食品安全法》第一百四十八条第二款但书）。",
-                          "en": "A label defect that neither affects food safety nor misleads is excepted (FSL art. 148 "
-                                "para. 2, proviso): no ten-fold damages."},
-    "punitive_platform": {"zh": "平台作为销售者承担。", "en": "Owed by the platform as seller."},
-    "punitive_open": {"zh": "平台是否承担：开放问题（见下方“开放问题”）。",
-                      "en": "Whether the platform owes it: an open point (see the open points below)."},
-    "punitive_seller": {"zh": "由生产者或者销售者承担，不由平台承担。", "en": "Owed by the producer or seller, not the platform."},
-    "basis_reading": {"zh": "法官选定解释之前，金额按对消费者最不利的解释（{form}）计算。",
-                      "en": "Until a judge picks a reading, the amounts follow the reading least favourable to the "
-                            "consumer ({form})."},
+    "punitive": {"zh": "价款十倍或损失三倍的赔偿金（《食品安全法》第一百四十八条第二款）",
+                 "en": "Ten-fold price or three-fold loss (FSL art. 148 para. 2)"},
     "hint": {"zh": "法律没有规定是哪一种责任：请看下方“同一事实，不同规则”，四种解释各自的结果并列在那里。",
              "en": "The law does not say which kind: see \"Same facts, different rules\" below for what each of the "
                    "four readings gives."},
@@ -77,22 +67,15 @@ class OutcomeCard(HtmlView):
             f'<td class="ll-num">{money(value)}</td></tr>'
             for key, value in rows)
         extra = []
-        basis_form = a.get("payments_basis")
-        if basis_form:
-            names = {alt.get("form"): alt.get("name") for alt in a.get("alternatives") or ()}
-            extra.append(f'<p class="ll-note-line">{esc(tr(UI, "basis_reading", lang).format(form=names.get(basis_form) or basis_form))}</p>')
+        if a.get("payments_basis_note"):
+            extra.append(f'<p class="ll-note-line">{esc(a["payments_basis_note"])}</p>')
         capped = a.get("capped_payments")
         if capped:
             extra.append(f'<p class="ll-note-line">{esc(tr(UI, "capped", lang).format(platform=fmt_money(capped["platform"], lang), unrecovered=fmt_money(capped["consumer_unrecovered"], lang)))}</p>')
         punitive = a.get("punitive_damages")
         if punitive:
-            if punitive.get("excluded"):
-                extra.append(f'<p class="ll-note-line">{esc(tr(UI, "punitive_excluded", lang))}</p>')
-            else:
-                who = ("punitive_platform" if punitive.get("platform_owes") else
-                       "punitive_open" if punitive.get("open") else "punitive_seller")
-                extra.append(f'<p class="ll-note-line">{esc(tr(UI, "punitive", lang).format(amount=fmt_money(punitive["amount"], lang)))} '
-                             f'{esc(tr(UI, who, lang))}</p>')
+            extra.append(f'<p class="ll-note-line ll-punitive">{esc(tr(UI, "punitive", lang))}'
+                         f'{"：" if lang == "zh" else ": "}{esc(punitive.get("text", ""))}</p>')
         hint = (f'<p class="ll-hint" role="note">→ {esc(tr(UI, "hint", lang))}</p>' if form == "undetermined" else "")
         self._html.value = (
             f'<div class="ll-outcome ll-form-{esc(form)}" data-liability-form="{esc(form)}" '

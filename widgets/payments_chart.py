@@ -7,8 +7,8 @@ kernel start-up and per-click cost matter), each with a text label, and a data t
 
 from __future__ import annotations
 
-from casebook.engine import READINGS, analyze, decide, payments
-from casebook.scenario import ScenarioError, validate
+from casebook.engine import READINGS, sensitivity
+
 from casebook.texts import FORM_NAMES
 
 
@@ -86,27 +86,15 @@ class PaymentsChart(View):
         self._maybe_render()
 
     def series(self, field: str) -> list[dict]:
-        """The rows of one chart: ``{"value", "form", "payments" or None (impossible), "current"}``, from the engine."""
+        """The rows of one chart: ``{"value", "form", "payments" or None (impossible), "current"}``, from the
+        engine's sweep."""
         a = self.analysis
-        base = dict(a.get("scenario") or {})
-        regime = a.get("regime", "statute")
-        now = base.get(field)
+        now = a["scenario"].get(field)
         steps = sorted(set((SELLER_STEPS if field == "seller_can_pay" else FAULT_STEPS) + (now,)))
-        rows = []
-        for x in steps:
-            try:
-                s = validate({**base, field: x})
-            except ScenarioError:
-                rows.append({"value": x, "form": None, "payments": None, "current": x == now})
-                continue
-            form = decide(s, regime) if self.shown == "current" else self.shown
-            if form == "undetermined":
-                # The engine's own figure for an open form (what the consumer can count on): ask it.
-                money = analyze(s, regime, a.get("lang", self.lang))["payments"]
-            else:
-                money = payments(s, form)["payments"]
-            rows.append({"value": x, "form": form, "payments": money, "current": x == now})
-        return rows
+        form = None if self.shown == "current" else self.shown
+        return [{"value": p["value"], "form": (form or p["liability_form"]) if p["payments"] is not None else None,
+                 "payments": p["payments"], "current": p["value"] == now}
+                for p in sensitivity(a["scenario"], field, steps, a.get("regime", "statute"), form)]
 
     def render(self) -> None:
         lang = self.lang

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from traitlets import Bool, Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.cases import decisions
 from casebook.engine import analyze
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from .._view import FixedButton
 from .._kernel import cancel, later
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
-from ._common_b import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text,
-                        t, text_of, value_label)
-from ._render import decisive_step
+from .common import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text, text_of, value_label, WORDS)
+from .common import decisive_step
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "select": {"zh": "选择判决", "en": "Choose a decision"},
@@ -84,7 +83,7 @@ class CaseReplay(LangGuard, FixedVBox):
         super().__init__(**kwargs)
         self.add_class("ll-case-replay")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self._decisions = {d["id"]: d for d in decisions()}
         self._quiet = False
         self._built = False
@@ -131,8 +130,8 @@ class CaseReplay(LangGuard, FixedVBox):
     # --- public -------------------------------------------------------------------------------------------------
 
     def replay(self) -> dict:
-        """Show the engine's replay of the current decision; returns :func:`casebook.lessons_b.replay`'s result."""
-        result = lessons_b.replay(self.decision, self.lang)
+        """Show the engine's replay of the current decision; returns :func:`casebook.replay.replay`'s result."""
+        result = replay.replay(self.decision, self.lang)
         self._render_replay(result)
         self.replayed = True
         return result
@@ -188,7 +187,7 @@ class CaseReplay(LangGuard, FixedVBox):
         return self._decisions[self.decision]
 
     def _regimes(self) -> list:
-        held_regime = lessons_b.holding_regime(self._dec())
+        held_regime = replay.holding_regime(self._dec())
         return list(dict.fromkeys(["statute", held_regime, "proposal"]))
 
     def _relabel(self):
@@ -196,14 +195,14 @@ class CaseReplay(LangGuard, FixedVBox):
         lang = self.lang
         dec = self._dec()
         with quietly(self):
-            self._select.description = t("select", lang, UI)
+            self._select.description = tr(UI, "select", lang)
             with keeping_choice(self._select):
                 self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
-            self._button.description = t("replay", lang, UI)
-            self._button.tooltip = t("replay_tip", lang, UI)
+            self._button.description = tr(UI, "replay", lang)
+            self._button.tooltip = tr(UI, "replay_tip", lang)
         self._render_card()
         if self.replayed:
-            self._render_replay(lessons_b.replay(self.decision, lang))
+            self._render_replay(replay.replay(self.decision, lang))
         else:
             self._result.value = ""
         # The decision's card first; the what-if section below it (its regimes, and new buttons for a new decision)
@@ -218,13 +217,13 @@ class CaseReplay(LangGuard, FixedVBox):
     def _relabel_regime(self):
         lang, dec = self.lang, self._dec()
         with quietly(self):
-            self._regime.description = t("whatif_regime", lang, UI)
-            held_regime = lessons_b.holding_regime(dec)
+            self._regime.description = tr(UI, "whatif_regime", lang)
+            held_regime = replay.holding_regime(dec)
             options = []
             for r in self._regimes():
                 label = regime_name(r, lang)
                 if r == held_regime and r != "statute":
-                    label = t("court_regime", lang, UI).format(regime=label)
+                    label = tr(UI, "court_regime", lang).format(regime=label)
                 options.append((label, r))
             previous = self._regime.value
             self._regime.options = options
@@ -234,9 +233,9 @@ class CaseReplay(LangGuard, FixedVBox):
         lang, dec = self.lang, self._dec()
         c = _colon(lang)
         meta = [
-            (t("court", lang, UI), text_of(dec["court"], lang) if dec["court"] else t("not_given", lang)),
-            (t("number", lang, UI), dec["case_number"] or t("not_given", lang)),
-            (t("instance", lang, UI), t(dec["instance"], lang)),
+            (tr(UI, "court", lang), text_of(dec["court"], lang) if dec["court"] else tr(WORDS, "not_given", lang)),
+            (tr(UI, "number", lang), dec["case_number"] or tr(WORDS, "not_given", lang)),
+            (tr(UI, "instance", lang), tr(WORDS, dec["instance"], lang)),
         ]
         held = form_html(dec["liability_form"], lang)
         if dec["shares"]:
@@ -245,13 +244,13 @@ class CaseReplay(LangGuard, FixedVBox):
         case = _case(dec["case_id"])
         body = f"<h3>{esc(text_of(dec['title'], lang))}</h3>"
         body += "<p>" + " ｜ ".join(f"<strong>{esc(k)}</strong>{c}{esc(v)}" for k, v in meta) + "</p>"
-        body += f"<p><strong>{esc(t('parties', lang, UI))}</strong>{c}{esc(text_of(case['parties'], lang))}</p>"
-        body += f"<h4>{esc(t('facts', lang, UI))}</h4><p>{esc(text_of(dec['facts_text'], lang))}</p>"
-        body += f"<h4>{esc(t('holding', lang, UI))}</h4><p>{esc(text_of(dec['holding'], lang))}</p>"
-        body += f"<p><strong>{esc(t('held_form', lang, UI))}</strong>{c}{held}</p>"
-        body += f"<h4>{esc(t('reasoning', lang, UI))}</h4><p>{esc(text_of(dec['reasoning'], lang))}</p>"
+        body += f"<p><strong>{esc(tr(UI, 'parties', lang))}</strong>{c}{esc(text_of(case['parties'], lang))}</p>"
+        body += f"<h4>{esc(tr(UI, 'facts', lang))}</h4><p>{esc(text_of(dec['facts_text'], lang))}</p>"
+        body += f"<h4>{esc(tr(UI, 'holding', lang))}</h4><p>{esc(text_of(dec['holding'], lang))}</p>"
+        body += f"<p><strong>{esc(tr(UI, 'held_form', lang))}</strong>{c}{held}</p>"
+        body += f"<h4>{esc(tr(UI, 'reasoning', lang))}</h4><p>{esc(text_of(dec['reasoning'], lang))}</p>"
         paper = case["paper"]
-        passage = t("passage", lang, UI).format(section=paper["section"], footnote=paper["footnote"])
+        passage = tr(UI, "passage", lang).format(section=paper["section"], footnote=paper["footnote"])
         quote = f"<div class='ll-quote' lang='zh'>{esc(paper['quote_zh'])}<span class='ll-src'>— {esc(paper['footnote_zh'])}</span></div>"
         if lang == "en":
             quote += f"<div class='ll-quote' lang='en'>{esc(paper['quote_en'])}</div>"
@@ -259,40 +258,40 @@ class CaseReplay(LangGuard, FixedVBox):
         given = "".join(f"<li><strong>{esc(field_label(f, lang))}</strong>{c}"
                         f"{esc(value_label(f, dec['scenario'][f], lang))} — “{esc(words)}”</li>"
                         for f, words in dec["given"].items())
-        body += f"<details><summary>{esc(t('given', lang, UI))}</summary><ul>{given}</ul></details>"
+        body += f"<details><summary>{esc(tr(UI, 'given', lang))}</summary><ul>{given}</ul></details>"
         notes = dec["scenario"].get("assumptions", {})
         assumed = "".join(f"<li><strong>{esc(field_label(f, lang))}</strong>{c}"
                           f"{esc(value_label(f, dec['scenario'][f], lang))} — {esc(text_of(note, lang))}</li>"
                           for f, note in notes.items())
-        body += (f"<details class='ll-assumptions'><summary>{esc(t('assumed', lang, UI).format(n=len(notes)))}"
+        body += (f"<details class='ll-assumptions'><summary>{esc(tr(UI, 'assumed', lang).format(n=len(notes)))}"
                  f"</summary><div class='ll-note'><ul>{assumed}</ul></div></details>")
         self._card.value = section(f"<div class='ll-card' data-decision='{esc(dec['id'])}'>{body}</div>")
 
     def _render_replay(self, r: dict):
         lang = self.lang
         statute, under = r["statute"], r["under_holding"]
-        body = f"<h3>{esc(t('replay_title', lang, UI))}</h3>"
-        body += f"<p><strong>{esc(t('statute', lang, UI))}</strong>{form_html(statute['liability_form'], lang)}</p>"
+        body = f"<h3>{esc(tr(UI, 'replay_title', lang))}</h3>"
+        body += f"<p><strong>{esc(tr(UI, 'statute', lang))}</strong>{form_html(statute['liability_form'], lang)}</p>"
         if statute["liability_form"] == "undetermined":
             items = "".join(
                 f"<li>{form_html(a['form'], lang)} — {esc(a['reading'])}"
-                + (f" <strong class='ll-held'>{esc(t('court_chose', lang, UI))}</strong>" if a["form"] == r["held"]
+                + (f" <strong class='ll-held'>{esc(tr(UI, 'court_chose', lang))}</strong>" if a["form"] == r["held"]
                    else "") + "</li>"
                 for a in statute["alternatives"])
-            body += f"<p>{esc(t('open', lang, UI))}</p><ul>{items}</ul>"
-        body += (f"<p class='ll-held'>{esc(t('allows', lang, UI))}</p>" if r["statute_allows"] else
-                 f"<p class='ll-not'>{esc(t('not_allows', lang, UI))}</p>")
+            body += f"<p>{esc(tr(UI, 'open', lang))}</p><ul>{items}</ul>"
+        body += (f"<p class='ll-held'>{esc(tr(UI, 'allows', lang))}</p>" if r["statute_allows"] else
+                 f"<p class='ll-not'>{esc(tr(UI, 'not_allows', lang))}</p>")
         if r["holding_regime"] == "statute":
-            body += f"<p>{esc(t('same_as_statute', lang, UI))}</p>"
+            body += f"<p>{esc(tr(UI, 'same_as_statute', lang))}</p>"
         else:
-            label = t("under", lang, UI).format(regime=regime_name(r["holding_regime"], lang))
+            label = tr(UI, "under", lang).format(regime=regime_name(r["holding_regime"], lang))
             body += f"<p><strong>{esc(label)}</strong>{form_html(under['liability_form'], lang)}</p>"
-        body += (f"<p class='ll-held'>{esc(t('match', lang, UI))}</p>" if r["replayed"] else
-                 f"<p class='ll-not'>{esc(t('mismatch', lang, UI))}</p>")
+        body += (f"<p class='ll-held'>{esc(tr(UI, 'match', lang))}</p>" if r["replayed"] else
+                 f"<p class='ll-not'>{esc(tr(UI, 'mismatch', lang))}</p>")
         body += _decided_by(under, lang)
         pays = under["payments"]
-        body += (f"<h4>{esc(t('money', lang, UI))}</h4><table class='ll-tbl'><thead><tr>"
-                 + "".join(f"<th scope='col'>{esc(t(k, lang, UI))}</th>" for k in ("seller", "platform", "unrecovered"))
+        body += (f"<h4>{esc(tr(UI, 'money', lang))}</h4><table class='ll-tbl'><thead><tr>"
+                 + "".join(f"<th scope='col'>{esc(tr(UI, k, lang))}</th>" for k in ("seller", "platform", "unrecovered"))
                  + "</tr></thead><tbody><tr>"
                  + "".join(f"<td class='ll-num'>{esc(amount(pays[k], lang))}</td>"
                            for k in ("seller", "platform", "consumer_unrecovered"))
@@ -306,21 +305,21 @@ class CaseReplay(LangGuard, FixedVBox):
 
     def _render_whatif(self):
         lang = self.lang
-        self._whatif_head.value = section(f"<h3>{esc(t('whatif_title', lang, UI))}</h3>")
+        self._whatif_head.value = section(f"<h3>{esc(tr(UI, 'whatif_title', lang))}</h3>")
         self._pivots.analysis = self._analysis(self._regime.value)
         self._render_whatif_result()
 
     def _render_whatif_result(self):
         lang = self.lang
         if self._whatif_change is None:
-            self._whatif.value = section(f"<p>{esc(t('whatif_none', lang, UI))}</p>")
+            self._whatif.value = section(f"<p>{esc(tr(UI, 'whatif_none', lang))}</p>")
             return
         field, value = self._whatif_change
         regime = self._regime.value
         scenario = self._dec()["scenario"]
         before = analyze(scenario, regime, lang)
         after = analyze({**scenario, field: value}, regime, lang)
-        line = t("whatif_result", lang, UI).format(
+        line = tr(UI, "whatif_result", lang).format(
             field=field_label(field, lang), value=value_label(field, value, lang),
             old=value_label(field, scenario[field], lang), before="{before}", after="{after}")
         line = esc(line).replace("{before}", form_html(before["liability_form"], lang)).replace(
@@ -328,7 +327,7 @@ class CaseReplay(LangGuard, FixedVBox):
         why = _decided_by(after, lang)
         self._whatif.value = section(
             f"<div class='ll-card' data-liability-form='{esc(after['liability_form'])}' data-field='{esc(field)}'>"
-            f"<p><strong>{line}</strong></p>{why}<p class='ll-note'>{esc(t('whatif_note', lang, UI))}</p></div>")
+            f"<p><strong>{line}</strong></p>{why}<p class='ll-note'>{esc(tr(UI, 'whatif_note', lang))}</p></div>")
 
 
 def _decided_by(analysis: dict, lang: str) -> str:
@@ -336,7 +335,7 @@ def _decided_by(analysis: dict, lang: str) -> str:
     step = decisive_step(analysis)
     if not step:
         return ""
-    head = f"<p><strong>{esc(t('decided_by', lang, UI))}</strong>{esc(step['name'])}"
+    head = f"<p><strong>{esc(tr(UI, 'decided_by', lang))}</strong>{esc(step['name'])}"
     if lang == "zh":
         return f"{head}（{esc(step['citation'])}）：{esc(step['reason'])}</p>"
     return f"{head} ({esc(step['citation'])}). {esc(step['reason'])}</p>"

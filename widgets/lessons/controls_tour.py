@@ -10,11 +10,11 @@ from traitlets import Unicode
 
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang
+from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
-from . import _render as R
+from . import common as R
 from .fact_subset import FactsDriven, FactSubset
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 UI = {
     "title": {"zh": "试一试：改一个事实，看结论怎么变", "en": "Try it: change a fact and watch the result"},
@@ -57,19 +57,19 @@ class ControlsTour(FactsDriven, FixedVBox):
         a = analyze(self._facts.facts, "statute", lang, pivotal=False)  # no pivots shown here
         self.analysis = a
         deciding = R.decisive_step(a)
-        self._head.value = R.section(f'<h3>{esc(R.t(UI, "title", lang))}</h3><p>{esc(R.t(UI, "lead", lang))}</p>')
+        self._head.value = R.section(f'<h3>{esc(tr(UI, "title", lang))}</h3><p>{esc(tr(UI, "lead", lang))}</p>')
         c = R.colon(lang)
-        why = (f'<p><strong>{esc(R.t(UI, "why", lang))}{c}</strong>{esc(deciding["reason"])}</p>' if deciding else "")
+        why = (f'<p><strong>{esc(tr(UI, "why", lang))}{c}</strong>{esc(deciding["reason"])}</p>' if deciding else "")
         basis = "；".join(a["citations"]) if lang == "zh" else "; ".join(a["citations"])
         self._out.value = R.section(
             f'<div class="ll-card ll-card-on ll-outcome" data-liability-form="{esc(a["liability_form"])}" aria-live="polite">'
-            f'<p><strong>{esc(R.t(UI, "result", lang))}{c}</strong><span class="ll-form" style="font-size:20px">'
+            f'<p><strong>{esc(tr(UI, "result", lang))}{c}</strong><span class="ll-form" style="font-size:20px">'
             f'{esc(a["form_name"])}</span></p><p>{esc(a["summary"])}</p>{why}'
-            f'<p><strong>{esc(R.t(UI, "basis", lang))}{c}</strong>{esc(basis)}</p></div>')
+            f'<p><strong>{esc(tr(UI, "basis", lang))}{c}</strong>{esc(basis)}</p></div>')
         legend = "".join([
-            f'<li>{R.badge("paper", lang)} {esc(R.t(UI, "paper", lang))}</li>',
-            f'<li>{R.badge("addition", lang)} {esc(R.t(UI, "addition", lang))}</li>',
-            f'<li>{R.badge("open", lang)} {esc(R.t(UI, "open", lang))}</li>',
-            f'<li>{esc(R.t(UI, "article", lang))}</li>',
+            f'<li>{R.badge("paper", lang)} {esc(tr(UI, "paper", lang))}</li>',
+            f'<li>{R.badge("addition", lang)} {esc(tr(UI, "addition", lang))}</li>',
+            f'<li>{R.badge("open", lang)} {esc(tr(UI, "open", lang))}</li>',
+            f'<li>{esc(tr(UI, "article", lang))}</li>',
         ])
-        self._legend.value = R.section(f'<h4>{esc(R.t(UI, "legend", lang))}</h4><ul>{legend}</ul>')
+        self._legend.value = R.section(f'<h4>{esc(tr(UI, "legend", lang))}</h4><ul>{legend}</ul>')

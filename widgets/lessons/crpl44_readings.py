@@ -14,11 +14,11 @@ from casebook.engine import payments
 from casebook.scenario import validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import esc, safe_lang
+from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
-from . import _render as R
+from . import common as R
 from .fact_subset import FactsDriven, FactSubset
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 FIXED = {"platform_mode": "marketplace", "seller_identity_disclosed": False, "harm": "property"}
 
@@ -71,7 +71,7 @@ class Crpl44Readings(FactsDriven, FixedVBox):
         values = {"seller": money["payments"]["seller"], "platform": money["payments"]["platform"],
                   "unrecovered": money["payments"]["consumer_unrecovered"],
                   "exposure": money["platform_exposure"], "recourse": money["recourse"]}
-        rows = "".join(f'<tr><th scope="row">{esc(R.t(UI, k, lang))}</th>'
+        rows = "".join(f'<tr><th scope="row">{esc(tr(UI, k, lang))}</th>'
                        f'<td class="ll-num">{esc(fmt_money(values[k], lang))}</td></tr>' for k in ROWS)
         return f'<table class="ll-tbl">{rows}</table>'
 
@@ -79,8 +79,8 @@ class Crpl44Readings(FactsDriven, FixedVBox):
         lang = self.lang
         d = self._data
         damages = self._facts.facts["damages"]
-        self._head.value = R.section(f'<h3>{esc(R.t(UI, "title", lang))}</h3>'
-                                     f'<p>{esc(R.t(UI, "lead", lang).format(d=fmt_money(damages, lang)))}</p>')
+        self._head.value = R.section(f'<h3>{esc(tr(UI, "title", lang))}</h3>'
+                                     f'<p>{esc(tr(UI, "lead", lang).format(d=fmt_money(damages, lang)))}</p>')
         nums = self.numbers()
         cols = []
         for key in ("paper", "alternative"):
@@ -89,8 +89,8 @@ class Crpl44Readings(FactsDriven, FixedVBox):
                 f'<div class="ll-card" data-reading="{esc(key)}"><h4>{esc(lessons.label(item["label"], lang))}</h4>'
                 f'<p class="ll-form">{esc(FORM_NAMES[item["form"]][lang])}</p>'
                 f'{R.statement_html(item["statement"], lang)}'
-                f'<h4>{esc(R.t(UI, "unknown", lang))}</h4>{self._table(nums[key]["unknown"], lang)}'
-                f'<h4>{esc(R.t(UI, "later", lang))} {R.badge("addition", lang)}</h4>{self._table(nums[key]["later"], lang)}'
+                f'<h4>{esc(tr(UI, "unknown", lang))}</h4>{self._table(nums[key]["unknown"], lang)}'
+                f'<h4>{esc(tr(UI, "later", lang))} {R.badge("addition", lang)}</h4>{self._table(nums[key]["later"], lang)}'
                 f'</div>')
         self._body.value = R.section(f'<div class="ll-grid2">{"".join(cols)}</div>'
                                      f'{R.statement_html(d["common"], lang)}')

@@ -13,15 +13,15 @@ from traitlets import Int, Unicode, observe
 from casebook import lessons
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang
+from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
 from ..theme import style_widget
-from . import _render as R
+from . import common as R
 from ._controls import Button
 from .fact_subset import FactsDriven, FactSubset
 from .._view import shared_layout
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 UI = {
     "facts": {"zh": "设定事实", "en": "Set the facts"},
@@ -136,24 +136,24 @@ class DecisionPath(FactsDriven, FixedVBox):
 
     def _status(self, s: dict, lang: str, short: bool = False) -> str:
         def word(key):
-            text = R.t(UI, key, lang)
+            text = tr(UI, key, lang)
             return text.split(" ", 1)[0] if short else text  # the symbol alone in the narrow list
         if s.get("displaced_by"):
-            return f'<span class="ll-off" title="{esc(R.t(UI, "displaced", lang))}">{esc(word("displaced"))}</span>'
+            return f'<span class="ll-off" title="{esc(tr(UI, "displaced", lang))}">{esc(word("displaced"))}</span>'
         if s["held"]:
-            out = f'<span class="ll-held" title="{esc(R.t(UI, "held", lang))}">{esc(word("held"))}</span>'
+            out = f'<span class="ll-held" title="{esc(tr(UI, "held", lang))}">{esc(word("held"))}</span>'
         else:
-            out = f'<span class="ll-not" title="{esc(R.t(UI, "not_held", lang))}">{esc(word("not_held"))}</span>'
+            out = f'<span class="ll-not" title="{esc(tr(UI, "not_held", lang))}">{esc(word("not_held"))}</span>'
         if s.get("decisive"):
-            out += f' <span class="ll-held" title="{esc(R.t(UI, "decisive", lang))}">{esc(word("decisive"))}</span>'
+            out += f' <span class="ll-held" title="{esc(tr(UI, "decisive", lang))}">{esc(word("decisive"))}</span>'
         return out
 
     def _render(self) -> None:
         lang, steps, k = self.lang, self.steps, self.step
         n = len(steps)
         c = R.colon(lang)
-        self._facts_title.value = R.section(f'<h3>{esc(R.t(UI, "facts", lang))}</h3>')
-        self._path_title.value = R.section(f'<h3>{esc(R.t(UI, "path", lang))}</h3>')
+        self._facts_title.value = R.section(f'<h3>{esc(tr(UI, "facts", lang))}</h3>')
+        self._path_title.value = R.section(f'<h3>{esc(tr(UI, "path", lang))}</h3>')
         rows = []
         for i, s in enumerate(steps):
             style = ' style="background:#e8f0fe;font-weight:600"' if i == k else ""
@@ -161,23 +161,26 @@ class DecisionPath(FactsDriven, FixedVBox):
             rows.append(f'<tr{style} data-rule="{esc(s["rule"])}"><td class="ll-num">{i + 1}</td>'
                         f'<td>{esc(s.get("name", s["rule"]))}{extra}</td>'
                         f'<td>{self._status(s, lang, short=True)}</td></tr>')
-        gate_failed = bool(steps) and steps[-1]["rule"] in ("harm_required", "victim_is_consumer") and not steps[-1]["held"]
-        tail = (f'<tr><td></td><td colspan="2"><em>{esc(R.t(UI, "not_reached", lang))}</em></td></tr>'
-                if gate_failed else "")
+        # Where the harm gate failed, the rules below it are not reached (a later step, such as the ten-fold
+        # claim that needs no harm, may still follow): say so right after the gate.
+        gate = next((i for i, s in enumerate(steps) if s["rule"] == "harm_required" and not s["held"]), None)
+        if gate is not None:
+            rows.insert(gate + 1, f'<tr><td></td><td colspan="2"><em>{esc(tr(UI, "not_reached", lang))}</em></td></tr>')
+        tail = ""
         end_style = ' style="background:#e8f0fe;font-weight:600"' if k == n else ""
-        rows.append(f'<tr{end_style}><td class="ll-num">→</td><td colspan="2">{esc(R.t(UI, "result", lang))}{c}'
+        rows.append(f'<tr{end_style}><td class="ll-num">→</td><td colspan="2">{esc(tr(UI, "result", lang))}{c}'
                     f'<span class="ll-form">{esc(self.analysis.get("form_name", ""))}</span></td></tr>')
         self._list.value = R.section(f'<table class="ll-tbl">{"".join(rows[:-1])}{tail}{rows[-1]}</table>'
-                                     f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "key", lang))}</p>')
+                                     f'<p class="ll-src" style="white-space:normal">{esc(tr(UI, "key", lang))}</p>')
 
-        self._prev.description = R.t(UI, "prev", lang)
-        self._next.description = R.t(UI, "next", lang)
-        self._first.description = R.t(UI, "first", lang)
-        self._last.description = R.t(UI, "last", lang)
+        self._prev.description = tr(UI, "prev", lang)
+        self._next.description = tr(UI, "next", lang)
+        self._first.description = tr(UI, "first", lang)
+        self._last.description = tr(UI, "last", lang)
         self._prev.disabled = k == 0
         self._first.disabled = k == 0
         self._next.disabled = self._last.disabled = k >= n
-        shown = R.t(UI, "counter", lang).format(k=min(k + 1, n + 1), n=n + 1)
+        shown = tr(UI, "counter", lang).format(k=min(k + 1, n + 1), n=n + 1)
         self._counter.value = R.section(f'<strong aria-live="polite">{esc(shown)}</strong>')
 
         if k >= n:
@@ -188,34 +191,34 @@ class DecisionPath(FactsDriven, FixedVBox):
         s = steps[k]
         info = self._data["steps"].get(s["rule"], {})
         question = lessons.label(info.get("question"), lang) or s.get("name", s["rule"])
-        beyond = (f'<p class="ll-note">{R.badge("addition", lang)} {esc(R.t(UI, "beyond", lang))}</p>'
+        beyond = (f'<p class="ll-note">{R.badge("addition", lang)} {esc(tr(UI, "beyond", lang))}</p>'
                   if s.get("addition") else "")
         paper = "".join(R.statement_html(x, lang) for x in info.get("paper", []))
-        paper = f'<h4>{esc(R.t(UI, "paper", lang))}</h4>{paper}' if paper else ""
+        paper = f'<h4>{esc(tr(UI, "paper", lang))}</h4>{paper}' if paper else ""
         notes = "".join(R.statement_html(x, lang) for x in info.get("notes", []))
         shown_refs = info.get("show") or [[r["law"], r["article"], r["paragraph"]] for r in s.get("refs", [])]
         arts = "".join(R.article_html(ref, lang) for ref in shown_refs)
         self._detail.value = R.section(
             f'<div class="ll-card ll-card-on" data-rule="{esc(s["rule"])}" data-held="{str(bool(s["held"])).lower()}">'
             f'<h3>{k + 1}. {esc(s.get("name", s["rule"]))}</h3><p class="ll-src">{esc(s["citation"])}</p>{beyond}'
-            f'<p><strong>{esc(R.t(UI, "question", lang))}{c}</strong>{esc(question)}</p>'
-            f'<p><strong>{esc(R.t(UI, "answer", lang))}{c}</strong>{self._status(s, lang)} — {esc(s["reason"])}</p>'
-            f'{paper}{notes}<h4>{esc(R.t(UI, "articles", lang))}</h4>{arts}</div>')
+            f'<p><strong>{esc(tr(UI, "question", lang))}{c}</strong>{esc(question)}</p>'
+            f'<p><strong>{esc(tr(UI, "answer", lang))}{c}</strong>{self._status(s, lang)} — {esc(s["reason"])}</p>'
+            f'{paper}{notes}<h4>{esc(tr(UI, "articles", lang))}</h4>{arts}</div>')
 
     def _result_html(self, lang: str) -> str:
         a = self.analysis
-        parts = [f'<h3>{esc(R.t(UI, "result", lang))}</h3>']
+        parts = [f'<h3>{esc(tr(UI, "result", lang))}</h3>']
         if a.get("alternatives"):
             items = "".join(f'<li><span class="ll-form">{esc(x["name"])}</span> — “{esc(x["reading"])}”</li>'
                             if lang == "zh" else
                             f'<li><span class="ll-form">{esc(x["name"])}</span> — {esc(x["reading"])}</li>'
                             for x in a["alternatives"])
-            parts.append(f'<p>{esc(R.t(UI, "alternatives", lang))}</p><ul>{items}</ul>')
+            parts.append(f'<p>{esc(tr(UI, "alternatives", lang))}</p><ul>{items}</ul>')
         if a.get("engine_choices"):
-            parts.append(f'<h4>{esc(R.t(UI, "choices", lang))}</h4>'
+            parts.append(f'<h4>{esc(tr(UI, "choices", lang))}</h4>'
                          + "".join(f'<p class="ll-note">{R.badge("addition", lang)} {esc(ch["text"])}</p>'
                                    for ch in a["engine_choices"]))
         if a.get("open_points"):
-            parts.append(f'<h4>{esc(R.t(UI, "open", lang))}</h4>'
+            parts.append(f'<h4>{esc(tr(UI, "open", lang))}</h4>'
                          + "".join(f'<p class="ll-open">{R.badge("open", lang)} {esc(o)}</p>' for o in a["open_points"]))
         return "".join(parts)

@@ -14,11 +14,11 @@ from casebook import lessons
 from casebook.engine import analyze
 from casebook.texts import FORM_NAMES
 
-from ..base import esc, safe_lang
+from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
-from . import _render as R
+from . import common as R
 from .fact_subset import FactsDriven, FactSubset
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 FIXED = {"platform_mode": "marketplace", "life_health_goods": True, "safety_duty": "failed", "harm": "personal_injury",
          "seller_identity_disclosed": True, "platform_knowledge": "none", "causation": "decisive",
@@ -87,30 +87,30 @@ class DutyTheories(FactsDriven, FixedVBox):
         self.analysis = analyze(facts, "proposal", lang, pivotal=False)  # no pivots shown here
         self.ladder_analysis = analyze(facts, "proposal_ladder", lang, pivotal=False)
         a, b = self.analysis, self.ladder_analysis
-        self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>')
+        self._setup.value = R.section(f'<p>{esc(tr(UI, "setup", lang))}</p>')
 
         step = _proposal_step(a)
         reason = step["reason"] if step else next(s["reason"] for s in a["trace"] if s["rule"] == "ecl_38_2")
         other = ""
         if b["liability_form"] != a["liability_form"]:
             choices = " ".join(ch["text"] for ch in b["engine_choices"] if ch["id"].startswith("choice_ladder"))
-            other = (f'<p><strong>{esc(R.t(UI, "ladder_first", lang))}{c}</strong><span class="ll-form">'
+            other = (f'<p><strong>{esc(tr(UI, "ladder_first", lang))}{c}</strong><span class="ll-form">'
                      f'{esc(b["form_name"])}</span></p><p class="ll-src" style="white-space:normal">{esc(choices)}</p>')
         elif step is not None:
-            other = f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "ladder_first", lang))}{c}{esc(R.t(UI, "same", lang))}</p>'
+            other = f'<p class="ll-src" style="white-space:normal">{esc(tr(UI, "ladder_first", lang))}{c}{esc(tr(UI, "same", lang))}</p>'
         opens = "".join(f'<p class="ll-open">{R.badge("open", lang)} {esc(o)}</p>' for o in a["open_points"])
         self._result.value = R.section(
             f'<div class="ll-card ll-card-on ll-outcome" data-liability-form="{esc(a["liability_form"])}" aria-live="polite">'
-            f'<p><strong>{esc(R.t(UI, "result", lang))}{c}</strong><span class="ll-form">{esc(a["form_name"])}</span></p>'
-            f'<p><strong>{esc(R.t(UI, "engine_says", lang))}{c}</strong>{esc(reason)}</p>{other}{opens}</div>')
+            f'<p><strong>{esc(tr(UI, "result", lang))}{c}</strong><span class="ll-form">{esc(a["form_name"])}</span></p>'
+            f'<p><strong>{esc(tr(UI, "engine_says", lang))}{c}</strong>{esc(reason)}</p>{other}{opens}</div>')
 
         states = self.states()
         cards = []
         for t in self._data["theories"]:
             state, form = states[t["id"]]
-            mark = {"supports": R.t(UI, "supports", lang),
-                    "conflicts": R.t(UI, "conflicts", lang).format(form=FORM_NAMES[form][lang] if form else ""),
-                    "idle": R.t(UI, "idle", lang)}[state]
+            mark = {"supports": tr(UI, "supports", lang),
+                    "conflicts": tr(UI, "conflicts", lang).format(form=FORM_NAMES[form][lang] if form else ""),
+                    "idle": tr(UI, "idle", lang)}[state]
             css = {"supports": "ll-card ll-card-on", "conflicts": "ll-card ll-card-conflict", "idle": "ll-card ll-card-off"}[state]
             forms = ("、" if lang == "zh" else ", ").join(dict.fromkeys(FORM_NAMES[s["form"]][lang] for s in t["supports"]))
             why = "".join(R.statement_html(s["paper"], lang) for s in t["supports"])
@@ -120,9 +120,9 @@ class DutyTheories(FactsDriven, FixedVBox):
                 f'<div class="{css}" data-theory="{esc(t["id"])}" data-state="{state}">'
                 f'<h4>{esc(lessons.label(t["name"], lang))} <span class="ll-src">§{esc(t["section"])} · {esc(mark)}</span></h4>'
                 f'{R.statement_html(t["paper"][0], lang)}'
-                f'<p><strong>{esc(R.t(UI, "to_form", lang))}{c}</strong><span class="ll-form">{esc(forms)}</span></p>'
-                f'<details><summary>{esc(R.t(UI, "why_411", lang))}</summary>{why}</details></div>')
+                f'<p><strong>{esc(tr(UI, "to_form", lang))}{c}</strong><span class="ll-form">{esc(forms)}</span></p>'
+                f'<details><summary>{esc(tr(UI, "why_411", lang))}</summary>{why}</details></div>')
         crit = "".join(R.statement_html(s, lang) for s in self._data["criterion"][1:])
         opens = "".join(R.statement_html(s, lang, tag="div") for s in self._data["open"])
         self._cards.value = R.section(f'<div class="ll-grid2">{"".join(cards)}</div>'
-                                      f'<h4>{esc(R.t(UI, "criterion", lang))}</h4>{crit}{opens}')
+                                      f'<h4>{esc(tr(UI, "criterion", lang))}</h4>{crit}{opens}')

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook import lessons_b
+from casebook import lessons
 from casebook.cases import decisions
 from casebook.engine import analyze
 from casebook.proving import assess
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
-from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, t, text_of
+from .common import decision_label, follow_choice, form_html, keeping_choice, section, text_of, WORDS
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "select": {"zh": "选择案例（事实取自案例库）", "en": "Choose a case (facts from the casebook)"},
@@ -77,9 +77,9 @@ class EvidenceChecker(LangGuard, FixedVBox):
         self._quiet = False
         self.add_class("ll-evidence-checker")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self._decisions = {d["id"]: d for d in decisions()}
-        self._examples = {e["fact"]: e["example"] for e in lessons_b.burden_of_proof()["evidence"]}
+        self._examples = {e["fact"]: e["example"] for e in lessons.burden_of_proof()["evidence"]}
         self._to_prove: dict[str, list] = {}  # decision -> its facts to prove (a decision's facts never change)
         self.set_trait("lang", safe_lang(lang))
         first = decision if decision in self._decisions else next(iter(self._decisions))
@@ -165,19 +165,19 @@ class EvidenceChecker(LangGuard, FixedVBox):
     def _relabel(self):
         lang = self.lang
         with quietly(self):
-            self._select.description = t("select", lang, UI)
+            self._select.description = tr(UI, "select", lang)
             with keeping_choice(self._select):
                 self._select.options = [(decision_label(d, lang), i) for i, d in self._decisions.items()]
             rows = assess(self._decisions[self.decision]["scenario"], "statute", lang=lang, pivotal=False)["rows"]
             labels = {r["fact"]: r["label"] for r in rows}
             for fact, box in self._boxes.items():
-                box.description = f"{labels[fact]} — {t('eg', lang, UI)}{text_of(self._examples[fact], lang)}"
+                box.description = f"{labels[fact]} — {tr(UI, 'eg', lang)}{text_of(self._examples[fact], lang)}"
             self._ticks.children = [self._boxes[f] for f in self.facts_to_prove()]
-            self._ecl62.description = t("ecl62", lang, UI)
-            self._art95.description = t("art95", lang, UI)
+            self._ecl62.description = tr(UI, "ecl62", lang)
+            self._art95.description = tr(UI, "art95", lang)
             self._ticks_head.value = section(
-                f"<h3>{esc(t('ticks_title', lang, UI))}</h3><p>{esc(t('ticks_lead', lang, UI))}</p>")
-            self._help_head.value = section(f"<h4>{esc(t('help_title', lang, UI))}</h4>")
+                f"<h3>{esc(tr(UI, 'ticks_title', lang))}</h3><p>{esc(tr(UI, 'ticks_lead', lang))}</p>")
+            self._help_head.value = section(f"<h4>{esc(tr(UI, 'help_title', lang))}</h4>")
         with self._matrix.hold_trait_notifications():
             self._matrix.lang = lang
             self._matrix.analysis = analyze(self._decisions[self.decision]["scenario"], "statute", lang, pivotal=False)
@@ -190,23 +190,23 @@ class EvidenceChecker(LangGuard, FixedVBox):
         for row in r["rows"]:
             if row["status"] == "not_in_issue":
                 continue
-            who = t("bears", lang, UI).format(who=t(row["bears"], lang, UI))
+            who = tr(UI, "bears", lang).format(who=tr(UI, row["bears"], lang))
             items.append(f"<li data-fact='{esc(row['fact'])}' data-status='{esc(row['status'])}'>"
                          f"<strong>{esc(row['label'])}</strong> <span class='ll-src'>{esc(who)}</span><br>"
-                         f"<span class='{STATUS_CSS[row['status']]}'>{esc(t(row['status'], lang, UI))}</span></li>")
-        count = t("count", lang, UI).format(k=len(r["covered"]), n=len(r["needed"]))
+                         f"<span class='{STATUS_CSS[row['status']]}'>{esc(tr(UI, row['status'], lang))}</span></li>")
+        count = tr(UI, "count", lang).format(k=len(r["covered"]), n=len(r["needed"]))
         if r["true_form"] == "none":
-            verdict = f"<p class='ll-off'>{esc(t('truth_none', lang, UI))}</p>"
+            verdict = f"<p class='ll-off'>{esc(tr(UI, 'truth_none', lang))}</p>"
         elif r["succeeds"]:
-            verdict = f"<p class='ll-held'>{esc(t('succeeds', lang, UI))}{form_html(r['proven_form'], lang)}</p>"
+            verdict = f"<p class='ll-held'>{esc(tr(UI, 'succeeds', lang))}{form_html(r['proven_form'], lang)}</p>"
         else:
-            verdict = f"<p class='ll-not'>{esc(t('fails', lang, UI))}</p>"
+            verdict = f"<p class='ll-not'>{esc(tr(UI, 'fails', lang))}</p>"
         hints = "".join(
-            f"<li>{esc(t('one_more', lang, UI).format(fact=labels[row['fact']]))}{form_html(row['alone'], lang)}</li>"
+            f"<li>{esc(tr(UI, 'one_more', lang).format(fact=labels[row['fact']]))}{form_html(row['alone'], lang)}</li>"
             for row in r["rows"] if row["status"] == "unproven" and row["alone"])
-        truth = (f"<p>{esc(t('truth', lang, UI))}{form_html(r['true_form'], lang)}</p>"
+        truth = (f"<p>{esc(tr(UI, 'truth', lang))}{form_html(r['true_form'], lang)}</p>"
                  if r["true_form"] != "none" else "")
-        title = t("now" if regime == "statute" else "proposal", lang, UI)
+        title = tr(UI, "now" if regime == "statute" else "proposal", lang)
         return (f"<div class='ll-card' data-regime='{esc(regime)}' data-succeeds='{'true' if r['succeeds'] else 'false'}' "
                 f"data-liability-form='{esc(r['proven_form'])}'><h4>{esc(title)}</h4>{verdict}"
                 f"<p><strong>{esc(count)}</strong></p><ul>{''.join(items)}</ul>"

@@ -2,7 +2,7 @@
 
 A question shows its facts; the student picks a liability form; "Reveal" shows the engine's answer, the rule that
 decided it (:func:`casebook.scenario_sets.check_answer`), and, for a wrong answer, the single facts under which the
-answer would have been right (:func:`casebook.lessons_b.missed_facts`). Sets: the casebook's questions on the four
+answer would have been right (:func:`casebook.replay.missed_facts`). Sets: the casebook's questions on the four
 cases, the packaged classroom set, and any set a teacher uploads (see :class:`TeacherView`). Everything a set says
 is the teacher's text and is escaped.
 """
@@ -12,18 +12,17 @@ from __future__ import annotations
 import ipywidgets as W
 from traitlets import Int, Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.engine import FORMS, analyze
 from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_path, load_set_file
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
 from .._view import FixedButton
 from ..regime_comparison import regime_name
-from ._common_b import (field_label, follow_choice, form_html, form_name, keeping_choice, section, t, text_of,
-                        value_label)
+from .common import (field_label, follow_choice, form_html, form_name, keeping_choice, section, text_of, value_label, WORDS)
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "set": {"zh": "题集", "en": "Question set"},
@@ -53,7 +52,7 @@ UI = {
 
 
 def _builtin_sets() -> dict:
-    sets = {"cases": {"label": UI["cases"], "set": lessons_b.case_exercise_set()}}
+    sets = {"cases": {"label": UI["cases"], "set": replay.case_exercise_set()}}
     try:
         basics = load_set_file(example_set_path("classroom-basics"))
     except ScenarioSetError:
@@ -80,7 +79,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._quiet = False
         self.add_class("ll-exercise-deck")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self.set_trait("lang", safe_lang(lang))
         self._sets = _builtin_sets()
         self.answers: dict = {}
@@ -116,8 +115,8 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._score = Display()
         nav = FixedHBox([self._prev, self._counter, self._next], layout=shared_layout(align_items="center"))
         actions = FixedHBox([self._reveal, self._again])
-        nav.add_class("ll-row-b")
-        actions.add_class("ll-row-b")
+        nav.add_class("ll-row-wide")
+        actions.add_class("ll-row-wide")
         self.children = [lesson_style(), self._pick, nav, self._question, self._answer, actions, self._feedback, self._score]
         self._built = True
         self._relabel()
@@ -160,7 +159,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         lang = self.lang
         answer = self._answer.value
         if answer is None:
-            self._feedback.value = section(f"<p class='ll-msg' role='status'>{esc(t('pick_first', lang, UI))}</p>")
+            self._feedback.value = section(f"<p class='ll-msg' role='status'>{esc(tr(UI, 'pick_first', lang))}</p>")
             return None
         item = self.item()
         graded = check_answer(item, answer)
@@ -228,7 +227,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
     def _relabel_sets(self) -> None:
         lang = self.lang
         with quietly(self):
-            self._pick.description = t("set", lang, UI)
+            self._pick.description = tr(UI, "set", lang)
             with keeping_choice(self._pick):
                 self._pick.options = [(text_of(v["label"], lang), k) for k, v in self._sets.items()]
 
@@ -236,12 +235,12 @@ class ExerciseDeck(LangGuard, FixedVBox):
         lang = self.lang
         self._relabel_sets()
         with quietly(self):
-            self._prev.description = t("prev", lang, UI)
-            self._next.description = t("next", lang, UI)
-            self._reveal.description = t("reveal", lang, UI)
-            self._reveal.tooltip = t("reveal_tip", lang, UI)
-            self._again.description = t("again", lang, UI)
-            self._answer.description = t("predict", lang, UI)
+            self._prev.description = tr(UI, "prev", lang)
+            self._next.description = tr(UI, "next", lang)
+            self._reveal.description = tr(UI, "reveal", lang)
+            self._reveal.tooltip = tr(UI, "reveal_tip", lang)
+            self._again.description = tr(UI, "again", lang)
+            self._answer.description = tr(UI, "predict", lang)
             with keeping_choice(self._answer):
                 self._answer.options = [(form_name(f, lang), f) for f in FORMS]
         self._render_item()
@@ -260,7 +259,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         items = self.current_set()["scenarios"]
         item = items[self.index]
         self._counter.value = section(
-            f"<p style='margin:0;padding:0 8px'><strong>{esc(t('counter', lang, UI).format(i=self.index + 1, n=len(items)))}"
+            f"<p style='margin:0;padding:0 8px'><strong>{esc(tr(UI, 'counter', lang).format(i=self.index + 1, n=len(items)))}"
             "</strong></p>")
         self._prev.disabled = self.index == 0
         self._next.disabled = self.index == len(items) - 1
@@ -274,27 +273,27 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._question.value = section(
             f"<div class='ll-card' data-item='{esc(item['id'])}'><h3>{esc(text_of(item['title'], lang))}</h3>"
             f"<p style='font-size:18px'>{esc(text_of(item['question'], lang))}</p>"
-            f"<p><strong>{esc(t('regime', lang, UI))}</strong>{esc(regime_name(item['regime'], lang))}</p>"
-            f"<details><summary>{esc(t('facts', lang, UI))}</summary><ul>{facts}</ul></details></div>")
+            f"<p><strong>{esc(tr(UI, 'regime', lang))}</strong>{esc(regime_name(item['regime'], lang))}</p>"
+            f"<details><summary>{esc(tr(UI, 'facts', lang))}</summary><ul>{facts}</ul></details></div>")
 
     def _render_feedback(self) -> None:
         lang = self.lang
         r = self._revealed
         graded, answer = r["graded"], r["answer"]
         item = self.item()
-        missed = lessons_b.missed_facts(analyze(item["scenario"], item["regime"], lang), answer)
-        head = (f"<p class='ll-held' style='font-size:20px'>{esc(t('correct', lang, UI))}</p>" if graded["correct"] else
-                f"<p class='ll-not' style='font-size:20px'>{esc(t('wrong', lang, UI))}</p>")
-        body = head + f"<p><strong>{esc(t('engine', lang, UI))}</strong>{form_html(graded['engine_form'], lang)}</p>"
+        missed = replay.missed_facts(analyze(item["scenario"], item["regime"], lang), answer)
+        head = (f"<p class='ll-held' style='font-size:20px'>{esc(tr(UI, 'correct', lang))}</p>" if graded["correct"] else
+                f"<p class='ll-not' style='font-size:20px'>{esc(tr(UI, 'wrong', lang))}</p>")
+        body = head + f"<p><strong>{esc(tr(UI, 'engine', lang))}</strong>{form_html(graded['engine_form'], lang)}</p>"
         if not graded["correct"]:
             if missed:
                 items = "".join(f"<li>{esc(p['text'])}</li>" for p in missed)
-                body += f"<p>{esc(t('missed', lang, UI).format(answer=form_name(answer, lang)))}</p><ul>{items}</ul>"
+                body += f"<p>{esc(tr(UI, 'missed', lang).format(answer=form_name(answer, lang)))}</p><ul>{items}</ul>"
             else:
-                body += f"<p>{esc(t('no_single', lang, UI).format(answer=form_name(answer, lang)))}</p>"
-        body += f"<h4>{esc(t('why', lang, UI))}</h4><p>{esc(graded['feedback'][lang])}</p>"
+                body += f"<p>{esc(tr(UI, 'no_single', lang).format(answer=form_name(answer, lang)))}</p>"
+        body += f"<h4>{esc(tr(UI, 'why', lang))}</h4><p>{esc(graded['feedback'][lang])}</p>"
         if item.get("explanation"):
-            body += f"<h4>{esc(t('explanation', lang, UI))}</h4><p>{esc(text_of(item['explanation'], lang))}</p>"
+            body += f"<h4>{esc(tr(UI, 'explanation', lang))}</h4><p>{esc(text_of(item['explanation'], lang))}</p>"
         self._feedback.value = section(
             f"<div class='ll-card' role='status' data-correct='{'true' if graded['correct'] else 'false'}' "
             f"data-liability-form='{esc(graded['engine_form'])}'>{body}</div>")
@@ -302,4 +301,4 @@ class ExerciseDeck(LangGuard, FixedVBox):
     def _render_score(self) -> None:
         done = [v for k, v in self.answers.items() if k[0] == self.current]
         self._score.value = section(
-            f"<p>{esc(t('score', self.lang, UI).format(done=len(done), right=sum(v['correct'] for v in done)))}</p>")
+            f"<p>{esc(tr(UI, 'score', self.lang).format(done=len(done), right=sum(v['correct'] for v in done)))}</p>")

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.cases import decisions
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang
+from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from ..regime_comparison import amount, regime_name
-from ._common_b import form_html, section, shares_text, t, text_of
-from ._common_b import style_widget as lesson_style
+from .common import form_html, section, shares_text, text_of, WORDS
+from .common import large_controls_style as lesson_style
 
 UI = {
     "title": {"zh": "同一案件，两审两种责任", "en": "One case, two instances, two forms of liability"},
@@ -56,7 +56,7 @@ class InstanceComparison(FixedVBox):
         super().__init__(**kwargs)
         self._built = False
         self.add_class("ll-instance-comparison")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self.set_trait("lang", safe_lang(lang))
         self.set_trait("case", case if len(self._decisions_of(case)) > 1 else "sankuai-v-xiaotiaowa")
         self._html = Display()
@@ -73,7 +73,7 @@ class InstanceComparison(FixedVBox):
         """One entry per instance: the decision and the engine's analyses under its court's reading and the proposal."""
         out = []
         for dec in self._decisions_of(self.case):
-            regime = lessons_b.holding_regime(dec)
+            regime = replay.holding_regime(dec)
             out.append({"decision": dec, "regime": regime,
                         "held": analyze(dec["scenario"], regime, self.lang),
                         "proposal": analyze(dec["scenario"], "proposal", self.lang)})
@@ -101,30 +101,30 @@ class InstanceComparison(FixedVBox):
             pays = a["payments"]
             held = form_html(dec["liability_form"], lang)
             if dec["shares"]:
-                held += f"<br>{esc(t('shares', lang, UI))}{colon}{esc(shares_text(dec['shares'], lang))}"
+                held += f"<br>{esc(tr(UI, 'shares', lang))}{colon}{esc(shares_text(dec['shares'], lang))}"
             rows = [("seller", pays["seller"]), ("platform", pays["platform"]),
                     ("unrecovered", pays["consumer_unrecovered"]), ("exposure", a["platform_exposure"]),
                     ("recourse", a["recourse"])]
-            table = "".join(f"<tr><th scope='row'>{esc(t(k, lang, UI))}</th><td class='ll-num'>{esc(amount(v, lang))}</td></tr>"
+            table = "".join(f"<tr><th scope='row'>{esc(tr(UI, k, lang))}</th><td class='ll-num'>{esc(amount(v, lang))}</td></tr>"
                             for k, v in rows)
-            court = text_of(dec["court"], lang) if dec["court"] else t("not_given", lang)
+            court = text_of(dec["court"], lang) if dec["court"] else tr(WORDS, "not_given", lang)
             cards.append(
                 f"<div class='ll-card' data-decision='{esc(dec['id'])}' data-liability-form='{esc(a['liability_form'])}'>"
-                f"<h4>{esc(t(dec['instance'], lang, UI))}</h4>"
-                f"<p><strong>{esc(t('court', lang, UI))}</strong>{colon}{esc(court)}<br>"
-                f"<strong>{esc(t('number', lang, UI))}</strong>{colon}{esc(dec['case_number'] or t('not_given', lang))}</p>"
-                f"<p><strong>{esc(t('holding', lang, UI))}</strong>{colon}{esc(text_of(dec['holding'], lang))}</p>"
+                f"<h4>{esc(tr(UI, dec['instance'], lang))}</h4>"
+                f"<p><strong>{esc(tr(UI, 'court', lang))}</strong>{colon}{esc(court)}<br>"
+                f"<strong>{esc(tr(UI, 'number', lang))}</strong>{colon}{esc(dec['case_number'] or tr(WORDS, 'not_given', lang))}</p>"
+                f"<p><strong>{esc(tr(UI, 'holding', lang))}</strong>{colon}{esc(text_of(dec['holding'], lang))}</p>"
                 f"<p>{held}</p>"
-                f"<p><strong>{esc(t('reasoning', lang, UI))}</strong>{colon}{esc(text_of(dec['reasoning'], lang))}</p>"
-                f"<p><strong>{esc(t('reading', lang, UI))}</strong>{colon}{esc(regime_name(col['regime'], lang))}</p>"
-                f"<table class='ll-tbl'><caption>{esc(t('money', lang, UI).format(damages=amount(a['damages'], lang)))}"
+                f"<p><strong>{esc(tr(UI, 'reasoning', lang))}</strong>{colon}{esc(text_of(dec['reasoning'], lang))}</p>"
+                f"<p><strong>{esc(tr(UI, 'reading', lang))}</strong>{colon}{esc(regime_name(col['regime'], lang))}</p>"
+                f"<table class='ll-tbl'><caption>{esc(tr(UI, 'money', lang).format(damages=amount(a['damages'], lang)))}"
                 f"</caption><tbody>{table}</tbody></table></div>")
         proposal = "".join(
-            f"<li>{esc(t(col['decision']['instance'], lang, UI))}{colon}{form_html(col['proposal']['liability_form'], lang)}</li>"
+            f"<li>{esc(tr(UI, col['decision']['instance'], lang))}{colon}{form_html(col['proposal']['liability_form'], lang)}</li>"
             for col in cols)
         alike = len({col["proposal"]["liability_form"] for col in cols}) == 1
         self._html.value = section(
-            f"<h3>{esc(t('title', lang, UI))}</h3><div class='ll-grid2'>{''.join(cards)}</div>"
-            f"<h4>{esc(t('proposal', lang, UI))}</h4><ul>{proposal}</ul>"
-            f"<p><strong>{esc(t('alike' if alike else 'unlike', lang, UI))}</strong></p>"
-            f"<p class='ll-note'>{esc(t('assumption', lang, UI))}</p>")
+            f"<h3>{esc(tr(UI, 'title', lang))}</h3><div class='ll-grid2'>{''.join(cards)}</div>"
+            f"<h4>{esc(tr(UI, 'proposal', lang))}</h4><ul>{proposal}</ul>"
+            f"<p><strong>{esc(tr(UI, 'alike' if alike else 'unlike', lang))}</strong></p>"
+            f"<p class='ll-note'>{esc(tr(UI, 'assumption', lang))}</p>")

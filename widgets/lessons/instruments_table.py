@@ -20,11 +20,11 @@ from traitlets import Unicode
 
 from casebook import lessons
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Checkbox, Display, FixedVBox
-from . import _render as R
+from . import common as R
 from .._view import shared_layout
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 UI = {
     "show_words": {"zh": "显示论文对各规范的表述", "en": "Show the paper's account of each instrument"},
@@ -117,12 +117,12 @@ class InstrumentsTable(LangGuard, FixedVBox):
 
     def _render(self, change=None) -> None:
         lang = self.lang
-        self._words.description = R.t(UI, "show_words", lang)
+        self._words.description = tr(UI, "show_words", lang)
         table = table_html(self.rows(lang))
-        caption = f'<h4>{esc(R.t(UI, "caption", lang))}</h4>'
-        note = f'<p class="ll-unofficial">{esc(R.t(UI, "en_titles", lang))}</p>' if lang == "en" else ""
+        caption = f'<h4>{esc(tr(UI, "caption", lang))}</h4>'
+        note = f'<p class="ll-unofficial">{esc(tr(UI, "en_titles", lang))}</p>' if lang == "en" else ""
         self._table.value = R.section(caption + table + note)
         refs = [item["statute"] for item in self._data["instruments"] if item.get("statute")]
         notes = "".join(R.statement_html(n, lang) for n in self._data["notes"])
         arts = "".join(R.article_html(ref, lang) for ref in refs)
-        self._after.value = R.section(f'{notes}<details><summary>{esc(R.t(UI, "articles", lang))}</summary>{arts}</details>')
+        self._after.value = R.section(f'{notes}<details><summary>{esc(tr(UI, "articles", lang))}</summary>{arts}</details>')

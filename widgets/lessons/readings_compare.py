@@ -12,17 +12,17 @@ from __future__ import annotations
 from traitlets import Unicode, observe
 
 from casebook import lessons
-from casebook.engine import READINGS, analyze, payments
+from casebook.engine import READINGS, analyze, readings_sweep
 from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import esc, safe_lang
+from ..base import esc, safe_lang, tr
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
-from . import _render as R
+from . import common as R
 from .fact_subset import FactsDriven, FactSubset
 from .._kernel import cancel, later
 from .._view import shared_layout
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 UI = {
     "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
@@ -123,15 +123,15 @@ class ReadingsCompare(FactsDriven, FixedVBox):
     def _relabel(self) -> None:
         lang = self.lang
         for ctrl, options, key in (
-            (self._share, [(R.t(UI, "auto", lang) if s == "auto" else f"{float(s):.0%}", s) for s in SHARES], "share"),
-            (self._judge, [(R.t(UI, k, lang), v) for k, v in (("j_none", ""), ("j_consumers", "consumers"),
+            (self._share, [(tr(UI, "auto", lang) if s == "auto" else f"{float(s):.0%}", s) for s in SHARES], "share"),
+            (self._judge, [(tr(UI, k, lang), v) for k, v in (("j_none", ""), ("j_consumers", "consumers"),
                                                                ("j_platforms", "platforms"))], "judge"),
         ):
             value = ctrl.value
             self._relabelling = True
             try:
                 with ctrl.hold_sync():
-                    ctrl.description = R.t(UI, key, lang)
+                    ctrl.description = tr(UI, key, lang)
                     ctrl.options = options
                     ctrl.value = value
             finally:
@@ -150,14 +150,14 @@ class ReadingsCompare(FactsDriven, FixedVBox):
             return
         cancel(self)
         lang = self.lang
-        self._share_help.value = R.section(f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "share_help", lang))}</p>')
-        self._setup.value = R.section(f'<p>{esc(R.t(UI, "setup", lang))}</p>'
+        self._share_help.value = R.section(f'<p class="ll-src" style="white-space:normal">{esc(tr(UI, "share_help", lang))}</p>')
+        self._setup.value = R.section(f'<p>{esc(tr(UI, "setup", lang))}</p>'
                                       f'{R.statement_html(self._data["facts_note"], lang)}')
         try:
             self.scenario = self.scenario_for()
         except ScenarioError as exc:
             self.analyses = {}
-            msg = R.t(UI, "bad", lang).format(m=exc.message)
+            msg = tr(UI, "bad", lang).format(m=exc.message)
             self._cols.value = R.section(f'<p class="ll-msg" role="alert">⚠ {esc(msg)}</p>')
             self._table.value = self._chart.value = ""
             self._render_words(lang)
@@ -185,20 +185,20 @@ class ReadingsCompare(FactsDriven, FixedVBox):
             p = a["payments"]
             rows = (("seller", p["seller"]), ("platform", p["platform"]), ("unrecovered", p["consumer_unrecovered"]),
                     ("exposure", a["platform_exposure"]), ("recourse", a["recourse"]))
-            table = "".join(f'<tr><th scope="row">{esc(R.t(UI, k, lang))}</th>'
+            table = "".join(f'<tr><th scope="row">{esc(tr(UI, k, lang))}</th>'
                             f'<td class="ll-num">{esc(_n(v))}</td></tr>' for k, v in rows)
             capped = ""
             if a.get("capped_payments"):
                 cp = a["capped_payments"]
                 capped = (f'<p class="ll-note">{R.badge("addition", lang)} '
-                          f'{esc(R.t(UI, "capped", lang).format(p=fmt_money(cp["platform"], lang), u=fmt_money(cp["consumer_unrecovered"], lang)))}</p>')
+                          f'{esc(tr(UI, "capped", lang).format(p=fmt_money(cp["platform"], lang), u=fmt_money(cp["consumer_unrecovered"], lang)))}</p>')
             law = ""
             if item.get("law"):
                 note = R.statement_html(item["law_note"], lang) if item.get("law_note") else ""
-                law = (f'<details><summary>{esc(R.t(UI, "law", lang))}</summary>'
+                law = (f'<details><summary>{esc(tr(UI, "law", lang))}</summary>'
                        f'{R.article_html(item["law"], lang)}{note}</details>')
             on = r == picked
-            mark = f'<p class="ll-held">⚖ {esc(R.t(UI, "picked", lang))}</p>' if on else ""
+            mark = f'<p class="ll-held">⚖ {esc(tr(UI, "picked", lang))}</p>' if on else ""
             cols.append(
                 f'<div class="ll-card {"ll-card-on" if on else ""}" data-reading="{esc(r)}" '
                 f'data-liability-form="{esc(a["liability_form"])}">'
@@ -207,21 +207,13 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._cols.value = R.section(f'<div class="ll-grid4">{"".join(cols)}</div>')
 
     def series(self, xs=GRID) -> dict:
-        """column -> [(seller_can_pay, payments dict)], from the engine; column ``supplementary_capped`` is the
-        Civil Code art. 1198 cap (the tutorial's addition)."""
-        out = {r: [] for r in (*READINGS, "supplementary_capped")}
-        for x in xs:
-            s = validate(self.scenario_for(x))
-            for r in READINGS:
-                money = payments(s, r)
-                out[r].append((x, money["payments"]))
-                if r == "supplementary":
-                    out["supplementary_capped"].append((x, money["capped_payments"]))
-        return out
+        """column -> [(seller_can_pay, payments dict)], from the engine's sweep; column ``supplementary_capped`` is
+        the Civil Code art. 1198 cap (the tutorial's addition)."""
+        return readings_sweep(self.scenario_for(), "seller_can_pay", xs)
 
     def _columns(self, lang: str):
         names = {r: FORM_NAMES[r][lang] for r in READINGS}
-        names["supplementary_capped"] = R.t(UI, "capped_col", lang)
+        names["supplementary_capped"] = tr(UI, "capped_col", lang)
         return ("joint", "supplementary", "supplementary_capped", "proportional", "non_genuine_joint"), names
 
     def _render_table(self, lang: str) -> None:
@@ -229,7 +221,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         rows = tuple(sorted(set(TABLE_ROWS) | {self.scenario["seller_can_pay"]}))
         data = self.series(rows)
         f = self.scenario["consumer_fault"]
-        cap = R.t(UI, "table", lang).format(f=f"{f:.0%}", d=fmt_money(self.scenario["damages"], lang))
+        cap = tr(UI, "table", lang).format(f=f"{f:.0%}", d=fmt_money(self.scenario["damages"], lang))
         head = "".join(f'<th scope="col">{esc(names[c])}{R.badge("addition", lang) if c == "supplementary_capped" else ""}</th>'
                        for c in order)
         body = []
@@ -240,7 +232,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
             body.append(f'<tr><th scope="row">{x:.0%}{now}</th>{cells}</tr>')
         self._table.value = R.section(
             f'<h4>{esc(cap)}</h4><table class="ll-tbl ll-payments-table"><thead><tr>'
-            f'<th scope="col">{esc(R.t(UI, "can_pay", lang))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+            f'<th scope="col">{esc(tr(UI, "can_pay", lang))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
     def _render_chart(self, lang: str) -> None:
         order, names = self._columns(lang)
@@ -263,7 +255,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
                     if hh > 0:
                         y -= hh
                         bars.append(f'<rect x="{6 + i * (bar + 4):.1f}" y="{y:.1f}" width="{bar:.1f}" height="{hh:.1f}" '
-                                    f'fill="{COLOURS[k]}"><title>{x:.0%}: {esc(R.t(UI, k, lang))} {_n(v)}</title></rect>')
+                                    f'fill="{COLOURS[k]}"><title>{x:.0%}: {esc(tr(UI, k, lang))} {_n(v)}</title></rect>')
             title = esc(names[c])
             mark = " *" if c == "supplementary_capped" else ""
             panels.append(
@@ -274,10 +266,10 @@ class ReadingsCompare(FactsDriven, FixedVBox):
                 f'<text x="4" y="{h + 28}" font-size="12">0%</text>'
                 f'<text x="{w - 34}" y="{h + 28}" font-size="12">100%</text></svg></figure>')
         legend = "".join(f'<span style="margin-right:1.2em"><span style="display:inline-block;width:14px;height:14px;'
-                         f'background:{COLOURS[k]};vertical-align:-2px;margin-right:.3em"></span>{esc(R.t(UI, k, lang))}</span>'
+                         f'background:{COLOURS[k]};vertical-align:-2px;margin-right:.3em"></span>{esc(tr(UI, k, lang))}</span>'
                          for k in ("seller", "platform", "unrecovered"))
         note = f'<p class="ll-src" style="white-space:normal">* {R.badge("addition", lang)}</p>'
-        self._chart.value = R.section(f'<p>{esc(R.t(UI, "chart", lang))}</p><p>{legend}</p>'
+        self._chart.value = R.section(f'<p>{esc(tr(UI, "chart", lang))}</p><p>{legend}</p>'
                                       f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(panels)}</div>{note}')
 
     def _render_words(self, lang: str) -> None:

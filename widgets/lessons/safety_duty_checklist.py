@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from traitlets import Unicode
 
-from casebook import lessons_b
+from casebook import lessons
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
-from . import _render
-from ._common_b import field_label, form_html, keeping_choice, section, t, text_of, value_label
+from . import common as _render
+from .common import field_label, form_html, keeping_choice, section, text_of, value_label, WORDS
 from .._kernel import cancel, later
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "tier": {"zh": "平台层级（控制与数据能力）", "en": "Platform tier (control and data capacity)"},
@@ -70,8 +70,8 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         super().__init__(**kwargs)
         self.add_class("ll-safety-checklist")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
-        self._data = lessons_b.safety_duty()
+        self.add_class("ll-large-controls")
+        self._data = lessons.safety_duty()
         self._quiet = False
         self._built = False
         self.set_trait("lang", safe_lang(lang))
@@ -134,13 +134,13 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         lang = self.lang
         with quietly(self):
             spec_tier, spec_cause = FIELD_BY_NAME["platform_tier"], FIELD_BY_NAME["causation"]
-            self._tier.description = t("tier", lang, UI)
+            self._tier.description = tr(UI, "tier", lang)
             with keeping_choice(self._tier):
                 self._tier.options = [(spec_tier.label_of(v, lang), v) for v in spec_tier.options]
-            self._causation.description = t("causation", lang, UI)
+            self._causation.description = tr(UI, "causation", lang)
             with keeping_choice(self._causation):
                 self._causation.options = [(spec_cause.label_of(v, lang), v) for v in spec_cause.options]
-            self._judgment.description = t("judgment", lang, UI)
+            self._judgment.description = tr(UI, "judgment", lang)
             spec_duty = FIELD_BY_NAME["safety_duty"]
             with keeping_choice(self._judgment):
                 self._judgment.options = [(spec_duty.label_of(v, lang), v) for v in spec_duty.options]
@@ -148,19 +148,19 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
                 box.description = text_of(m["label"], lang)
                 quote.value = section(self._measure_quote(m, lang))
             self._judge_head.value = section(
-                f"<h3>{esc(t('judge_title', lang, UI))}</h3><p>{esc(t('judge_lead', lang, UI))}</p>")
+                f"<h3>{esc(tr(UI, 'judge_title', lang))}</h3><p>{esc(tr(UI, 'judge_lead', lang))}</p>")
             self._measures_head.value = section(
-                f"<h3>{esc(t('measures_title', lang, UI))}</h3><p>{esc(t('measures_lead', lang, UI))}</p>")
+                f"<h3>{esc(tr(UI, 'measures_title', lang))}</h3><p>{esc(tr(UI, 'measures_lead', lang))}</p>")
         self._on_change()
 
     @staticmethod
     def _measure_quote(m: dict, lang: str) -> str:
-        src = esc(t("paper", lang, UI).format(section=m["section"]))
+        src = esc(tr(UI, "paper", lang).format(section=m["section"]))
         if lang == "zh":
             return f"<div class='ll-measure-quote' lang='zh'>“{esc(m['quote'])}” <span class='ll-src'>— {src}</span></div>"
         return (f"<div class='ll-measure-quote'><span lang='en'>\"{esc(m['en'])}\"</span> <span class='ll-src'>— {src}; "
-                f"{esc(t('original', lang, UI))}: <span lang='zh'>“{esc(m['quote'])}”</span> "
-                f"({esc(t('unofficial', lang, UI))})</span></div>")
+                f"{esc(tr(UI, 'original', lang))}: <span lang='zh'>“{esc(m['quote'])}”</span> "
+                f"({esc(tr(UI, 'unofficial', lang))})</span></div>")
 
     def _render(self):
         cancel(self)
@@ -168,12 +168,12 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
         measures = self._data["measures"]
         missing = [m for m, b in zip(measures, self._boxes) if not b.value]
         k = len(measures) - len(missing)
-        body = f"<p><strong>{esc(t('count', lang, UI).format(k=k, n=len(measures)))}</strong></p>"
+        body = f"<p><strong>{esc(tr(UI, 'count', lang).format(k=k, n=len(measures)))}</strong></p>"
         if missing:
             items = "".join(f"<li>{esc(text_of(m['label'], lang))}</li>" for m in missing)
-            body += f"<p>{esc(t('missing', lang, UI))}</p><ul>{items}</ul>"
+            body += f"<p>{esc(tr(UI, 'missing', lang))}</p><ul>{items}</ul>"
         else:
-            body += f"<p>{esc(t('all', lang, UI))}</p>"
+            body += f"<p>{esc(tr(UI, 'all', lang))}</p>"
         body += "".join(_render.statement_html(p, lang) for p in self._data["open_points"]
                         if p["id"] == "how_many_measures")
         self._count.value = section(body)
@@ -185,13 +185,13 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
     def _render_texts(self):
         lang = self.lang
         level = next(lv for lv in self._data["tiers"]["levels"] if lv["id"] == self._tier.value)
-        tier = f"<h4>{esc(t('tier_title', lang, UI))}: {esc(text_of(level['label'], lang))}</h4>"
+        tier = f"<h4>{esc(tr(UI, 'tier_title', lang))}: {esc(text_of(level['label'], lang))}</h4>"
         tier += _render.statement_html(self._data["tiers"]["basis"], lang)
         tier += "".join(_render.statement_html(st, lang) for st in level["paper"])
         tier += _render.statement_html(level["unsaid"], lang)
         self._tier_html.value = section(tier)
 
-        factors = f"<h3>{esc(t('factors_title', lang, UI))}</h3>"
+        factors = f"<h3>{esc(tr(UI, 'factors_title', lang))}</h3>"
         factors += "".join(f"<h4>{esc(text_of(f['label'], lang))}</h4>{_render.statement_html(f, lang)}"
                            for f in self._data["factors"])
         factors += "".join(_render.statement_html(p, lang) for p in self._data["open_points"]
@@ -209,15 +209,15 @@ class SafetyDutyChecklist(LangGuard, FixedVBox):
                 f"{esc(step['name'])} ({esc(step['citation'])})" if step else "")
             rows.append(f"<tr data-regime='{esc(regime)}'><th scope='row'>{esc(regime_name(regime, lang))}</th>"
                         f"<td>{form_html(a['liability_form'], lang)}</td><td>{why}</td></tr>")
-        head = (f"<tr><th scope='col'>{esc(t('regime', lang, UI))}</th><th scope='col'>{esc(t('form', lang, UI))}</th>"
-                f"<th scope='col'>{esc(t('why', lang, UI))}</th></tr>")
+        head = (f"<tr><th scope='col'>{esc(tr(UI, 'regime', lang))}</th><th scope='col'>{esc(tr(UI, 'form', lang))}</th>"
+                f"<th scope='col'>{esc(tr(UI, 'why', lang))}</th></tr>")
         note = ""
         if facts["safety_duty"] == "fulfilled":
-            note = f"<p>{esc(t('moot', lang, UI))}</p>"
+            note = f"<p>{esc(tr(UI, 'moot', lang))}</p>"
         colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
         judged = "<p>" + sep.join(
             f"{esc(field_label(f, lang))}{colon}<strong>{esc(value_label(f, facts[f], lang))}</strong>"
             for f in ("platform_tier", "safety_duty", "causation")) + "</p>"
         self._result.value = section(
-            f"<h3>{esc(t('result_title', lang, UI))}</h3><p class='ll-note'>{esc(t('result_lead', lang, UI))}</p>"
+            f"<h3>{esc(tr(UI, 'result_title', lang))}</h3><p class='ll-note'>{esc(tr(UI, 'result_lead', lang))}</p>"
             f"{judged}<table class='ll-tbl'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}")

@@ -14,11 +14,11 @@ from traitlets import Unicode
 
 from casebook.scenario_sets import MAX_BYTES, ScenarioSetError, load_set, verify_set
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
-from ._common_b import section, t, text_of
+from .common import section, text_of, WORDS
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_NAME = 255
@@ -92,7 +92,7 @@ class SetUpload(LangGuard, FixedVBox):
         self._built = False
         self.add_class("ll-set-upload")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self.set_trait("lang", safe_lang(lang))
         self._callbacks: list = []
         self._last: tuple | None = None  # (key, params) of the message, so it can be relabelled
@@ -148,9 +148,9 @@ class SetUpload(LangGuard, FixedVBox):
     def _relabel(self):
         lang = self.lang
         self._label.value = section(
-            f"<p><strong>{esc(t('label', lang, UI).format(kb=MAX_BYTES // 1024))}</strong></p>")
-        self._upload.description = t("button", lang, UI)
-        self._upload.tooltip = t("label", lang, UI).format(kb=MAX_BYTES // 1024)
+            f"<p><strong>{esc(tr(UI, 'label', lang).format(kb=MAX_BYTES // 1024))}</strong></p>")
+        self._upload.description = tr(UI, "button", lang)
+        self._upload.tooltip = tr(UI, "label", lang).format(kb=MAX_BYTES // 1024)
         self._render_message()
 
     def _render_message(self):
@@ -165,12 +165,12 @@ class SetUpload(LangGuard, FixedVBox):
             shown["title"] = text_of(params["title"], lang)
         if key == "too_big":
             shown["max"] = MAX_BYTES
-        text = t(key, lang, UI).format(**shown)
+        text = tr(UI, key, lang).format(**shown)
         extra = ""
         problems = params.get("problems") or []
         if key == "ok" and problems:
             where = ", ".join(f"{p['id']}.{p['key']}" for p in problems[:5]) + (" …" if len(problems) > 5 else "")
-            extra = t("mismatch", lang, UI).format(k=len(problems), where=where)
+            extra = tr(UI, "mismatch", lang).format(k=len(problems), where=where)
         css = "ll-held" if key == "ok" else "ll-msg"
         self.message = text + (" " + extra if extra else "")
         self._status.value = section(

@@ -10,11 +10,11 @@ from traitlets import Unicode, observe
 
 from casebook import lessons
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox, ToggleButtons
-from . import _render as R
+from . import common as R
 from .._view import shared_layout
-from ._render import style_widget as lesson_style
+from .common import style_widget as lesson_style
 
 UI = {
     "pick": {"zh": "选择一种学说", "en": "Pick a theory"},
@@ -72,7 +72,7 @@ class StatusTheories(LangGuard, FixedVBox):
         lang = self.lang
         value = self._pick.value
         with self._pick.hold_sync():
-            self._pick.description = R.t(UI, "pick", lang)
+            self._pick.description = tr(UI, "pick", lang)
             self._pick.options = [(lessons.label(t["name"], lang), t["id"]) for t in self._data["theories"]]
             self._pick.value = value
         self._render()
@@ -83,23 +83,23 @@ class StatusTheories(LangGuard, FixedVBox):
         cells = []
         for t in d["theories"]:
             on = "ll-card-on" if t["id"] == self.theory else "ll-card-off"
-            mark = R.t(UI, t["assessment"], lang)
+            mark = tr(UI, t["assessment"], lang)
             cells.append(f'<div class="ll-card {on}" data-theory="{esc(t["id"])}"><strong>{esc(lessons.label(t["name"], lang))}</strong>'
                          f'<br><span class="ll-src">{esc(mark)}</span></div>')
-        self._overview.value = R.section(f'<h4>{esc(R.t(UI, "overview", lang))}</h4><div class="ll-grid4">{"".join(cells)}</div>')
+        self._overview.value = R.section(f'<h4>{esc(tr(UI, "overview", lang))}</h4><div class="ll-grid4">{"".join(cells)}</div>')
 
         t = next(x for x in d["theories"] if x["id"] == self.theory)
         ref = d["references"][t["paper_ref"]]
-        ref_label = R.t(UI, "refs", lang).format(n=t["paper_ref"])
-        cites = (f'<p class="ll-src" style="white-space:normal">{esc(R.t(UI, "cites", lang))}{c}'
+        ref_label = tr(UI, "refs", lang).format(n=t["paper_ref"])
+        cites = (f'<p class="ll-src" style="white-space:normal">{esc(tr(UI, "cites", lang))}{c}'
                  f'{esc(lessons.text(ref, lang))} — {esc(ref_label)}</p>')
         verdict = d["critique"] if t["assessment"] == "critique" else d["preference"]
         extra = R.statement_html(d["conclusion"], lang) if t["assessment"] == "preferred" else ""
         implies = R.statement_html(t["implies"], lang, tag="div")
-        echo = R.article_html(t["echo"], lang, note=esc(R.t(UI, "echo_note", lang)))
+        echo = R.article_html(t["echo"], lang, note=esc(tr(UI, "echo_note", lang)))
         self._card.value = R.section(
             f'<div class="ll-card" data-theory="{esc(t["id"])}"><h3>{esc(lessons.label(t["name"], lang))}</h3>'
-            f'<h4>{esc(R.t(UI, "account", lang))}</h4>{R.statement_html(t["paper"], lang)}{cites}'
-            f'<h4>{esc(R.t(UI, "verdict", lang))}</h4>{R.statement_html(verdict, lang)}{extra}'
-            f'<h4>{esc(R.t(UI, "implies", lang))}</h4>{implies}'
-            f'<details><summary>{esc(R.t(UI, "echo", lang))}</summary>{echo}</details></div>')
+            f'<h4>{esc(tr(UI, "account", lang))}</h4>{R.statement_html(t["paper"], lang)}{cites}'
+            f'<h4>{esc(tr(UI, "verdict", lang))}</h4>{R.statement_html(verdict, lang)}{extra}'
+            f'<h4>{esc(tr(UI, "implies", lang))}</h4>{implies}'
+            f'<details><summary>{esc(tr(UI, "echo", lang))}</summary>{echo}</details></div>')

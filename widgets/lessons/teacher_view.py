@@ -12,15 +12,15 @@ from traitlets import Unicode
 from casebook.engine import analyze
 from casebook.scenario_sets import verify_set
 
-from ..base import LangGuard, esc, safe_lang
+from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Checkbox, Display, FixedVBox
 from ..regime_comparison import regime_name
-from ._common_b import form_html, form_name, section, t, text_of
-from ._render import decisive_step
+from .common import form_html, form_name, section, text_of, WORDS
+from .common import decisive_step
 from .exercise_deck import ExerciseDeck
 from .set_upload import SetUpload
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "title": {"zh": "教师视图", "en": "Teacher's view"},
@@ -65,7 +65,7 @@ class TeacherView(LangGuard, FixedVBox):
         self._built = False
         self.add_class("ll-teacher-view")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self.set_trait("lang", safe_lang(lang))
         self._deck = deck
         self._head = Display()
@@ -108,10 +108,10 @@ class TeacherView(LangGuard, FixedVBox):
         lang = self.lang
         from ..query import in_browser
 
-        note = (f"<p class='ll-static-note'>{esc(t('in_browser', lang, UI))}</p>" if in_browser() else "")
-        self._head.value = section(f"<h3>{esc(t('title', lang, UI))}</h3>{note}")
-        self._toggle.description = t("toggle", lang, UI)
-        self._upload_head.value = section(f"<h4>{esc(t('upload_title', lang, UI))}</h4>")
+        note = (f"<p class='ll-static-note'>{esc(tr(UI, 'in_browser', lang))}</p>" if in_browser() else "")
+        self._head.value = section(f"<h3>{esc(tr(UI, 'title', lang))}</h3>{note}")
+        self._toggle.description = tr(UI, "toggle", lang)
+        self._upload_head.value = section(f"<h4>{esc(tr(UI, 'upload_title', lang))}</h4>")
         self._render()
 
     def _render(self):
@@ -126,25 +126,25 @@ class TeacherView(LangGuard, FixedVBox):
             item, a = row["item"], row["analysis"]
             step = decisive_step(a)
             rule = f"{esc(step['name'])}<br><span class='ll-src'>{esc(step['citation'])}</span>" if step else ""
-            stored = (esc(t("agrees", lang, UI)) if row["stored"] == a["liability_form"] else
-                      f"<span class='ll-not'>{esc(t('differs', lang, UI).format(form=form_name(row['stored'], lang)))}</span>")
+            stored = (esc(tr(UI, "agrees", lang)) if row["stored"] == a["liability_form"] else
+                      f"<span class='ll-not'>{esc(tr(UI, 'differs', lang).format(form=form_name(row['stored'], lang)))}</span>")
             student = row["student"]
             if student is None:
-                done = esc(t("none", lang, UI))
+                done = esc(tr(UI, "none", lang))
             else:
                 key = "right" if student["correct"] else "wrong"
-                done = esc(t(key, lang, UI).format(form=form_name(student["answer"], lang)))
+                done = esc(tr(UI, key, lang).format(form=form_name(student["answer"], lang)))
             explanation = esc(text_of(item.get("explanation"), lang)) if item.get("explanation") else "—"
             body.append(
                 f"<tr data-item='{esc(item['id'])}'><td>{i}</td>"
                 f"<td><strong>{esc(text_of(item['title'], lang))}</strong><br>{esc(text_of(item['question'], lang))}</td>"
                 f"<td>{esc(regime_name(item['regime'], lang))}</td><td>{form_html(a['liability_form'], lang)}</td>"
                 f"<td>{rule}</td><td>{stored}</td><td>{done}</td><td>{explanation}</td></tr>")
-        head = "".join(f"<th scope='col'>{esc(t(k, lang, UI))}</th>"
+        head = "".join(f"<th scope='col'>{esc(tr(UI, k, lang))}</th>"
                        for k in ("n", "question", "regime", "answer", "rule", "stored", "student", "explanation"))
-        verdict = (t("sound", lang, UI) if not problems else t("unsound", lang, UI).format(k=len(problems)))
+        verdict = (tr(UI, "sound", lang) if not problems else tr(UI, "unsound", lang).format(k=len(problems)))
         self._table.value = section(
-            f"<p><strong>{esc(t('set', lang, UI))}</strong>{esc(text_of(loaded['title'], lang))}</p>"
+            f"<p><strong>{esc(tr(UI, 'set', lang))}</strong>{esc(text_of(loaded['title'], lang))}</p>"
             f"<p>{esc(verdict)}</p><div style='overflow-x:auto'><table class='ll-tbl' style='table-layout:fixed;"
             f"min-width:960px'>{COLUMNS}<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook.engine import decide
+from casebook.engine import form_grid
 from casebook.scenario import FIELD_BY_NAME, validate
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedVBox
-from . import _render
-from ._common_b import follow_choice, form_html, keeping_choice, section, t
+from . import common as _render
+from .common import follow_choice, form_html, keeping_choice, section, WORDS
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "tier": {"zh": "平台层级", "en": "Platform tier"},
@@ -51,7 +51,7 @@ class TierLadder(LangGuard, FixedVBox):
         super().__init__(**kwargs)
         self.add_class("ll-tier-ladder")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self._quiet = False
         self._built = False
         self.set_trait("lang", safe_lang(lang))
@@ -69,12 +69,8 @@ class TierLadder(LangGuard, FixedVBox):
 
     def cells(self) -> dict:
         """(causation, risk_level) -> {"proposal": form, "proposal_ladder": form} for the current tier."""
-        out = {}
-        for cause in CAUSES:
-            for risk in RISKS:
-                facts = {**BASE, "platform_tier": self.tier, "causation": cause, "risk_level": risk}
-                out[(cause, risk)] = {r: decide(validate(facts), r) for r in ("proposal", "proposal_ladder")}
-        return out
+        return form_grid({**BASE, "platform_tier": self.tier}, {"causation": CAUSES, "risk_level": RISKS},
+                         ("proposal", "proposal_ladder"))
 
     @observe("tier")
     def _on_tier(self, change):
@@ -89,7 +85,7 @@ class TierLadder(LangGuard, FixedVBox):
         lang = self.lang
         spec = FIELD_BY_NAME["platform_tier"]
         with quietly(self):
-            self._pick.description = t("tier", lang, UI)
+            self._pick.description = tr(UI, "tier", lang)
             with keeping_choice(self._pick):
                 self._pick.options = [(spec.label_of(v, lang), v) for v in spec.options]
         self._render()
@@ -98,7 +94,7 @@ class TierLadder(LangGuard, FixedVBox):
         lang = self.lang
         cells = self.cells()
         cause_spec, risk_spec = FIELD_BY_NAME["causation"], FIELD_BY_NAME["risk_level"]
-        head = f"<th scope='col'>{esc(t('corner', lang, UI))}</th>" + "".join(
+        head = f"<th scope='col'>{esc(tr(UI, 'corner', lang))}</th>" + "".join(
             f"<th scope='col'>{esc(risk_spec.label_of(r, lang))}</th>" for r in RISKS)
         rows, conflicts = [], 0
         for cause in CAUSES:
@@ -108,16 +104,16 @@ class TierLadder(LangGuard, FixedVBox):
                 differ = c["proposal"] != c["proposal_ladder"]
                 conflicts += differ
                 if differ:
-                    cell = (f"{esc(t('by_cause', lang, UI))}{form_html(c['proposal'], lang)}<br>"
-                            f"{esc(t('by_ladder', lang, UI))}{form_html(c['proposal_ladder'], lang)}<br>"
-                            f"{_render.badge('open', lang)} {esc(t('conflict', lang, UI))}")
+                    cell = (f"{esc(tr(UI, 'by_cause', lang))}{form_html(c['proposal'], lang)}<br>"
+                            f"{esc(tr(UI, 'by_ladder', lang))}{form_html(c['proposal_ladder'], lang)}<br>"
+                            f"{_render.badge('open', lang)} {esc(tr(UI, 'conflict', lang))}")
                 else:
                     cell = form_html(c["proposal"], lang)
                 tds.append(f"<td data-conflict='{'true' if differ else 'false'}'>{cell}</td>")
             rows.append(f"<tr><th scope='row'>{esc(cause_spec.label_of(cause, lang))}</th>{''.join(tds)}</tr>")
-        lead = t("lead", lang, UI)
-        note = (t("conflicts", lang, UI).format(n=conflicts) if self.tier == "large" else t("not_large", lang, UI))
+        lead = tr(UI, "lead", lang)
+        note = (tr(UI, "conflicts", lang).format(n=conflicts) if self.tier == "large" else tr(UI, "not_large", lang))
         self._grid.value = section(
-            f"<h3>{esc(t('title', lang, UI))}</h3><p class='ll-note'>{esc(lead)}</p>"
+            f"<h3>{esc(tr(UI, 'title', lang))}</h3><p class='ll-note'>{esc(lead)}</p>"
             f"<table class='ll-tbl'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<p>{esc(note)}</p>")

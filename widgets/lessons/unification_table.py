@@ -5,23 +5,23 @@ decides) and its ladder-first variant. A summary counts, for each column, how ma
 distinct forms appear, how many agree with their court and whether the two instances of one case come out alike.
 Two choices let the reader change, for every case at once, the facts the paper never reports (the strength of
 causation, the field of risk) and watch the proposal's outcomes move. All forms come from the engine
-(:func:`casebook.lessons_b.unification`).
+(:func:`casebook.replay.unification`).
 """
 
 from __future__ import annotations
 
 from traitlets import Unicode, observe
 
-from casebook import lessons_b
+from casebook import replay
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..regime_comparison import regime_name
-from . import _render
-from ._common_b import decision_label, follow_choice, form_html, keeping_choice, section, shares_text, t
+from . import common as _render
+from .common import decision_label, follow_choice, form_html, keeping_choice, section, shares_text, WORDS
 from .._view import shared_layout
-from ._common_b import style_widget as lesson_style
+from .common import large_controls_style as lesson_style
 
 UI = {
     "title": {"zh": "五个判决，三种规则", "en": "Five decisions, three rules"},
@@ -64,7 +64,7 @@ class UnificationTable(LangGuard, FixedVBox):
         self._quiet = False
         self.add_class("ll-unification")
         self.add_class("ll-controls")
-        self.add_class("ll-b")
+        self.add_class("ll-large-controls")
         self.set_trait("lang", safe_lang(lang))
         wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._cause = Dropdown(options=[("", "")], value="", **wide)
@@ -76,15 +76,15 @@ class UnificationTable(LangGuard, FixedVBox):
         self._table = Display()
         self._table.add_class("ll-unify-table")
         controls = FixedHBox([self._cause, self._risk], layout=shared_layout(flex_flow="row wrap"))
-        controls.add_class("ll-row-b")
+        controls.add_class("ll-row-wide")
         self.children = [lesson_style(), controls, self._table]
         self._built = True
         self._relabel()
 
     def result(self) -> dict:
-        """:func:`casebook.lessons_b.unification` for the current choices."""
+        """:func:`casebook.replay.unification` for the current choices."""
         overrides = {k: v for k, v in (("causation", self.causation), ("risk_level", self.risk_level)) if v}
-        return lessons_b.unification(overrides)
+        return replay.unification(overrides)
 
     @observe("causation", "risk_level")
     def _on_override(self, change):
@@ -102,17 +102,17 @@ class UnificationTable(LangGuard, FixedVBox):
         with quietly(self):
             for control, name, key in ((self._cause, "causation", "causation"), (self._risk, "risk_level", "risk")):
                 spec = FIELD_BY_NAME[name]
-                control.description = t(key, lang, UI)
+                control.description = tr(UI, key, lang)
                 with keeping_choice(control):
-                    control.options = [(t("as_assumed", lang, UI), "")] + [(spec.label_of(v, lang), v)
+                    control.options = [(tr(UI, "as_assumed", lang), "")] + [(spec.label_of(v, lang), v)
                                                                            for v in spec.options]
         self._render()
 
     def _render(self):
         lang = self.lang
         result = self.result()
-        regimes = lessons_b.UNIFY_REGIMES
-        head = (f"<th scope='col'>{esc(t('decision', lang, UI))}</th><th scope='col'>{esc(t('held', lang, UI))}</th>"
+        regimes = replay.UNIFY_REGIMES
+        head = (f"<th scope='col'>{esc(tr(UI, 'decision', lang))}</th><th scope='col'>{esc(tr(UI, 'held', lang))}</th>"
                 + "".join(f"<th scope='col'>{esc(regime_name(r, lang))}</th>" for r in regimes))
         body, conflicts = [], 0
         for row in result["rows"]:
@@ -123,26 +123,26 @@ class UnificationTable(LangGuard, FixedVBox):
             for r in regimes:
                 form = row["forms"][r]
                 if form == row["held"]:
-                    mark = f"<span class='ll-held'>{esc(t('agree', lang, UI))}</span>"
+                    mark = f"<span class='ll-held'>{esc(tr(UI, 'agree', lang))}</span>"
                 elif row["agrees"][r]:
-                    mark = f"<span class='ll-off'>{esc(t('allows', lang, UI))}</span>"
+                    mark = f"<span class='ll-off'>{esc(tr(UI, 'allows', lang))}</span>"
                 else:
-                    mark = f"<span class='ll-not'>{esc(t('differ', lang, UI))}</span>"
+                    mark = f"<span class='ll-not'>{esc(tr(UI, 'differ', lang))}</span>"
                 cells.append(f"<td data-regime='{esc(r)}' data-liability-form='{esc(form)}'>"
                              f"{form_html(form, lang)}<br>{mark}</td>")
             conflicts += row["forms"]["proposal"] != row["forms"]["proposal_ladder"]
             name = decision_label({"short_name": row["short_name"], "instance": row["instance"]}, lang)
-            number = row["case_number"] or t("not_given", lang)
+            number = row["case_number"] or tr(WORDS, "not_given", lang)
             body.append(f"<tr data-decision='{esc(row['id'])}'><th scope='row'>{esc(name)}<br>"
                         f"<span class='ll-src'>{esc(number)}</span></th><td>{held}</td>{''.join(cells)}</tr>")
         s = result["summary"]
         n = len(result["rows"])
 
         def frac(k):
-            return esc(t("of5", lang, UI).format(k=k, n=n))
+            return esc(tr(UI, "of5", lang).format(k=k, n=n))
 
         def yn(b):
-            return esc(t("yes" if b else "no", lang, UI))
+            return esc(tr(UI, "yes" if b else "no", lang))
 
         summary_rows = [
             ("settled", [frac(s["held"]["settled"])] + [frac(s[r]["settled"]) for r in regimes]),
@@ -150,13 +150,13 @@ class UnificationTable(LangGuard, FixedVBox):
             ("agree_n", ["—"] + [frac(s[r]["agree_exactly"]) for r in regimes]),
             ("alike", [yn(s["held"]["instances_alike"])] + [yn(s[r]["instances_alike"]) for r in regimes]),
         ]
-        foot = "".join(f"<tr class='ll-summary' data-key='{esc(k)}'><th scope='row'>{esc(t(k, lang, UI))}</th>"
+        foot = "".join(f"<tr class='ll-summary' data-key='{esc(k)}'><th scope='row'>{esc(tr(UI, k, lang))}</th>"
                        + "".join(f"<td>{v}</td>" for v in vals) + "</tr>" for k, vals in summary_rows)
-        notes = f"<p class='ll-note'>{esc(t('open_note', lang, UI))}</p>"
+        notes = f"<p class='ll-note'>{esc(tr(UI, 'open_note', lang))}</p>"
         if conflicts:
             notes += (f"<p class='ll-open'>{_render.badge('open', lang)} "
-                      f"{esc(t('conflict', lang, UI).format(n=conflicts))}</p>")
+                      f"{esc(tr(UI, 'conflict', lang).format(n=conflicts))}</p>")
         self._table.value = section(
-            f"<h3>{esc(t('title', lang, UI))}</h3><table class='ll-tbl'><thead><tr>{head}</tr></thead>"
+            f"<h3>{esc(tr(UI, 'title', lang))}</h3><table class='ll-tbl'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody><tbody><tr><th colspan='{len(regimes) + 2}' scope='colgroup'>"
-            f"{esc(t('summary', lang, UI))}</th></tr>{foot}</tbody></table>{notes}")
+            f"{esc(tr(UI, 'summary', lang))}</th></tr>{foot}</tbody></table>{notes}")

@@ -1,4 +1,4 @@
-"""The second widget kit, tested in Python without a browser: burden matrix, pivotal facts, case browser, share
+"""The analyzer's panels, tested in Python without a browser: burden matrix, pivotal facts, case browser, share
 panel (link, downloads, upload), evidence and similar-cases views, memo export.
 
 Hostile input is simulated the way it arrives from a page: through ``set_state`` (a comm ``update``) and button
@@ -59,9 +59,8 @@ BURDEN_CASES = [
      "consumer", True),
     ("what the platform knew stays with the consumer and is marked open", {}, "platform_knowledge", "consumer",
      "consumer", True),
-    ("necessary measures are the platform's to prove in both", {"platform_knowledge": "knew",
-                                                                  "necessary_measures": True},
-     "necessary_measures", "platform", "platform", False),
+    ("no necessary measures is the consumer's to prove now and the platform's under the proposal",
+     {"platform_knowledge": "knew"}, "necessary_measures", "consumer", "platform", False),
 ]
 
 

@@ -1,14 +1,20 @@
-"""HTML pieces shared by the chapter widgets: a statement with its source, an article's verbatim text, badges.
+"""What the chapter widgets share: the lesson style sheets, HTML pieces (a statement with its source, an article's
+verbatim text, badges, a liability form), the words they have in common (:data:`WORDS`), and relabelling a choice
+without losing it.
 
-Everything that reaches the page goes through :func:`widgets.base.esc`, whether it came from the lesson files, the
-statute files or the engine.
+Nothing here decides anything. Everything that reaches the page goes through :func:`widgets.base.esc`, whether it
+came from the lesson files, the statute files or the engine.
 """
 
 from __future__ import annotations
 
 from casebook import lessons
+from contextlib import contextmanager
 
-from ..base import esc, safe_lang
+from casebook.scenario import FIELD_BY_NAME
+from casebook.texts import FORM_NAMES, fmt_share
+
+from ..base import esc, safe_lang, tr
 
 # Sized for a projector at 1280x720: body 16px, nothing below 14px, muted text dark enough for 7:1 on white.
 CSS = """<style>
@@ -75,11 +81,6 @@ UI = {
 }
 
 
-def t(table: dict, key: str, lang: str) -> str:
-    entry = table[key]
-    return entry.get(safe_lang(lang)) or entry["zh"]
-
-
 def colon(lang: str) -> str:
     return "：" if safe_lang(lang) == "zh" else ": "
 
@@ -108,8 +109,8 @@ def statement_html(statement: dict, lang: str, tag: str = "p", css: str = "") ->
         if lang == "zh":
             return f'<div class="ll-quote {esc(css)}" lang="zh">“{body}”{src}</div>'
         return (f'<div class="ll-quote {esc(css)}"><span lang="en">"{body}"</span>'
-                f' <span class="ll-unofficial">({esc(t(UI, "unofficial", lang))})</span>{src}'
-                f'<span class="ll-quote-orig" lang="zh">{esc(t(UI, "original", lang))}{colon(lang)}“{esc(inner(statement["quote"]))}”'
+                f' <span class="ll-unofficial">({esc(tr(UI, "unofficial", lang))})</span>{src}'
+                f'<span class="ll-quote-orig" lang="zh">{esc(tr(UI, "original", lang))}{colon(lang)}“{esc(inner(statement["quote"]))}”'
                 f'</span></div>')
     if kind == "addition":
         return f'<{tag} class="ll-note {esc(css)}">{badge("addition", lang)} {body}</{tag}>'
@@ -128,7 +129,7 @@ def article_html(ref, lang: str, note: str = "") -> str:
     if lang == "en":
         en = esc(lessons.article_text(ref, "en")).replace("\n", "<br>")
         html += (f'<span class="ll-article-en" lang="en">{en} '
-                 f'<span class="ll-unofficial">({esc(t(UI, "en_article", lang))})</span></span>')
+                 f'<span class="ll-unofficial">({esc(tr(UI, "en_article", lang))})</span></span>')
     return html + "</div>"
 
 
@@ -152,3 +153,117 @@ def style_widget(extra: str = ""):
     html = Display(value=CSS + extra)
     html.add_class("ll-lesson-style")
     return html
+
+
+# Controls sized for a projector at 1280x720, on top of the chapters' common style. Scoped to .ll-large-controls,
+# the class the chapter widgets with many controls (chapters 05-09) carry.
+LARGE_CONTROLS_CSS = """<style>
+.ll-large-controls .widget-label, .ll-large-controls .widget-label-basic, .ll-large-controls .widget-checkbox label { font-size: 16px !important; }
+.ll-large-controls .widget-inline-hbox > .widget-label { font-weight: 600; color: #1b1b1b; }
+.ll-large-controls .widget-dropdown { max-width: 46em; width: auto; }
+.ll-large-controls .widget-dropdown select { font-size: 16px; height: 34px; }
+.ll-large-controls .widget-checkbox { height: auto; min-height: 30px; width: auto; }
+.ll-large-controls .widget-checkbox input[type="checkbox"] { width: 20px; height: 20px; margin: 3px 10px 0 0; flex: none; }
+.ll-large-controls .widget-checkbox label, .ll-large-controls .widget-checkbox .widget-label-basic { white-space: normal; height: auto;
+  line-height: 1.4; align-items: flex-start; font-weight: 600; }
+.ll-large-controls .widget-toggle-buttons { flex-wrap: wrap; height: auto; }
+.ll-large-controls .widget-toggle-buttons > .widget-label { font-weight: 600; color: #1b1b1b; }
+.ll-large-controls .widget-toggle-buttons .widget-toggle-button { font-size: 16px; height: 36px; padding: 0 14px; margin: 2px 6px 2px 0;
+  border: 1px solid #8a8a8a; }
+.ll-large-controls .widget-toggle-buttons .widget-toggle-button.mod-active { background: #1a4480; color: #fff; border-color: #1a4480; }
+.ll-large-controls .jupyter-button { font-size: 16px; height: 36px; padding: 0 16px; }
+.ll-large-controls .jupyter-button.mod-primary { background: #1a4480; }
+.ll-large-controls .widget-upload { align-self: flex-start; }
+.ll-large-controls .ll-row-wide { gap: 8px 20px; }
+.ll-large-controls .ll-measure-quote { margin: 0 0 12px 30px; font-size: 15px; color: #333; }
+.ll-large-controls .ll-measure-quote .ll-src { font-size: 14px; }
+</style>"""
+
+
+def large_controls_style():
+    """The chapters' common style sheet plus the projector sizing of many controls: a lesson widget's first child."""
+    return style_widget(LARGE_CONTROLS_CSS)
+
+
+WORDS = {
+    "not_given": {"zh": "论文未给出", "en": "not given by the paper"},
+    "first": {"zh": "一审", "en": "first instance"},
+    "second": {"zh": "二审", "en": "second instance"},
+    "seller": {"zh": "销售者", "en": "seller"},
+    "platform": {"zh": "平台", "en": "platform"},
+    "consumer": {"zh": "消费者", "en": "consumer"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "open_readings": {"zh": "未定：法官可在四种解释中选择", "en": "open: the judge may choose among four readings"},
+    "illustrative": {"zh": "示例性假设", "en": "illustrative assumption"},
+}
+
+
+def text_of(value, lang: str) -> str:
+    """A {zh, en} mapping (or plain text) in ``lang``."""
+    if isinstance(value, dict):
+        chosen = value.get(safe_lang(lang)) or value.get("zh") or ""
+        return chosen if isinstance(chosen, str) else str(chosen)
+    return "" if value is None else str(value)
+
+
+def form_name(form: str, lang: str) -> str:
+    entry = FORM_NAMES.get(form)
+    return entry[safe_lang(lang)] if entry else str(form)
+
+
+def form_html(form: str, lang: str) -> str:
+    return f'<span class="ll-form" data-liability-form="{esc(form)}">{esc(form_name(form, lang))}</span>'
+
+
+def value_label(field: str, value, lang: str) -> str:
+    spec = FIELD_BY_NAME.get(field)
+    if spec is None:
+        return str(value)
+    if spec.kind == "number" and spec.maximum == 1.0 and value is not None:
+        return fmt_share(float(value), lang)
+    return spec.label_of(value, lang)
+
+
+def field_label(field: str, lang: str) -> str:
+    spec = FIELD_BY_NAME.get(field)
+    return spec.label[safe_lang(lang)] if spec else str(field)
+
+
+def decision_label(dec: dict, lang: str) -> str:
+    """Short name and instance of a casebook decision, for a choice list."""
+    name = text_of(dec.get("short_name"), lang)
+    return f"{name}（{tr(WORDS, dec['instance'], lang)}）" if lang == "zh" else f"{name} ({tr(WORDS, dec['instance'], lang)})"
+
+
+def shares_text(shares: dict | None, lang: str) -> str:
+    if not shares:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(f"{tr(WORDS, party, lang)} {fmt_share(share, lang)}" for party, share in shares.items())
+
+
+@contextmanager
+def keeping_choice(control):
+    """Relabel a selection control inside this block; its chosen value survives the new options."""
+    value = control.value
+    yield
+    if value is not None and value in [v for _, v in control.options]:
+        control.value = value
+
+
+def follow_choice(widget, change, known, control: str) -> bool:
+    """The guard of a trait whose value is one of ``known`` and is shown by the selection ``widget.<control>``.
+
+    Before the widget is built nothing happens; an unknown value is refused (the trait goes back to the old one); a
+    known one is shown by the control. True when the widget should go on to show the new choice.
+    """
+    if not widget._built:
+        return False
+    if change["new"] not in known:
+        setattr(widget, change["name"], change["old"])
+        return False
+    control = getattr(widget, control)
+    if control.value != change["new"]:
+        control.value = change["new"]
+    return True

@@ -12,7 +12,7 @@ import sys
 import ipywidgets as W
 import pytest
 
-from casebook import lessons_b
+from casebook import lessons, replay
 from casebook.cases import decision, decisions
 from casebook.engine import READINGS, analyze
 from casebook.proving import UNPROVEN, assess
@@ -44,10 +44,10 @@ def _html(widget) -> str:
 
 
 def test_lesson_files_load_and_every_quotation_names_its_section():
-    for data in (lessons_b.safety_duty(), lessons_b.burden_of_proof(), lessons_b.reforms()):
+    for data in (lessons.safety_duty(), lessons.burden_of_proof(), lessons.reforms()):
         text = json.dumps(data, ensure_ascii=False)
         assert '"quote"' in text
-    sd = lessons_b.safety_duty()
+    sd = lessons.safety_duty()
     assert [m["id"] for m in sd["measures"]] == ["pre_entry_review", "anti_counterfeit_team", "routine_sampling",
                                                  "focused_checks", "graduated_sanctions"]
     assert all(m["section"] == "4.1.2" for m in sd["measures"])
@@ -57,7 +57,7 @@ def test_lesson_files_load_and_every_quotation_names_its_section():
 
 
 def test_the_burden_data_quotes_section_4_2_3_and_marks_its_open_points():
-    bp = lessons_b.burden_of_proof()
+    bp = lessons.burden_of_proof()
     words = " ".join(s["quote"] for s in bp["proposal"])
     assert "初步的举证责任" in words and "适当加重平台的举证责任" in words
     assert all(p["open"] is True and p["section"] == "4.2.3" for p in bp["open_points"])
@@ -68,26 +68,26 @@ def test_the_burden_data_quotes_section_4_2_3_and_marks_its_open_points():
 def test_the_loader_names_the_file_and_key_of_a_broken_lesson(tmp_path, monkeypatch):
     (tmp_path / "reforms.yaml").write_text(
         "rule: []\nguiding_cases: []\nreview: []\nopen_points: []\nsurprise: 1\n", encoding="utf-8")
-    monkeypatch.setattr(lessons_b, "LESSONS_DIR", tmp_path)
-    lessons_b._reforms.cache_clear()
+    monkeypatch.setattr(lessons, "LESSONS_DIR", tmp_path)
+    lessons._reforms.cache_clear()
     try:
-        with pytest.raises(lessons_b.LessonDataError) as err:
-            lessons_b.reforms()
+        with pytest.raises(lessons.LessonDataError) as err:
+            lessons.reforms()
         assert "reforms.yaml" in str(err.value) and "surprise" in str(err.value)
     finally:
-        lessons_b._reforms.cache_clear()
+        lessons._reforms.cache_clear()
 
 
 def test_the_casebook_questions_are_a_sound_scenario_set():
-    loaded = lessons_b.case_exercise_set()
-    assert len(loaded["scenarios"]) == len(lessons_b.exercises()["items"])
+    loaded = replay.case_exercise_set()
+    assert len(loaded["scenarios"]) == len(lessons.exercises()["items"])
     assert verify_set(loaded) == []
-    sources = lessons_b.case_exercise_sources()
+    sources = replay.case_exercise_sources()
     assert set(sources.values()) == set(DECISION_IDS)
 
 
 def test_a_what_if_question_marks_its_changed_fact():
-    item = next(i for i in lessons_b.case_exercise_set()["scenarios"] if i["id"] == "cong-what-if-no-review")
+    item = next(i for i in replay.case_exercise_set()["scenarios"] if i["id"] == "cong-what-if-no-review")
     assert item["scenario"]["qualification_review"] == "failed"
     assert "练习" in item["scenario"]["assumptions"]["qualification_review"]["zh"]
 
@@ -97,7 +97,7 @@ def test_a_what_if_question_marks_its_changed_fact():
 
 @pytest.mark.parametrize("decision_id", DECISION_IDS)
 def test_replay_gives_the_holding_for_every_decision(decision_id):
-    r = lessons_b.replay(decision_id, "en")
+    r = replay.replay(decision_id, "en")
     assert r["statute_allows"], "the statute must allow what the court held"
     assert r["replayed"], "the court's own reading must give what the court held"
     assert r["under_holding"]["liability_form"] == decision(decision_id)["liability_form"]
@@ -230,7 +230,7 @@ def test_the_evidence_checker_shows_the_burden_matrix_of_the_chosen_case():
 
 
 def test_one_rule_settles_all_five_decisions_and_aligns_sankuais_two_instances():
-    s = lessons_b.unification()["summary"]
+    s = replay.unification()["summary"]
     assert s["held"]["distinct"] == 4 and not s["held"]["instances_alike"]
     assert s["statute"]["settled"] == 2 and not s["statute"]["instances_alike"]
     assert s["statute"]["agree"] == 5
@@ -246,7 +246,7 @@ def test_the_unification_table_shows_the_ladder_conflict_as_open():
     w.risk_level = "nonsense"
     assert w.risk_level == "major_public_safety"
     with pytest.raises(ValueError):
-        lessons_b.unification({"damages": 1})
+        replay.unification({"damages": 1})
 
 
 def test_the_tier_ladder_disagrees_only_for_large_platforms():
@@ -304,9 +304,9 @@ def test_revealing_without_a_prediction_asks_for_one():
 
 def test_the_missed_fact_is_a_pivot_that_gives_the_answer():
     a = analyze(decision("wang-v-huolala")["scenario"], "proposal", "en")
-    missed = lessons_b.missed_facts(a, "joint")
+    missed = replay.missed_facts(a, "joint")
     assert {(p["field"], p["value"]) for p in missed} >= {("causation", "decisive")}
-    assert lessons_b.missed_facts(a, "supplementary") == []
+    assert replay.missed_facts(a, "supplementary") == []
 
 
 def test_the_teachers_view_lists_every_answer_of_the_set():
@@ -426,4 +426,4 @@ def test_the_chapter_widgets_load_no_plotting_or_dataframe_library():
 
 
 def test_the_readings_named_after_holdings_exist():
-    assert {lessons_b.holding_regime(d) for d in decisions()} <= set(READINGS) | {"statute"}
+    assert {replay.holding_regime(d) for d in decisions()} <= set(READINGS) | {"statute"}

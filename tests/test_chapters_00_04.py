@@ -1,9 +1,7 @@
 """Chapters 00-04: the lesson data, the chapter widgets and the notebooks, tested without a browser.
 
-The paper is not read here (the project never reads ../shared). Every quotation of the paper in the lesson files and
-in the chapters' Chinese narrative was checked, when it was written, to be an exact substring of the paper's text
-(the file whose SHA-256 is recorded below); the checked quotations are listed here, so that a quotation added or
-changed later fails until someone checks it against the paper again and adds it.
+Every quotation of the paper in the lesson files and in the chapters' Chinese narrative must be the paper's exact
+words: :func:`test_quotations.is_papers_words` checks it against the copy of the paper in ``casebook/data/paper``.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from casebook import lessons, statutes
+from test_quotations import is_papers_words
 from casebook.engine import FORMS, READINGS, RULES, analyze, payments
 from casebook.scenario import FIELD_BY_NAME, validate
 from casebook.texts import FORM_NAMES
@@ -25,87 +24,8 @@ from casebook.texts import FORM_NAMES
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("00_start_here", "01_platform_status", "02_rights_and_duties", "03_legal_bases",
             "04_corresponding_liability")
-MY_WIDGETS = ("_render", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
+MY_WIDGETS = ("common", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
               "duty_theories", "decision_path", "crpl44_readings", "readings_compare")
-
-# sha256 of the paper text checked: e72132835907d5fcc368a0ee8172a4a516e8caa34f9638de0f3c5f20d3e9a16d
-CHECKED_QUOTES = frozenset({
-    "“不真正连带责任”则突出平台赔偿后的追偿权本质",
-    "“按份责任说”认为应根据平台过错程度按比例确定赔偿份额",
-    "“相应责任”可能被认定为连带责任、补充责任、按份责任",
-    "“相应责任”的性质定义为何种责任，应当根据电商平台履行义务与消费者损害结果之间因果关系的必然性进行分类解释",
-    "“补充责任说”主张平台仅在直接侵权人无法足额赔偿时承担差额补充责任",
-    "“连带责任说”强调平台与直接侵权人共同承担全部赔偿责任",
-    "《消费者权益保护法》将电商平台的法律术语界定为“网络交易平台提供者”",
-    "《电商法》第38条则进一步明确，平台知道或应当知道平台内经营者侵害消费者合法权益的行为，同时没采取必要措施的，应与其承担连带责任",
-    "《电子商务模式规范》采用“电子商务平台”统称",
-    "《电子商务法》将电商平台认定为“电子商务平台经营者”，明确其是在电子商务中为交易双方或多方提供网络经营场地、交易撮合、信息发布等服务，供交易双方或多方独立开展交易活动的法人或非法人组织",
-    "《电子商务法》第38条第2款以“相应责任”作为平台责任的核心表述，但未明确其具体内涵与适用范围",
-    "《网络交易服务规范》运用“网络交易平台”术语并将其定义为能为网络交易提供商品或服务交易的系统",
-    "《网络交易管理办法》使用“第三方交易平台”概念，指出其是在网络商品交易中为交易双方或多方提供网页空间、虚拟经营场地、交易规则、交易撮合、信息发布等服务，让交易双方或多方独立开展交易活动的信息网络系统",
-    "一些大型电商平台已经成为社会经济生活中不可或缺的一部分，具有了公共属性",
-    "一是在法律表述上，相关术语的运用较为混乱，缺乏一致性，二是对于电子商务平台的法律定义，不同的规定和学说给出了各式各样的界定内容",
-    "主张卖方定位或合营关系的理论认为，在消费者接触商品信息前，电商平台已通过获取商品经销授权或实质参与交易链，形成销售者身份或与入驻商家构成共同经营关系，进而主张平台应被直接认定为商品销售主体，或至少承担与商家共担经营风险的合营方责任",
-    "义务违反与损害结果的因果关系强度",
-    "也就是说，网络交易平台若存在未履行法定信息披露义务这种消极侵权行为，这就构成了其承担补充赔偿责任的归责依据",
-    "以及当电子商务平台违反法定的审核义务、安全保障义务时应承担相应责任",
-    "企业社会责任理论则从平台公共属性出发，为大型电商平台设定了超越私法责任的道德义务，平台应当分情形承担阶梯式责任",
-    "但是以上三种观点，仅仅观察到了平台提供者某方面的特征，所以未充分挖掘平台提供者的本质，存在以偏概全的缺陷",
-    "但未明确其具体内涵与适用范围",
-    "信息网络系统",
-    "信赖利益保护理论指在消费或交易中，消费者基于对经营者的信任而作出的决策或行为，经营者有义务维护这种信赖利益，确保消费者不会因信赖利益而受到损害",
-    "公平交易权指消费者有权以合理的价格购买符合质量标准的商品或服务",
-    "其中具有代表性的是卖方或合营方说、居间人说、柜台出租方说以及新型市场主体说",
-    "其中新型市场主体说契合平台算法管控、数据整合等新型权能特征，本文也更倾向于此种观点",
-    "受益者应当对因受益行为所产生的不利后果承担相应的责任",
-    "各学说均有其理论依据和逻辑自洽性，但尚未达成统一的规范性解释",
-    "同时，消费者基于对电商平台的信任进行注册消费，平台有义务维护这种信赖利益，保障消费者不因信赖而受损",
-    "吴仙桂. 网络交易平台的法律定位[J]. 重庆邮电大学学报(社会科学版), 2008(6): 47-50.",
-    "在司法裁判中，法官对于利益保护倾向的不同选择会直接影响责任判定",
-    "在电子商务平台的概念界定层面尚未形成统一认知",
-    "基于其公共属性，大型平台应当承担起保障消费者权益的社会责任",
-    "对于经营者实施的强制交易行为，消费者有权利予以拒绝",
-    "对涉及重大公共安全的领域适用连带责任，体现社会责任的底线约束",
-    "居间人说指出，在电子商务交易场景中，平台内的经营者与消费者依托电子商务平台所提供的虚拟网络空间来开展交易活动，在此过程中，电子商务平台经营者发挥了居间媒介的功能，类似于传统交易中的居间人角色",
-    "平台不得利用算法推荐、默认勾选、大数据杀熟等技术手段，不合理地限制消费者的选择范围或诱导其作出非真实意思表示的选择",
-    "平台也有责任采取措施防范交易欺诈、信息泄露、支付安全等风险，保障交易环境的安全",
-    "平台作为利益既得者，完全免责会引发不公",
-    "平台既然从交易中获得了经济利益，就应当对交易过程中可能出现的问题和风险负责",
-    "应当根据实际情况，将电子商务交易平台经营者界定为一种新型交易中介",
-    "应当根据电商平台履行义务与消费者损害结果之间因果关系的必然性进行分类解释",
-    "当电商平台的不作为仅提高了消费者受损风险时，即便平台履行法律义务，消费者损害结果大概率仍会发生，缺乏连带责任承担的基础，但平台作为利益既得者，完全免责会引发不公。在综合考量电商平台、消费者以及平台商家各方的利益后，平台承担补充责任是最佳选择",
-    "必须依据义务违反与损害结果的因果关系强度，细化模糊的“相应责任”的具体形态",
-    "新型市场主体说认为电商平台的法律地位是具有市场组织职能和管理职能的新型市场主体",
-    "柜台出租方说视电商平台为拥有控制权的虚拟空间出租者，将平台空间租赁给商户也即承租方，并依据租赁协议收取费用，从而形成一种租赁合同关系",
-    "根据受益报偿理论，受益者应当对因受益行为所产生的不利后果承担相应的责任",
-    "法人或非法人组织",
-    "法院在大多数情况下不会判定电商平台承担责任，电商平台对消费者的损害赔偿责任是非常有限的，并不能完全保障消费者的利益",
-    "消费者与平台经营者谁的利益能得到优先考量，很大程度上取决于法官的主观倾向",
-    "现行法律框架下，电商平台对消费者承担民事责任的核心依据主要包括《消费者权益保护法》第44条与《电子商务法》第38条",
-    "现阶段，我国在电子商务平台的概念界定层面尚未形成统一认知",
-    "由于平台具备控制交易环境和秩序的能力，根据风险控制理论，当平台内出现可控范围内的风险，如商家售假、虚假宣传、恶意欺诈等行为时，平台就应当承担相应的法律责任",
-    "电商平台和商家应当以清晰易懂的方式向消费者展示这些信息，确保消费者在充分了解的基础上作出交易决策",
-    "电子商务平台的责任形式与其在交易中所处的法律地位相关",
-    "知情权是消费者在消费过程中了解商品或服务信息的基本权利，涉及商品的价格、性能、质量、售后服务等方面",
-    "立法者在立法过程中也规避了此问题，对其作了模糊化处理",
-    "精准划定电商平台法律属性是厘定其权利义务边界与民事责任承担范式的逻辑起点",
-    "系统",
-    "网络交易平台作为市场主体以及虚拟市场组织者的身份，应该向消费者提供公平、诚信、有序的消费市场",
-    "网络交易平台若存在未履行法定信息披露义务这种消极侵权行为，这就构成了其承担补充赔偿责任的归责依据",
-    "而对普通商品标签瑕疵等低风险场景，补充责任更利于平衡多方利益",
-    "而当平台明知或者应当知道存在侵权行为，却不采取必要措施加以制止，这种积极侵权行为则成为平台与直接侵权人承担连带赔偿责任的法定情形",
-    "若平台未能履行对平台内商家的资质审核义务或者未履行对消费者的安全保障义务，导致消费者生命健康受到伤害，这表明平台有能力避免却未采取措施，没有尽到应有的注意义务，消费者因信赖平台而购买并受到伤害。此时，平台理应承担连带责任。",
-    "若法官更侧重于维护消费者权益，便会适用连带责任；若法官更偏向于保障平台经营者的利益，则会适用补充责任",
-    "董再强, 唐丽英. 论电子商务交易主体之间的法律关系[J]. 社科纵横, 2007(11): 97-98.",
-    "薛军. 电子商务法平台责任的初步解读[J]. 中国市场监管研究, 2019(1): 18-21.",
-    "赔偿后，有权向销售者或者服务者追偿",
-    "这些条款为消费者维权提供了法律基础，但因立法表述的模糊性与司法实践的复杂性，平台责任的实际落实仍面临诸多困境",
-    "这是因为平台有能力采取措施避免这些风险的发生，但却没有尽到应有的注意义务",
-    "这是消费者在交易场景中的基础性法定权益，确保其人身和财产安全不受损害",
-    "这种模糊性导致平台责任形态高度不确定，消费者难以预判维权结果，造成了法律适用的混乱",
-    "选择权是指消费者有权在不同电商平台和不同经营者之间自由选择，并自主决定购买或不购买某件商品或服务",
-    "韩洪今. 网络交易平台提供商的法律定位[J]. 当代法学, 2009, 23(2): 99-103.",
-})
 
 
 ALL_STATUTE_TEXT = "\n".join(statutes.paragraph_text(law, a, None, lang)
@@ -148,9 +68,9 @@ def test_every_lesson_file_loads_and_every_statement_names_its_source(name):
             assert s["section"].strip()
 
 
-def test_every_quotation_of_the_paper_in_the_lesson_files_was_checked_against_the_paper():
-    unchecked = [q for q in lessons.quotes() if q not in CHECKED_QUOTES]
-    assert not unchecked, "check these against the paper and add them to CHECKED_QUOTES: " + repr(unchecked)
+def test_every_quotation_of_the_paper_in_the_lesson_files_is_the_papers_words():
+    wrong = [q for q in lessons.quotes() if not is_papers_words(q)]
+    assert not wrong, "not the paper's words: " + repr(wrong)
 
 
 def test_load_returns_a_copy():
@@ -627,7 +547,7 @@ def test_chapter_quotations_are_the_papers_or_the_statutes_exact_words(stem):
             continue
         zh, en = _zh_en("".join(c["source"]))
         for q in re.findall(r"“([^“”]{12,})”", zh):
-            assert q in CHECKED_QUOTES or q in ALL_STATUTE_TEXT, f"{stem}: unchecked quotation “{q}”"
+            assert is_papers_words(q) or q in ALL_STATUTE_TEXT, f"{stem}: not the paper's words: “{q}”"
         for line in re.findall(r"^> (.+)$", zh + "\n" + en, re.M):
             if line.startswith(("——", "— ")):
                 continue
