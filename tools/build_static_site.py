@@ -22,10 +22,11 @@ What it does, each step from PyPI or the npm registry only:
 5. ``pyodide-lock.json`` listing exactly those wheels (file, sha256, imports, depends): the kernel loads them all
    at start, in parallel, and ``from widgets.app import ...`` finds the tutorial's wheel without a ``%pip`` cell.
 6. ``voici build`` of notebooks/ with that Pyodide, then each page is finished: Font Awesome served from the
-   site, Voici's remote Mermaid loader removed (no page draws a diagram), and the query bridge
-   (deploy/static/page_url.js) put before Voici's script.
-7. A service worker (deploy/static/service_worker.js) keeps the site's files in the browser's cache, so a second
-   visit downloads nothing.
+   site, Voici's remote Mermaid loader removed (no page draws a diagram), and deploy/static/page_setup.js put
+   before Voici's script (the page's URL handed to the kernel, JupyterLite's service worker kept out, <html lang>,
+   the loading text in both languages). What no page loads is pruned; index.html lists the chapters.
+7. A service worker (deploy/static/service_worker.js, one cache per build) fetches the site's files into the
+   browser's cache once a page's first widget is shown, so a second visit downloads only its page.
 
 The result is one folder for any static file host.
 """
@@ -59,8 +60,7 @@ PROJECT_PACKAGES = ("casebook", "widgets")
 PROJECT_SKIP = re.compile(r"^casebook/templates/")
 # Requirements of the served wheels that the browser does not need: the widgets' front-end code (Voici brings its
 # own), and modules for terminals and Windows.
-NOT_SERVED = {"widgetsnbextension", "jupyterlab-widgets", "pexpect", "colorama", "typing-extensions", "jedi",
-              "ipykernel", "pyzmq", "tornado", "jupyter-client", "jupyter-core"}
+NOT_SERVED = {"widgetsnbextension", "jupyterlab-widgets", "pexpect", "colorama", "typing-extensions"}
 # What the kernel loads before the page's first cell: jupyterlite-pyodide-kernel's worker installs each of its six
 # packages (and micropip, piplite) one after the other with piplite unless it is named here; named here, Pyodide
 # loads them all at once from the lock. The tutorial's wheel comes in the same batch.
