@@ -147,7 +147,8 @@ def _find_wheel(folder: Path, name: str, version: str) -> Path | None:
     stem = re.sub(r"[-_.]+", "_", name).lower()
     for p in folder.glob("*.whl"):
         parts = p.name.split("-")
-        if re.sub(r"[-_.]+", "_", parts[0]).lower() == stem and parts[1] == version and p.name.endswith("-none-any.whl"):
+        if (re.sub(r"[-_.]+", "_", parts[0]).lower() == stem and parts[1] == version
+                and p.name.endswith("-none-any.whl")):
             return p
     return None
 
@@ -483,8 +484,8 @@ def build(out: Path, skip_compile: bool = False) -> None:
         depth = "../" * (len(page.relative_to(out).parts) - 1)
         finish_page(page, depth)
     prune(out)
-    loaded = [p for p in out.rglob("*") if p.is_file() and p.relative_to(out).parts[0] in ("static", "voici", "extensions",
-                                                                                          "fontawesome")]
+    served = ("static", "voici", "extensions", "fontawesome")
+    loaded = [p for p in out.rglob("*") if p.is_file() and p.relative_to(out).parts[0] in served]
     write_index(out, sum(p.stat().st_size for p in loaded) / 1e6)
     build_id = hashlib.sha256()
     for path in sorted(p for p in out.rglob("*") if p.is_file()):

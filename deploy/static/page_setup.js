@@ -1,13 +1,13 @@
 // What every page of the static edition runs before Voici starts (served as voici/build/ll-page-setup.js;
 // tools/build_static_site.py puts it before Voici's own script on every page): the query bridge, the site's
-// service worker, and the page's <html lang>.
+// service worker, the page's <html lang>, and the loading text in both languages.
 //
-// The query bridge. Pyodide runs the page's Python in a Web Worker, whose location is the worker script's, not the page's: the kernel
-// cannot see ?lang=, ?scenario=, ?case= or ?regime=. Before Voici starts, this script puts one line in front of the
-// page's first code cell that hands the page's URL to widgets.query.set_page_url, so every page reads its URL
-// exactly as under Voila (widgets/query.py), before any widget is built. The URL travels percent-encoded (letters,
-// digits and - _ . ! ~ * ( ) % only), so nothing in it can leave the Python string it is put in; Python decodes it
-// and casebook.share checks every value as it does under Voila.
+// The query bridge. Pyodide runs the page's Python in a Web Worker, whose location is the worker script's, not the
+// page's: the kernel cannot see ?lang=, ?scenario=, ?case= or ?regime=. Before Voici starts, this script puts one
+// line in front of the page's first code cell that hands the page's URL to widgets.query.set_page_url, so every page
+// reads its URL exactly as under Voila (widgets/query.py), before any widget is built. The URL travels
+// percent-encoded (letters, digits and - _ . ! ~ * ( ) % only), so nothing in it can leave the Python string it is
+// put in; Python decodes it and casebook.share checks every value as it does under Voila.
 (function () {
   "use strict";
   var MAX_URL = 20000; // characters; casebook.share reads at most 16,384 of a query
@@ -35,7 +35,7 @@
 })();
 
 // The service worker (ll-service-worker.js at the site's root) keeps the site's files in the browser, so that a second
-// visit, or another page, downloads nothing.
+// visit, or another page, downloads only the page itself.
 //
 // JupyterLite's own service worker is kept out: where one is registered, its kernel mounts JupyterLite's file
 // browser drive and asks the page for every path Python looks at while importing (about 100 synchronous requests,
