@@ -182,6 +182,12 @@ def test_the_analyzer_in_chinese_and_the_language_switch(visit):
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5_000)
 
 
+def test_a_case_link_loads_the_decision(visit):
+    page = visit("analyzer", "lang=en&case=zhang-v-jd")
+    page.locator('.ll-outcome[data-liability-form="joint"]').wait_for(timeout=20_000)
+    assert "Loaded the decision" in text(page, ".ll-status .ll-info")
+
+
 def test_a_bad_link_gets_clear_messages_not_a_traceback(visit):
     page = visit("analyzer", "lang=en&scenario=zzz!!&regime=bogus")
     page.locator("[role=alert]").nth(1).wait_for(timeout=20_000)
