@@ -4,7 +4,9 @@
 #   make browser  Debian's headless Chromium (+ CJK fonts) and axe-core from npm
 #   make test     venv + browser, then the whole pytest suite
 #   make demo     venv, then `liability-lab serve` (Voila on http://127.0.0.1:8866)
-#   make bench    benchmarks/run.py: pages vs a floor page, class of 40 (BENCH_ARGS="--quick" for a short run);
+#   make static   the static edition: the whole tutorial as files in build/static (Voici + Pyodide, no server, no CDN)
+#   make bench    benchmarks/run.py: pages vs a floor page, class of 40, the static edition (BENCH_ARGS="--quick" for a
+#                 short run, BENCH_ARGS="--static-only" for the static edition alone);
 #                 installs Debian's chromium-headless-shell for the class's browsers if it can
 #   make clean    remove everything the targets above made
 
@@ -26,7 +28,16 @@ BENCH_ARGS ?=
 # CI=true turns a missing browser into a failure (in this Makefile and in the tests).
 export CI
 
-.PHONY: venv browser chromium headless-shell axe test demo bench clean
+.PHONY: venv browser chromium headless-shell axe test demo bench clean static static-for-test
+
+# The static edition's build tools (deploy/static/requirements-build.txt) live in a venv of their own: they pin a
+# JupyterLite that the tutorial's runtime does not use. Node.js and npm bring Pyodide's core and Font Awesome.
+STATIC_TOOLS := build/static-tools
+STATIC_VPY := $(STATIC_TOOLS)/venv/bin/python
+STATIC_SITE := build/static
+STATIC_PAGE := $(STATIC_SITE)/voici/render/analyzer.html
+STATIC_SOURCES := $(shell find casebook widgets notebooks deploy/static -type f -not -path '*/__pycache__/*' \
+                    -not -name '*.pyc' 2>/dev/null) tools/build_static_site.py pyproject.toml
 
 venv: $(STAMP) $(PKG_STAMPS)
 
@@ -68,7 +79,7 @@ $(AXE_JS): $(NODE_DIR)/package.json
 	  [ "$(CI)" != true ]; \
 	fi
 
-test: venv browser
+test: venv browser static-for-test
 	LL_CHROMIUM_PATH=$(CHROMIUM) $(VPY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 demo: venv
@@ -93,8 +104,31 @@ headless-shell:
 	  echo "headless shell: $(CLASS_CHROMIUM) not found; the class will use $(CHROMIUM)" >&2; \
 	fi
 
-bench: venv chromium headless-shell $(VENV)/.bench-installed
+bench: venv chromium headless-shell $(VENV)/.bench-installed $(STATIC_PAGE)
 	LL_CHROMIUM_PATH=$(CHROMIUM) LL_CLASS_CHROMIUM_PATH=$(CLASS_CHROMIUM) $(VPY) benchmarks/run.py $(BENCH_ARGS)
+
+# `make static` rebuilds only when a source changed (the tutorial's code, data, notebooks, the build's own files);
+# `make test` builds it the same way first, so the browser test of the static edition runs on a current build (the
+# build from scratch takes about a minute, then 10-30 s after a change, nothing when nothing changed). Without Node.js
+# or npm the static edition's tests are skipped, as the browser tests are without a browser (under CI=true: a failure).
+static: $(STATIC_PAGE)
+
+static-for-test:
+	@$(MAKE) --no-print-directory static || { \
+	  echo "static: the static edition was not built: its tests will be skipped (under CI=true: this fails)" >&2; \
+	  [ "$(CI)" != true ]; }
+
+$(STATIC_TOOLS)/.installed: deploy/static/requirements-build.txt
+	@command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || \
+	  { echo "static: Node.js and npm are needed (Pyodide's core and Font Awesome come from the npm registry)" >&2; \
+	    exit 1; }
+	@test -x $(STATIC_VPY) || $(PYTHON) -m venv $(STATIC_TOOLS)/venv
+	$(STATIC_VPY) -m pip install --quiet --upgrade pip
+	$(STATIC_VPY) -m pip install --quiet -r deploy/static/requirements-build.txt
+	@touch $@
+
+$(STATIC_PAGE): $(STATIC_TOOLS)/.installed $(STATIC_SOURCES)
+	$(STATIC_VPY) tools/build_static_site.py --out $(STATIC_SITE)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info artifacts .pytest_cache .hypothesis $(NODE_DIR)/node_modules

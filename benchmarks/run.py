@@ -27,6 +27,11 @@ Output: a table with PASS/FAIL per goal, ``artifacts/bench/bench-<timestamp>.jso
 (compared with the previous ``latest.json``), and a PNG plot when matplotlib is installed (``pip install -e '.[bench]'``).
 Exit status 0 when every goal holds, 1 when one does not, 2 when the benchmark could not run.
 
+The static edition (``make static``: build/static, Voici + Pyodide, no server) is measured after the Voila pages when
+it is built (``--static-only`` measures it alone; ``--no-static`` skips it): its analyzer's and two chapters' cold and
+warm time to interactive, download size and one fact change, served by a plain static file server on 127.0.0.1 with
+every other request blocked (benchmarks/static_edition.py), printed beside the Voila figures.
+
 This is a benchmark, not a test: the test suite only checks that ``--help`` works.
 """
 
@@ -1211,7 +1216,15 @@ def main(argv=None) -> int:
                              "work on a shared machine disturbs it less; every measured process gets the same "
                              "(default -10 as root, else 0)")
     parser.add_argument("--no-save", action="store_true", help="print only; do not write artifacts/bench")
+    parser.add_argument("--no-static", action="store_true", help="skip the static edition (build/static)")
+    parser.add_argument("--static-only", action="store_true",
+                        help="measure only the static edition (make static), beside the Voila figures of the last "
+                             "saved run (artifacts/bench/latest.json)")
+    parser.add_argument("--static-pages", default="analyzer,03_legal_bases,09_exercises",
+                        help="the static edition's pages to measure (default analyzer,03_legal_bases,09_exercises)")
     args = parser.parse_args(argv)
+    if args.static_only:
+        args.class_rounds = 0
     if args.quick:
         args.rounds = min(args.rounds, 2)
         args.class_rounds = min(args.class_rounds, 1)
@@ -1237,6 +1250,8 @@ def main(argv=None) -> int:
             os.nice(args.nice)
         except OSError as exc:
             log(f"cannot change priority by {args.nice}: {exc}")
+    if args.static_only:
+        return static_only(args)
     load_before = os.getloadavg()
     result = asyncio.run(run(args))
     result["label"] = args.label
@@ -1251,6 +1266,10 @@ def main(argv=None) -> int:
         except (OSError, ValueError):
             previous = None
     text = report(result, previous)
+    static = None if args.no_static else measure_static(args)
+    if static is not None:
+        result["static"] = static
+        text += "\n\n" + static_report(static, result)
     print(text)
     if not args.no_save:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -1265,6 +1284,72 @@ def main(argv=None) -> int:
         else:
             print(f"\nsaved {path.relative_to(ROOT)} and latest.json")
     return 0 if result["all_pass"] else 1
+
+
+# --- the static edition ---------------------------------------------------------------------------------------
+
+
+def _static_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("static_edition", Path(__file__).resolve().parent /
+                                                  "static_edition.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure_static(args) -> dict | None:
+    """The static edition's figures (None, with a note, when build/static is not built)."""
+    module = _static_module()
+    if not (module.SITE / module.page_path("analyzer")).is_file():
+        log(f"the static edition is not built ({module.SITE}): run `make static` to measure it")
+        return None
+    pages = [p for p in args.static_pages.split(",") if p]
+    rounds = 1 if args.quick else 3
+    log(f"static edition: {', '.join(pages)}, {rounds} round(s) of a cold and a warm visit")
+    return module.run(pages, rounds, timeout_s=args.timeout)
+
+
+def static_report(static: dict, voila: dict | None) -> str:
+    """The static edition's table, with the Voila analyzer's figures of ``voila`` (a run's result) beside it."""
+    lines = [_static_module().report(static)]
+    page = (voila or {}).get("pages", {}).get("analyzer")
+    if page:
+        when = " ".join(str(voila.get(k)) for k in ("timestamp", "git") if voila.get(k))
+        lines.append(f"  beside it, Voila's analyzer ({when}): TTI {_fmt(page.get('tti_ms'), ' ms')}, one fact change "
+                     f"{_fmt(page.get('click_ms'), ' ms')}, a kernel of {_fmt(page.get('mem_mb'), ' MB')} on the "
+                     "server per visitor")
+    else:
+        lines.append("  (no Voila figures to show beside it: no saved run in artifacts/bench/latest.json; `make bench` "
+                     "measures both)")
+    analyzer = static["pages"].get("analyzer")
+    if analyzer:
+        cold, warm = analyzer["cold"]["seconds_median"], analyzer["warm"]["seconds_median"]
+        lines.append(f"  goals: cold analyzer < 6 s: {'PASS' if cold < 6 else 'FAIL'} ({cold:.1f} s); second visit "
+                     f"< 3 s: {'PASS' if warm < 3 else 'FAIL'} ({warm:.1f} s); no outside or failed request: "
+                     f"{'PASS' if not (analyzer['cold']['outside'] + analyzer['cold']['failed']) else 'FAIL'}")
+    return "\n".join(lines)
+
+
+def static_only(args) -> int:
+    static = measure_static(args)
+    if static is None:
+        return 2
+    previous = None
+    latest = OUT_DIR / "latest.json"
+    if latest.exists():
+        try:
+            previous = json.loads(latest.read_text())
+        except (OSError, ValueError):
+            previous = None
+    print(static_report(static, previous))
+    if not args.no_save:
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        path = OUT_DIR / f"static-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        path.write_text(json.dumps(static, indent=1))
+        print(f"\nsaved {path.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -83,7 +83,8 @@ def test_guide_documents_the_paths_and_the_sizing() -> None:
     text = GUIDE.read_text(encoding="utf-8").lower()
     for needle in ("jupyterhub -f deploy/jupyterhub_config.py", "environment.yml", "mybinder.org/v2/gh/",
                    "kernels per gb", "loads per second per core", "class of 40", "1,000", "voici", "pyodide",
-                   "make bench", "deploy/static/engine_in_pyodide.js"):
+                   "make bench", "deploy/static/engine_in_pyodide.js", "make static", "build/static",
+                   "voici-core==0.10.0", "jupyterlite-pyodide-kernel==0.7.0", "pyodide@0.29.3"):
         assert needle in text, f"docs/deploy.md does not mention {needle!r}"
     assert (ROOT / "deploy" / "static" / "engine_in_pyodide.js").is_file()
 

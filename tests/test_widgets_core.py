@@ -448,3 +448,40 @@ def test_dropping_a_pivotal_row_leaves_the_shared_models_open():
     d = Display()
     assert d.layout.comm is not None and d.style.comm is not None
 
+
+
+def test_the_static_edition_reads_the_page_url_handed_over_by_the_page(monkeypatch):
+    """deploy/static/page_setup.js hands the page's URL, percent-encoded, to set_page_url before the first cell runs:
+    the query, the share links' base and the links between pages follow it (Voila's path is unchanged without it)."""
+    from urllib.parse import quote
+
+    from widgets import page, query
+
+    monkeypatch.setattr(query, "_page_url", None)
+    assert query.page_extension() == ".ipynb"
+    url = "http://127.0.0.1:8000/voici/render/analyzer.html?lang=en&scenario=je30&case=zhang-v-jd#top"
+    query.set_page_url(quote(url, safe=""))
+    try:
+        assert query.query_string() == "lang=en&scenario=je30&case=zhang-v-jd"
+        assert query.request_url() == "http://127.0.0.1:8000/voici/render/analyzer.html"
+        assert query.page_extension() == ".html"
+        assert 'href="03_legal_bases.html?lang=en"' in page._link("03_legal_bases", "x", "en")
+        # Garbage is only a URL that casebook.share will refuse, never an exception.
+        query.set_page_url("%ZZ%" + "x" * 100_000)
+        assert len(query.query_string()) <= query.MAX_PAGE_URL
+    finally:
+        monkeypatch.setattr(query, "_page_url", None)
+    assert 'href="03_legal_bases.ipynb?lang=en"' in page._link("03_legal_bases", "x", "en")
+
+
+def test_the_teacher_view_says_plainly_that_nothing_is_collected_in_the_static_edition(monkeypatch):
+    from widgets import query
+    from widgets.lessons.exercise_deck import ExerciseDeck
+    from widgets.lessons.teacher_view import TeacherView
+
+    assert "ll-static-note" not in TeacherView(ExerciseDeck())._head.value
+    monkeypatch.setattr(query, "in_browser", lambda: True)
+    view = TeacherView(ExerciseDeck(), lang="en")
+    assert "sent to no one" in view._head.value and "cannot be collected" in view._head.value
+    view.lang = "zh"
+    assert "不会发送给任何人" in view._head.value

@@ -47,7 +47,9 @@ def lang_css(lang: str) -> str:
 
 
 def _link(page_id: str, label: str, lang: str) -> str:
-    return f'<a href="{esc(page_id)}.ipynb?lang={esc(lang)}">{esc(label)}</a>'
+    from .query import page_extension
+
+    return f'<a href="{esc(page_id)}{page_extension()}?lang={esc(lang)}">{esc(label)}</a>'
 
 
 class PageShell(FixedVBox):

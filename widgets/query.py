@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 # A preheated kernel receives its request once (voila.utils.wait_for_request consumes it); a second wait would
@@ -12,6 +13,36 @@ import time
 _preheated_query: str | None = None
 RECONNECT_S = 30.0  # seconds a preheated kernel listens for its request on one connection before reconnecting
 MAX_FAILURES = 5  # connections refused in a row before giving up (the server is gone)
+# The static edition (Voici: Pyodide in a Web Worker) has no request: the page hands its URL over before its first
+# cell runs (deploy/static/page_url.js calls set_page_url). None elsewhere.
+_page_url: str | None = None
+MAX_PAGE_URL = 20000  # characters kept of a page URL; casebook.share reads at most 16,384 of its query
+
+
+def in_browser() -> bool:
+    """True in the static edition: Python compiled to WebAssembly (Pyodide), in the visitor's browser."""
+    return sys.platform == "emscripten"
+
+
+def set_page_url(encoded: str) -> None:
+    """Take the page's URL, percent-encoded, from the static edition's page (deploy/static/page_url.js).
+
+    Never raises: the URL is untrusted, and casebook.share checks what the query holds as under Voila.
+    """
+    global _page_url
+    from urllib.parse import unquote
+
+    try:
+        url = unquote(str(encoded)[: 3 * MAX_PAGE_URL], errors="replace")[:MAX_PAGE_URL]
+    except Exception:  # pragma: no cover - unquote with errors="replace" does not raise on a str
+        url = ""
+    _page_url = url.split("#", 1)[0]
+
+
+def page_extension() -> str:
+    """What a link to another page ends with: Voici's rendered ``.html`` in the static edition, else Voila's
+    ``.ipynb``."""
+    return ".html" if in_browser() or _page_url is not None else ".ipynb"
 
 
 def _preheated() -> bool:
@@ -64,6 +95,8 @@ def query_string() -> str:
     With Voila's preheated kernels the kernel starts before any request: wait for it, once.
     """
     global _preheated_query
+    if _page_url is not None:
+        return _page_url.split("?", 1)[1] if "?" in _page_url else ""
     if _preheated():
         if _preheated_query is None:
             _wait_for_request()
@@ -79,6 +112,8 @@ def request_url() -> str:
     ``VOILA_REQUEST_URL``; once its own request has arrived (:func:`query_string`), the request's host, port and path
     are in the environment: the URL is built from those, keeping the earlier URL's scheme.
     """
+    if _page_url is not None:
+        return _page_url.split("?", 1)[0]
     url = os.environ.get("VOILA_REQUEST_URL", "")
     if _preheated():
         query_string()  # waits for the request, once

@@ -1,9 +1,9 @@
 // Does the tutorial's Python run in WebAssembly? Runs the engine (and builds the analyzer's widgets) in Pyodide
 // under Node.js, and compares every analysis of the casebook with CPython's. Part of docs/deploy.md's
-// "static build" investigation: Pyodide is the Python of JupyterLite and Voici.
+// static edition: Pyodide is the Python of JupyterLite and Voici.
 //
-//   npm install --prefix /tmp/pyo pyodide@0.27      # the npm registry's Pyodide: the core, no extra packages
-//   NODE_PATH=/tmp/pyo/node_modules node deploy/static/engine_in_pyodide.js
+//   make static                                      # brings the npm registry's Pyodide 0.29 (the core)
+//   NODE_PATH=build/static-tools/npm/node_modules node deploy/static/engine_in_pyodide.js
 //
 // Pure-Python packages (PyYAML's pure-Python half, ipywidgets, traitlets, IPython ...) are taken from the project's
 // .venv, mounted read-only into Pyodide's file system: nothing is downloaded at run time.

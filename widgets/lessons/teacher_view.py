@@ -42,6 +42,11 @@ UI = {
     "sound": {"zh": "题集记载的答案与引擎全部一致。", "en": "Every stored answer agrees with the engine."},
     "unsound": {"zh": "有 {k} 处记载与引擎不一致；学生作答以引擎为准。", "en": "{k} stored value(s) differ from the engine; students are graded by the engine."},
     "upload_title": {"zh": "载入自己的题集", "en": "Load your own set"},
+    "in_browser": {"zh": "本页在您的浏览器中运行，没有服务器：“本次作答”只是这台设备上、这个页面里的作答，不会发送给任何人，"
+                         "也无法汇总全班的答案。",
+                   "en": "This page runs in your browser, with no server: \"Answered here\" shows only the answers given "
+                         "on this device, in this page; they are sent to no one, and a class's answers cannot be "
+                         "collected."},
 }
 
 
@@ -101,7 +106,10 @@ class TeacherView(LangGuard, FixedVBox):
 
     def _relabel(self):
         lang = self.lang
-        self._head.value = section(f"<h3>{esc(tr(UI, 'title', lang))}</h3>")
+        from ..query import in_browser
+
+        note = (f"<p class='ll-static-note'>{esc(tr(UI, 'in_browser', lang))}</p>" if in_browser() else "")
+        self._head.value = section(f"<h3>{esc(tr(UI, 'title', lang))}</h3>{note}")
         self._toggle.description = tr(UI, "toggle", lang)
         self._upload_head.value = section(f"<h4>{esc(tr(UI, 'upload_title', lang))}</h4>")
         self._render()
