@@ -17,7 +17,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # setuptools' editable install maps only the packages that exist when it runs: re-run it
 # (quickly, without dependencies) once casebook/ or widgets/ appears.
-PKG_STAMPS := $(patsubst %/__init__.py,$(VENV)/.has-%,$(wildcard casebook/__init__.py widgets/__init__.py))
+PKG_STAMPS := $(patsubst %/__init__.py,$(VENV)/.has-%,$(wildcard casebook/__init__.py widgets/__init__.py server/__init__.py))
 CHROMIUM ?= /usr/bin/chromium
 CLASS_CHROMIUM ?= /usr/bin/chromium-headless-shell
 NODE_DIR := tests/e2e/node

@@ -21,7 +21,7 @@ wired to one HTML output, nothing else) served the same way, in alternating roun
   and the 95th percentile of their waits.
 
 The servers are started here: the pages and the floor under ``liability-lab serve --public``'s command line
-(:func:`casebook.cli.voila_argv`), and a second floor under plain ``voila`` for the class comparison.
+(:func:`server.cli.voila_argv`), and a second floor under plain ``voila`` for the class comparison.
 
 Output: a table with PASS/FAIL per goal, ``artifacts/bench/bench-<timestamp>.json`` and ``artifacts/bench/latest.json``
 (compared with the previous ``latest.json``), and a PNG plot when matplotlib is installed (``pip install -e '.[bench]'``).
@@ -190,7 +190,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
-        from casebook.voila_template import environ  # the project template, as `liability-lab serve` has it
+        from server.template import environ  # the project template, as `liability-lab serve` has it
 
         env = environ(dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1"))
         self._log = open(self.log_path, "ab")
@@ -730,11 +730,11 @@ def public_argv(port: int, root: Path, extra: list[str], max_kernels: int | None
     """The project's public-demo command line, as `liability-lab serve --public [--max-kernels N]` runs it, with the
     analyzer's preheated pool sized for a class (docs/deploy.md, "A class of 40") and any --extra flags."""
     sys.path.insert(0, str(ROOT))
-    from casebook.cli import voila_argv
+    from server.cli import voila_argv
 
     if analyzer_pool is not None:
         try:
-            from casebook.serving import POOL_SIZES
+            from server.settings import POOL_SIZES
         except ImportError:  # a checkout without the pool settings
             POOL_SIZES = {"default": 1}
         pools = dict(POOL_SIZES, **{"analyzer.ipynb": analyzer_pool})
@@ -927,9 +927,9 @@ async def run(args) -> dict:
 
 def pool_kernels_expected(args) -> int:
     """How many preheated kernels the pages' server keeps waiting: the analyzer's pool and one per other page
-    (casebook.serving.POOL_SIZES, with the analyzer's pool as --analyzer-pool sets it)."""
+    (server.settings.POOL_SIZES, with the analyzer's pool as --analyzer-pool sets it)."""
     try:
-        from casebook.serving import POOL_SIZES
+        from server.settings import POOL_SIZES
     except ImportError:
         POOL_SIZES = {"default": 1}
     sizes = {f"{p}.ipynb": POOL_SIZES.get(f"{p}.ipynb", POOL_SIZES.get("default", 1)) for p in discover_pages()}

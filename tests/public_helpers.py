@@ -1,7 +1,7 @@
 """Helpers for the public-demo tests: a `liability-lab serve --public` server, and a kernel client that speaks the
 Jupyter websocket protocol as a hostile browser would.
 
-* :class:`PublicServer` starts ``python -m casebook.cli serve --public`` (the real command) on a free loopback port,
+* :class:`PublicServer` starts ``python -m server.cli serve --public`` (the real command) on a free loopback port,
   serving a folder of notebooks, and measures the memory of the server and its kernels.
 * :class:`KernelChannels` opens ``/api/kernels/<id>/channels`` like a page does and sends anything: execute
   requests, comm messages setting any widget trait to any value. It runs its own event loop in a thread, so it can
@@ -63,7 +63,7 @@ class PublicServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
-        cmd = [sys.executable, "-m", "casebook.cli", "serve", "--public", "--port", str(self.port),
+        cmd = [sys.executable, "-m", "server.cli", "serve", "--public", "--port", str(self.port),
                "--notebooks", str(notebook_dir)]
         if max_kernels is not None:
             cmd += ["--max-kernels", str(max_kernels)]

@@ -17,7 +17,7 @@ opened in a 1280x720 window (a projector, scrollbars shown) and checked:
 
 A full-length screenshot goes to ``artifacts/screenshots/chapter-<id>-<lang>.png``, timings to
 ``artifacts/chapter-e2e-timings.json``. A last test checks the tree of notebooks at ``/`` served with the project's
-Voila template (:mod:`casebook.voila_template`).
+Voila template (:mod:`server.template`).
 
 Speed: one Voila server for the notebooks folder (shared with the analyzer's tests), and while one chapter is being
 checked the next ones are already loading in their own tabs (``LOOKAHEAD``). Each page's kernel is shut down when
@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import nbformat
 import pytest
 
-from casebook import voila_template
+from server import template as voila_template
 from casebook.scenario import FIELD_BY_NAME
 from e2e_helpers import axe_check, format_violations
 from widgets.nav import ANALYZER, CHAPTERS, neighbours, title
@@ -583,7 +583,7 @@ def test_chapter_page(loader, artifacts_dir, page_id, lang):
 
 def test_the_contents_tree_with_the_project_template(voila_server, projector_browser, artifacts_dir, monkeypatch):
     """``/``, the list of notebooks ``make demo`` opens, served with the project's Voila template
-    (:mod:`casebook.voila_template`): it names its language (axe: html-has-lang), lists every chapter and the
+    (:mod:`server.template`): it names its language (axe: html-has-lang), lists every chapter and the
     analyzer, has no serious or critical violation, and the chapters still render under that template."""
     monkeypatch.setenv("JUPYTER_PATH", voila_template.environ()["JUPYTER_PATH"])  # inherited by the server
     base = voila_server("notebooks", *voila_template.voila_flags())

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-CMD = [sys.executable, "-m", "casebook.cli"]
+CMD = [sys.executable, "-m", "server.cli"]
 
 
 def run(*args, stdin=""):
@@ -95,7 +95,7 @@ def test_serve_refuses_a_missing_notebook_folder(tmp_path):
 
 
 def test_the_per_client_flags_reach_the_public_server(tmp_path):
-    from casebook.cli import voila_argv
+    from server.cli import voila_argv
 
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path, max_per_client=45, client_ip_header="X-Real-IP")
     assert "--PublicVoila.max_per_client=45" in argv and "--PublicVoila.client_ip_header=X-Real-IP" in argv

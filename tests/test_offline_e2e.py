@@ -89,7 +89,7 @@ def test_the_default_server_page_renders_offline_too(browser, tmp_path):
     site = copy_notebooks(tmp_path / "site")
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "casebook.cli", "serve", "--port", str(port), "--notebooks",
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--notebooks",
                              str(site)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=dict(os.environ, JUPYTER_PLATFORM_DIRS="1"))
     context = None

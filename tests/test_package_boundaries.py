@@ -1,5 +1,5 @@
-"""The law is pure: every module of casebook (but the three that still serve pages, to move out) imports no UI and
-no server library, checked module by module in a fresh interpreter under an import guard."""
+"""The law is pure: every module of casebook imports no UI and no server library, checked module by module in a
+fresh interpreter under an import guard; the pages' server lives in a package of its own (server/)."""
 
 import json
 import pkgutil
@@ -11,16 +11,14 @@ import pytest
 
 import casebook
 
-FORBIDDEN = ("ipywidgets", "traitlets", "IPython", "ipykernel", "voila", "tornado", "jupyter_server", "pandas",
+FORBIDDEN = ("ipywidgets", "traitlets", "IPython", "ipykernel", "voila", "tornado", "jupyter_server", "server", "pandas",
              "matplotlib")
-SERVING = {"serving", "voila_public", "voila_template"}  # the page server's modules: they leave casebook/ next
-MODULES = sorted({m.name for m in pkgutil.walk_packages(casebook.__path__, "casebook.")}
-                 - {f"casebook.{m}" for m in SERVING})
+MODULES = sorted(m.name for m in pkgutil.walk_packages(casebook.__path__, "casebook."))
 
 
 def test_every_module_of_the_law_is_listed():
     assert {"casebook.engine", "casebook.engine.provisions", "casebook.scenario", "casebook.statutes",
-            "casebook.cases", "casebook.lessons", "casebook.replay", "casebook.cli"} <= set(MODULES)
+            "casebook.cases", "casebook.lessons", "casebook.replay", "casebook.share"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -41,3 +39,12 @@ def test_a_module_of_the_law_imports_no_ui_or_server_library(module):
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.returncode == 0, out.stderr[-800:]
     assert json.loads(out.stdout) == []
+
+
+def test_the_server_is_a_package_of_its_own():
+    import server
+
+    names = {m.name for m in pkgutil.iter_modules(server.__path__)}
+    assert {"cli", "settings", "template", "public", "limits", "security", "kernels", "handlers"} <= names
+    assert not {"serving", "voila_public", "voila_template", "cli"} & {
+        m.name for m in pkgutil.iter_modules(casebook.__path__)}

@@ -103,7 +103,7 @@ def test_environment_yml_for_binder() -> None:
 def test_console_script_declared() -> None:
     project = pyproject()["project"]
     assert project["name"] == "platform-liability-lab"
-    assert project["scripts"]["liability-lab"] == "casebook.cli:main"
+    assert project["scripts"]["liability-lab"] == "server.cli:main"
 
 
 def test_packages_and_data_declared() -> None:

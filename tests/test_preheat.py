@@ -137,8 +137,8 @@ PREHEAT = ("--VoilaConfiguration.preheat_kernel=True",
 def preheated_server(tmp_path_factory):
     if not (ROOT / "notebooks" / "analyzer.ipynb").is_file():
         pytest.skip("notebooks/analyzer.ipynb does not exist yet")
-    from casebook import voila_template
-    from casebook.cli import voila_argv
+    from server import template as voila_template
+    from server.cli import voila_argv
 
     port = _free_port()
     argv = voila_argv(port, True, "127.0.0.1", ROOT / "notebooks")

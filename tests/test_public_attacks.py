@@ -1,6 +1,6 @@
 """Issue 18: what a red team of `serve --public` broke, each attack replayed against the real command on 127.0.0.1.
 
-Bounded in count and time: each test starts its own `python -m casebook.cli serve --public` on a free loopback port
+Bounded in count and time: each test starts its own `python -m server.cli serve --public` on a free loopback port
 (a small notebook unless the analyzer is needed), sends at most a few hundred requests or messages, and stops it.
 """
 
@@ -137,7 +137,7 @@ def test_sockets_on_made_up_ids_do_not_unhook_the_preheated_kernels(full_site, t
 
 
 def test_the_request_info_handler_keeps_one_socket_per_live_kernel_and_removes_only_its_own():
-    from casebook.voila_public import PublicRequestInfoHandler
+    from server.public import PublicRequestInfoHandler
 
     class Fake:
         def __init__(self):
@@ -172,7 +172,7 @@ def test_the_request_info_handler_keeps_one_socket_per_live_kernel_and_removes_o
 def test_three_plain_gets_no_longer_lock_the_server_out(tiny_site, tmp_path):
     """Three GETs without a browser filled --max-kernels 3 for five minutes. A kernel whose page opens no websocket
     within the connect timeout is shut down (set to 4 s here; 30 s by default)."""
-    from casebook.serving import DEFAULT_CONNECT_TIMEOUT_S
+    from server.settings import DEFAULT_CONNECT_TIMEOUT_S
 
     assert 10 <= DEFAULT_CONNECT_TIMEOUT_S <= 45
     srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=3,
@@ -603,7 +603,7 @@ def test_the_culler_skips_a_kernel_still_starting():
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-    from casebook.voila_public import capped_kernel_manager
+    from server.public import capped_kernel_manager
 
     cls = capped_kernel_manager(voila_kernel_manager_factory(AsyncMappingKernelManager, False, 0))
 
@@ -626,7 +626,7 @@ def test_a_class_of_40_behind_one_address_is_not_refused(tiny_site, tmp_path):
     loads the analyzer 40 times at once this way.)"""
     import types
 
-    from casebook.voila_public import PublicVoila, RateLimiter
+    from server.public import PublicVoila, RateLimiter
 
     app = types.SimpleNamespace(renders_per_minute=0, max_per_client=45, max_connections_per_client=0,
                                 client_ip_header="")

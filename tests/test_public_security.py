@@ -1,6 +1,6 @@
 """`liability-lab serve --public` against a hostile visitor.
 
-Each test starts from the real command (``python -m casebook.cli serve --public``) on a free loopback port, serving
+Each test starts from the real command (``python -m server.cli serve --public``) on a free loopback port, serving
 a copy of the project's notebooks with bait beside them (a Python source, data, a hidden file), and tries what an
 anonymous visitor could: run code through the kernel websocket, read files through the server, send junk in the
 URL, upload bad scenario files, set widget traits to anything. Each asserts that nothing ran, nothing leaked, no
@@ -114,19 +114,19 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatc
     """Each flag of PUBLIC_SETTINGS is a real Voila 0.5 / jupyter_server trait and reaches the app with its value."""
     import tempfile
 
-    from casebook.cli import voila_argv
-    from casebook.serving import DEFAULT_MAX_KERNELS, PUBLIC_SETTINGS
-    from casebook.voila_public import PublicVoila
+    from server.cli import voila_argv
+    from server.settings import DEFAULT_MAX_KERNELS, PUBLIC_SETTINGS
+    from server.public import PublicVoila
 
     _tiny_notebook(tmp_path / "tiny.ipynb")
     try:  # serve runs Voila with the project's template on JUPYTER_PATH
-        from casebook.voila_template import environ
+        from server.template import environ
 
         monkeypatch.setenv("JUPYTER_PATH", environ()["JUPYTER_PATH"])
     except ImportError:
         pass
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path)
-    assert argv[1:3] == ["-m", "casebook.voila_public"], "serve --public must run the capped launcher"
+    assert argv[1:3] == ["-m", "server.public"], "serve --public must run the capped launcher"
     assert f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS}" in argv
     # Built here without a running event loop: a preheated pool would only leave pending tasks behind.
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path, extra=[NO_POOL])
@@ -158,14 +158,14 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatc
 
 
 def test_the_burst_setting_reaches_voilas_executor(tmp_path):
-    """--VoilaExecutor.iopub_timeout (casebook/serving.py, RESILIENCE_SETTINGS) is on every server's command line,
+    """--VoilaExecutor.iopub_timeout (server/settings.py, RESILIENCE_SETTINGS) is on every server's command line,
     public or not, and the executor Voila builds for a page (with the app's config) has it."""
     import nbformat
     from voila.execute import VoilaExecutor
 
-    from casebook.cli import voila_argv
-    from casebook.serving import RESILIENCE_SETTINGS
-    from casebook.voila_public import PublicVoila
+    from server.cli import voila_argv
+    from server.settings import RESILIENCE_SETTINGS
+    from server.public import PublicVoila
 
     flags = [flag for flag, _reason in RESILIENCE_SETTINGS]
     assert flags and all(reason for _f, reason in RESILIENCE_SETTINGS)
@@ -199,7 +199,7 @@ def test_a_burst_of_visitors_postpones_the_pool_refill_and_a_lone_visitor_does_n
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-    from casebook.voila_public import capped_kernel_manager
+    from server.public import capped_kernel_manager
 
     cls = capped_kernel_manager(voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1))
     km = types.SimpleNamespace(fill_delay=120.0, _last_take=-1e9, BURST_GAP_S=cls.BURST_GAP_S,
@@ -221,7 +221,7 @@ def test_a_visitor_is_never_handed_a_pooled_kernel_that_is_not_ready():
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-    from casebook.voila_public import capped_kernel_manager
+    from server.public import capped_kernel_manager
 
     cls = capped_kernel_manager(voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1))
 
@@ -251,9 +251,9 @@ def test_the_pool_settings_are_real_traits_of_voilas_pooled_kernel_manager(tmp_p
     from voila.voila_kernel_manager import voila_kernel_manager_factory
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
-    from casebook.cli import voila_argv
-    from casebook.serving import FILL_DELAY_S, PERFORMANCE_SETTINGS
-    from casebook.voila_public import PublicVoila
+    from server.cli import voila_argv
+    from server.settings import FILL_DELAY_S, PERFORMANCE_SETTINGS
+    from server.public import PublicVoila
 
     app = PublicVoila()
     app.initialize(voila_argv(8866, True, "127.0.0.1", tmp_path)[3:])
@@ -271,7 +271,7 @@ def test_the_pool_settings_are_real_traits_of_voilas_pooled_kernel_manager(tmp_p
 def test_a_kernel_message_for_a_page_already_gone_is_dropped_quietly():
     """A kernel's message can arrive just after its page's socket closed (a tab closed, a kernel shut down). tornado
     asserts on a closed socket; the server log showed that as a traceback after every class burst."""
-    from casebook.voila_public import QuietKernelWebsocketHandler
+    from server.public import QuietKernelWebsocketHandler
 
     handler = object.__new__(QuietKernelWebsocketHandler)  # no request needed: only the closed socket matters
     handler.ws_connection = None
@@ -281,7 +281,7 @@ def test_a_kernel_message_for_a_page_already_gone_is_dropped_quietly():
 
 
 def test_the_readme_lists_every_public_setting():
-    from casebook.serving import PUBLIC_SETTINGS
+    from server.settings import PUBLIC_SETTINGS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Public demo settings", 1)[1].split("\n## ", 1)[0]
@@ -290,7 +290,7 @@ def test_the_readme_lists_every_public_setting():
         assert name in section, f"README's public settings do not mention {name}"
     for words in ("--max-kernels", "503", "Retry-After", "127.0.0.1", "--ip", "pool"):
         assert words in section, f"README's public settings do not mention {words}"
-    from casebook.serving import PUBLIC_LIMITS
+    from server.settings import PUBLIC_LIMITS
 
     for name, reason in PUBLIC_LIMITS:  # issue 18: every limit against one visitor, with its reason
         assert reason and name in section, f"README's public settings do not mention {name}"

@@ -57,7 +57,7 @@ PYODIDE_VERSION = "0.29.3"
 PROJECT = "platform-liability-lab"
 PROJECT_PACKAGES = ("casebook", "widgets")
 # Files of the project's packages the static pages never read: Voila's page template and its server settings.
-PROJECT_SKIP = re.compile(r"^casebook/templates/|^casebook/data/paper/")  # the page server; the quotation checks' paper
+PROJECT_SKIP = re.compile(r"^casebook/data/paper/")  # the quotation tests' copy of the paper: not for pages
 # Requirements of the served wheels that the browser does not need: the widgets' front-end code (Voici brings its
 # own), and modules for terminals and Windows.
 NOT_SERVED = {"widgetsnbextension", "jupyterlab-widgets", "pexpect", "colorama", "typing-extensions"}

@@ -2,7 +2,7 @@
 
 Every flag below was checked against Voila 0.5's own source (``voila/app.py``, ``voila/configuration.py``,
 ``voila/handler.py``) and jupyter_server's ``MappingKernelManager``; ``tests/test_public_security.py`` checks that
-each one reaches the running app. ``liability-lab serve --public`` runs them through :mod:`casebook.voila_public`,
+each one reaches the running app. ``liability-lab serve --public`` runs them through :mod:`server.public`,
 which adds what Voila has no setting for: the cap on kernels and the notice when a session ends.
 """
 
@@ -44,7 +44,7 @@ DEFAULT_MAX_PER_CLIENT = 6
 DEFAULT_CONNECT_TIMEOUT_S = 30.0
 
 # What `serve --public` adds against one visitor taking the demo down (issue 18), each (name, reason), with the
-# flag or PublicVoila setting that changes it. Implemented in casebook/voila_public.py; the README's table names each
+# flag or PublicVoila setting that changes it. Implemented in server/public.py; the README's table names each
 # one (tests/test_public_security.py checks it), and tests/test_public_attacks.py replays each attack.
 PUBLIC_LIMITS = (
     ("--max-per-client", "pages with a kernel per client address (default 6; 429 beyond): three plain GETs filled "
@@ -88,7 +88,7 @@ PERFORMANCE_SETTINGS = (
      "how many preheated kernels wait for each page: 4 for the analyzer, 1 for every other page"),
     (f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
      "kernels taken from the pool in a burst (less than 5 s apart: a class opening the link together) are replaced "
-     "two minutes later; a lone visitor's after 1 s, Voila's default (casebook/voila_public.py). Starting 40 "
+     "two minutes later; a lone visitor's after 1 s, Voila's default (server/public.py). Starting 40 "
      "replacements, a Python process and a page of widgets each, competed with the burst they replaced: measured on "
      "2 cores, a class of 40 took 300 s with 3 pages never served with 1 s for all, 78 s with all served"),
 )

@@ -32,8 +32,8 @@ def _print_json(data) -> None:
 
 
 def cmd_analyze(args) -> int:
-    from .engine import analyze
-    from .scenario import ScenarioError, load
+    from casebook.engine import analyze
+    from casebook.scenario import ScenarioError, load
 
     try:
         scenario, _raw = load(args.file)
@@ -54,7 +54,7 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_cases(args) -> int:
-    from .cases import decisions_json
+    from casebook.cases import decisions_json
 
     data = decisions_json()
     if args.json:
@@ -76,14 +76,14 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
                client_ip_header: str | None = None) -> list[str]:
     """The Voila command line; ``--public`` adds the hardened settings documented in the README.
 
-    A public server runs :mod:`casebook.voila_public` (Voila's own app with a cap on kernels and a notice when a
+    A public server runs :mod:`server.public` (Voila's own app with a cap on kernels and a notice when a
     session ends) instead of plain ``voila``. ``extra`` holds further Voila flags (``--Class.trait=value``); each
     replaces ours of the same name.
     """
-    module = "casebook.voila_public" if public else "voila"
+    module = "server.public" if public else "voila"
     argv = [sys.executable, "-m", module, str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}"]
     if public:
-        from .serving import DEFAULT_MAX_KERNELS, performance_settings, public_settings
+        from .settings import DEFAULT_MAX_KERNELS, performance_settings, public_settings
 
         argv += public_settings()  # starts with show_tracebacks=False; traitlets refuses a scalar given twice
         argv += performance_settings()  # the preheated pool (docs/deploy.md)
@@ -94,10 +94,10 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
             argv.append(f"--PublicVoila.client_ip_header={client_ip_header}")
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")
-    from .serving import resilience_settings
-    from .voila_template import voila_flags
+    from .settings import resilience_settings
+    from .template import voila_flags
 
-    argv += resilience_settings()  # a burst of visitors does not lose the pages' widgets (casebook/serving.py)
+    argv += resilience_settings()  # a burst of visitors does not lose the pages' widgets (server/settings.py)
 
     argv += voila_flags()  # <html lang> on the tree and error pages
     # traitlets refuses a setting given twice: a flag in ``extra`` replaces ours of the same name.
@@ -116,7 +116,7 @@ def cmd_serve(args) -> int:
     argv = voila_argv(args.port, args.public, args.ip, root, args.max_kernels, args.voila,
                       max_per_client=args.max_per_client, client_ip_header=args.client_ip_header)
     print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
-    from .voila_template import environ
+    from .template import environ
 
     # Hand the process over to Voila (nothing of ours is left to clean up), with the project's template on its path.
     os.execve(sys.executable, argv, environ())
@@ -124,7 +124,7 @@ def cmd_serve(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .engine import LANGS, REGIMES
+    from casebook.engine import LANGS, REGIMES
 
     parser = _Parser(prog="liability-lab", description="Platform Liability Lab (平台责任实验室)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
