@@ -112,6 +112,8 @@ def test_packages_and_data_declared() -> None:
     data = tool["package-data"]
     assert "data/**/*.yaml" in data["casebook"] and "data/**/*.json" in data["casebook"]
     assert "static/*" in data["widgets"]
+    shipped = list((ROOT / "widgets" / "static").glob("*"))
+    assert shipped and all(p.suffix == ".css" for p in shipped)  # the style sheet the pages use, shipped as a file
 
 
 def test_mismatch_is_detected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
