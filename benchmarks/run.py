@@ -741,7 +741,11 @@ def public_argv(port: int, root: Path, extra: list[str], max_kernels: int | None
         extra = ["--VoilaConfiguration.preheat_kernel=True",
                  "--VoilaKernelManager.kernel_pools_config="
                  + json.dumps({k: {"pool_size": v} for k, v in pools.items()}, separators=(",", ":")), *extra]
-    argv = voila_argv(port, True, "127.0.0.1", root, max_kernels) + extra
+    # The class's browsers all come from 127.0.0.1: a class behind one school address, which raises the cap per
+    # client address to the class (docs/deploy.md) and its page rate with it.
+    per_client = max_kernels or 60
+    argv = voila_argv(port, True, "127.0.0.1", root, max_kernels, max_per_client=per_client) + [
+        f"--PublicVoila.renders_per_minute={10 * per_client}"] + extra
     # A flag given twice is an error for Voila: keep the last value of each --Key=value.
     last = {}
     for i, a in enumerate(argv):

@@ -15,10 +15,11 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from .data_schema import first_problem
 
 CASES_DIR = Path(__file__).resolve().parent / "data" / "cases"
 SCHEMA_PATH = CASES_DIR / "schema.json"
@@ -35,117 +36,6 @@ class CaseFileError(ValueError):
         self.key = key
         self.message = message
         super().__init__(f"{file}: {key or '(top level)'}: {message}")
-
-
-# --- a small JSON Schema validator ------------------------------------------------------------------------------
-
-_ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "default", "examples"}
-_KEYWORDS = _ANNOTATIONS | {
-    "$defs", "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
-    "items", "minItems", "uniqueItems", "minLength", "pattern", "minimum", "maximum", "anyOf",
-}
-
-
-def _is_type(value: Any, name: str) -> bool:
-    if name == "null":
-        return value is None
-    if name == "boolean":
-        return isinstance(value, bool)
-    if name == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if name == "string":
-        return isinstance(value, str)
-    if name == "array":
-        return isinstance(value, list)
-    if name == "object":
-        return isinstance(value, dict)
-    raise ValueError(f"schema uses unknown type {name!r}")
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _join(path: str, key: Any) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else str(key)
-
-
-def schema_errors(value: Any, schema: dict, root: dict | None = None, path: str = "") -> list[tuple[str, str]]:
-    """Every way ``value`` breaks ``schema``, as (key path, message). Empty when it conforms."""
-    root = schema if root is None else root
-    unknown = set(schema) - _KEYWORDS
-    if unknown:
-        raise ValueError(f"schema keyword(s) {sorted(unknown)} at {path or 'top level'} are not supported")
-    if "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/$defs/"):
-            raise ValueError(f"only local $defs references are supported, not {ref!r}")
-        errors = schema_errors(value, root["$defs"][ref[len("#/$defs/"):]], root, path)
-        rest = {k: v for k, v in schema.items() if k != "$ref"}
-        return errors + (schema_errors(value, rest, root, path) if set(rest) - _ANNOTATIONS else [])
-
-    if "type" in schema:
-        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        if not any(_is_type(value, t) for t in types):
-            return [(path, f"expected {' or '.join(types)}, got {_show(value)}")]
-    if "enum" in schema and value not in schema["enum"]:
-        return [(path, f"got {_show(value)}; allowed: {', '.join(map(str, schema['enum']))}")]
-    if "const" in schema and value != schema["const"]:
-        return [(path, f"got {_show(value)}; must be {_show(schema['const'])}")]
-    if "anyOf" in schema:
-        attempts = [schema_errors(value, sub, root, path) for sub in schema["anyOf"]]
-        if all(attempts):
-            deepest = max(attempts, key=lambda errs: max(len(p) for p, _ in errs))
-            if max(len(p) for p, _ in deepest) > len(path):
-                return deepest  # the branch that got furthest tells most
-            return [(path, "matches none of the allowed forms: " + "; ".join(errs[0][1] for errs in attempts))]
-
-    errors: list[tuple[str, str]] = []
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            errors.append((path, "must not be empty" if schema["minLength"] == 1 else
-                           f"shorter than {schema['minLength']} characters"))
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append((path, f"{_show(value)} does not match the pattern {schema['pattern']}"))
-    if _is_type(value, "number"):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors.append((path, f"{value} is below the minimum {schema['minimum']}"))
-        if "maximum" in schema and value > schema["maximum"]:
-            errors.append((path, f"{value} is above the maximum {schema['maximum']}"))
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            errors.append((path, f"needs at least {schema['minItems']} item(s)"))
-        if schema.get("uniqueItems") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
-            errors.append((path, "items must be unique"))
-        if "items" in schema:
-            for i, item in enumerate(value):
-                errors += schema_errors(item, schema["items"], root, _join(path, i))
-    if isinstance(value, dict):
-        for key in schema.get("required", ()):
-            if key not in value:
-                errors.append((_join(path, key), "required key is missing"))
-        props = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            if not isinstance(key, str):
-                errors.append((_join(path, key), "keys must be text"))
-                continue
-            if "propertyNames" in schema:
-                errors += [(_join(path, key), f"key not allowed: {msg}")
-                           for _, msg in schema_errors(key, schema["propertyNames"], root, path)]
-            if key in props:
-                errors += schema_errors(item, props[key], root, _join(path, key))
-            elif extra is False:
-                allowed = ", ".join(props) if props else "none"
-                errors.append((_join(path, key), f"unknown key; allowed keys: {allowed}"))
-            elif isinstance(extra, dict):
-                errors += schema_errors(item, extra, root, _join(path, key))
-    return errors
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +117,8 @@ def _check_decision(dec: dict, key: str) -> list[tuple[str, str]]:
 
 def validate_case(data: Any, file: str = "<case>") -> None:
     """Raise :class:`CaseFileError` (naming the file and the key) unless ``data`` is a well-formed case."""
-    errors = schema_errors(data, _schema())
+    problem = first_problem(data, SCHEMA_PATH)
+    errors = [problem] if problem else []
     if not errors:
         stem = Path(file).stem
         if file != "<case>" and data["id"] != stem:

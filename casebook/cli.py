@@ -72,7 +72,8 @@ def notebooks_dir() -> Path:
 
 
 def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | None = None,
-               extra: tuple[str, ...] | list[str] = ()) -> list[str]:
+               extra: tuple[str, ...] | list[str] = (), max_per_client: int | None = None,
+               client_ip_header: str | None = None) -> list[str]:
     """The Voila command line; ``--public`` adds the hardened settings documented in the README.
 
     A public server runs :mod:`casebook.voila_public` (Voila's own app with a cap on kernels and a notice when a
@@ -87,6 +88,10 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
         argv += public_settings()  # starts with show_tracebacks=False; traitlets refuses a scalar given twice
         argv += performance_settings()  # the preheated pool (docs/deploy.md)
         argv.append(f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS if max_kernels is None else max_kernels}")
+        if max_per_client is not None:
+            argv.append(f"--PublicVoila.max_per_client={max_per_client}")
+        if client_ip_header:
+            argv.append(f"--PublicVoila.client_ip_header={client_ip_header}")
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")
     from .serving import resilience_settings
@@ -104,9 +109,12 @@ def cmd_serve(args) -> int:
     root = Path(args.notebooks) if args.notebooks else notebooks_dir()
     if not root.is_dir():
         return _fail(f"notebooks: no such folder {root}")
-    if args.max_kernels is not None and not args.public:
-        return _fail("--max-kernels applies only with --public")
-    argv = voila_argv(args.port, args.public, args.ip, root, args.max_kernels, args.voila)
+    for flag, value in (("--max-kernels", args.max_kernels), ("--max-per-client", args.max_per_client),
+                        ("--client-ip-header", args.client_ip_header)):
+        if value is not None and not args.public:
+            return _fail(f"{flag} applies only with --public")
+    argv = voila_argv(args.port, args.public, args.ip, root, args.max_kernels, args.voila,
+                      max_per_client=args.max_per_client, client_ip_header=args.client_ip_header)
     print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
     from .voila_template import environ
 
@@ -138,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ip", default="127.0.0.1", help="address to bind (default: loopback only)")
     s.add_argument("--max-kernels", type=_max_kernels, default=None, metavar="N",
                    help="with --public: most visitors with a kernel at once (default 20); the next get a 503 page")
+    s.add_argument("--max-per-client", type=_max_per_client, default=None, metavar="N",
+                   help="with --public: most pages with a kernel per client address (default 6; 0: no cap). A class "
+                        "behind one school address needs at least the class's size, e.g. 45")
+    s.add_argument("--client-ip-header", type=_header_name, default=None, metavar="NAME",
+                   help="with --public behind a reverse proxy: the header the proxy sets to the visitor's address "
+                        "(e.g. X-Real-IP); never set it without such a proxy")
     s.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     # Further Voila flags, for tests and benchmarks (e.g. --voila=--MappingKernelManager.cull_idle_timeout=5).
     s.add_argument("--voila", action="append", default=[], help=argparse.SUPPRESS)
@@ -163,6 +177,24 @@ def _max_kernels(text: str) -> int:
     if not 1 <= n <= 10000:
         raise argparse.ArgumentTypeError(f"max-kernels must be from 1 to 10000, not {n}")
     return n
+
+
+def _max_per_client(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"max-per-client must be a whole number from 0 to 10000, not {text!r}") from None
+    if not 0 <= n <= 10000:
+        raise argparse.ArgumentTypeError(f"max-per-client must be from 0 to 10000, not {n}")
+    return n
+
+
+def _header_name(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", text):
+        raise argparse.ArgumentTypeError(f"client-ip-header must be a header name such as X-Real-IP, not {text[:40]!r}")
+    return text
 
 
 def main(argv=None) -> int:

@@ -28,7 +28,7 @@ from . import statutes
 
 LESSONS_DIR = Path(__file__).resolve().parent / "data" / "lessons"
 LESSONS = ("platform_terms", "status_theories", "duty_theories", "decision_path", "corresponding_liability")
-LANGS = ("zh", "en")
+from .languages import LANGS  # noqa: F401 (re-exported)
 
 # Keys whose value is one article reference, or a list of them.
 REF_KEYS = ("statute", "echo", "law", "ref")

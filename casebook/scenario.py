@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-LANGS = ("zh", "en")
+from .languages import LANGS  # noqa: F401 (re-exported)
 
 # Keys a scenario file may carry besides the facts. They describe the scenario and never change the analysis.
 META_KEYS = ("title", "description", "assumptions")
@@ -359,7 +359,11 @@ def _check_value(spec: Field, value: Any) -> Any:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer of hundreds of digits: no float holds it
+        raise ScenarioError(spec.name, f"got a number of {len(str(abs(value)))} digits; allowed: {spec.allowed()}") \
+            from None
     if not math.isfinite(value) or value < spec.minimum or (spec.maximum is not None and value > spec.maximum):
         raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
     return value
@@ -370,10 +374,42 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Longest text a scenario's metadata may carry, per language (characters). The casebook's longest note is about 500.
+META_LIMITS = {"title": 300, "description": 2000, "assumptions": 1000}
+
+
+def _check_text(value: Any, where: str, limit: int, what: str | None = None) -> None:
+    """``value`` is text, or a mapping ``{zh: text, en: text}`` (either or both), each at most ``limit`` characters.
+
+    Nothing else is accepted (lists, numbers, nested mappings): the fact panel and the share panel show these as
+    text, and a nested mapping or a list could be made, through YAML aliases, to expand to gigabytes.
+    """
+    what = what or f"the {where}"
+    if isinstance(value, str):
+        texts = [value]
+    elif isinstance(value, Mapping) and value and all(k in LANGS for k in value):
+        texts = list(value.values())
+        if not all(isinstance(t, str) for t in texts):
+            raise ScenarioError(where, f"{what} must be text or a mapping {{zh: text, en: text}}; got a mapping "
+                                       "holding something other than text")
+    else:
+        raise ScenarioError(where, f"{what} must be text or a mapping {{zh: text, en: text}}; got {_kind(value)}")
+    longest = max(len(t) for t in texts)
+    if longest > limit:
+        raise ScenarioError(where, f"{what} is too long ({longest} characters); allowed: at most {limit}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        keys = ", ".join(_show(str(k))[:20] for k in list(value)[:3])
+        return f"a mapping with keys {keys}" if keys else "an empty mapping"
+    return {list: "a list", bool: "true or false", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
 def _check_meta(data: Mapping) -> None:
     for key in ("title", "description"):
-        if key in data and not isinstance(data[key], (str, Mapping)):
-            raise ScenarioError(key, "must be text or a mapping {zh, en}")
+        if key in data:
+            _check_text(data[key], key, META_LIMITS[key])
     notes = data.get("assumptions")
     if notes is None:
         return
@@ -382,8 +418,7 @@ def _check_meta(data: Mapping) -> None:
     for key, note in notes.items():
         if key not in FIELD_BY_NAME:
             raise ScenarioError("assumptions", f"names unknown field {_show(key)}; allowed: {', '.join(FIELD_NAMES)}")
-        if not isinstance(note, (str, Mapping)):
-            raise ScenarioError("assumptions", f"the note on {key} must be text or a mapping {{zh, en}}")
+        _check_text(note, "assumptions", META_LIMITS["assumptions"], what=f"the note (assumptions) on {key}")
 
 
 def validate(data: Any) -> Scenario:
@@ -422,17 +457,37 @@ def assumptions_of(data: Mapping) -> dict:
     return dict(notes) if isinstance(notes, Mapping) else {}
 
 
+class _NoAliases(Exception):
+    pass
+
+
+def _yaml(text: str):
+    """YAML with no anchors and no aliases: seven levels of aliases in 400 bytes expand to gigabytes once the
+    mapping is walked (the fact panel, the share panel), so they are refused before anything is built."""
+    import yaml  # imported only when a YAML file is read: keeps kernel start-up light
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _NoAliases()
+    return yaml.load(text, Loader=loader)
+
+
 def parse_text(text: str, name: str = "scenario") -> dict:
-    """Parse scenario text as JSON, or else as YAML, into a mapping; ScenarioError when it is neither."""
+    """Parse scenario text as JSON, or else as YAML (with no anchors or aliases), into a mapping; ScenarioError
+    when it is neither."""
     try:
         data = json.loads(text)
     except RecursionError:
         raise ScenarioError(None, f"{name} is nested too deeply to be a scenario") from None
-    except ValueError:
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's limit on digits (4300)
+            raise ScenarioError(None, f"{name} holds a number with too many digits") from None
         try:
-            import yaml  # imported only when a YAML file is read: keeps kernel start-up light
-
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = _yaml(text)
+        except _NoAliases:
+            raise ScenarioError(None, f"{name} uses YAML anchors or aliases (& and *), which a scenario may not "
+                                      "use; write each value out") from None
         except RecursionError:
             raise ScenarioError(None, f"{name} is nested too deeply to be a scenario") from None
         except Exception as exc:  # any parser failure is the user's input, not our bug

@@ -37,6 +37,37 @@ DEFAULT_MAX_KERNELS = 20
 MAX_KERNELS_REASON = ("at most this many visitors have a kernel at once; the next one gets a bilingual 503 page "
                       "with Retry-After at once, never a hang")
 LOOPBACK = "127.0.0.1"
+# Per client address (issue 18: one visitor took the whole demo down). A class behind one school address raises it
+# to the class's size (`--max-per-client 45`); behind a reverse proxy `--client-ip-header` names the header the proxy
+# sets (docs/deploy.md).
+DEFAULT_MAX_PER_CLIENT = 6
+DEFAULT_CONNECT_TIMEOUT_S = 30.0
+
+# What `serve --public` adds against one visitor taking the demo down (issue 18), each (name, reason), with the
+# flag or PublicVoila setting that changes it. Implemented in casebook/voila_public.py; the README's table names each
+# one (tests/test_public_security.py checks it), and tests/test_public_attacks.py replays each attack.
+PUBLIC_LIMITS = (
+    ("--max-per-client", "pages with a kernel per client address (default 6; 429 beyond): three plain GETs filled "
+                         "a server of three; a class behind one school address raises it to the class"),
+    ("--client-ip-header", "behind a reverse proxy, the header the proxy sets to the visitor's address"),
+    ("renders_per_minute", "page renders per client address a minute (default twice --max-per-client, at least 12)"),
+    ("connect_timeout", "a served page that opens no websocket within 30 s has its kernel stopped (up to three "
+                        "minutes while its browser still loads the page's scripts)"),
+    ("/voila/query/", "Voila's request-info socket replaced: only the machine's own kernels, one socket per live "
+                      "kernel; sockets on made-up ids unhooked every preheated kernel"),
+    ("?template=", "?template= and ?theme= are ignored before the preheated pool is chosen: a loop over them "
+                   "started 77 kernels a minute"),
+    ("max_kernel_memory_mb", "a kernel over 500 MB is stopped and its page shows the session-ended notice"),
+    ("2 MiB", "websocket messages from a page at most 2 MiB; at most 20 widget models created from the pages"),
+    ("60 a second", "messages from a page: 60 a second after a burst of 300, the rest queued; a flood is cut off"),
+    ("header_timeout", "20 s to send a request's headers (slow clients dropped), 20 s for a body"),
+    ("max_connections", "1,000 connections in all, and per client address ten per allowed page (at least 64)"),
+    ("Content-Security-Policy", "styles, fonts, images and connections only from the server; on a page only the "
+                                "scripts the server wrote into it (a nonce each) and what they load"),
+    ("Referrer-Policy", "no-referrer: share links carry the visitor's facts"),
+    ("SameSite", "cookies SameSite=Lax, and Secure over TLS"),
+    ("<kernel>", "kernel ids are kept out of the log below DEBUG; versions are kept out of pages and headers"),
+)
 
 
 def public_settings() -> list[str]:

@@ -50,6 +50,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .data_schema import first_problem
+
 __all__ = [
     "LAWS",
     "LANGS",
@@ -85,7 +87,7 @@ LAWS: tuple[str, ...] = (
     "civil-procedure-interpretation",
 )
 
-LANGS = ("zh", "en")
+from .languages import LANGS  # noqa: F401 (re-exported)
 
 EN_NOTE = "Unofficial English rendering by the project; only the Chinese text is authoritative."
 
@@ -161,85 +163,6 @@ def _schema() -> dict:
         raise StatuteDataError(f"{SCHEMA_PATH}: cannot read the statute schema: {exc}") from exc
 
 
-_TYPES: dict[str, Any] = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "integer": int,
-    "boolean": bool,
-    "null": type(None),
-}
-
-
-def _type_ok(value: Any, name: str) -> bool:
-    if name == "integer" and isinstance(value, bool):
-        return False
-    return isinstance(value, _TYPES[name])
-
-
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-def _check(value: Any, schema: dict, root: dict, path: str) -> str | None:
-    """First violation of ``schema`` by ``value`` as ``"<key path>: <problem>"``, or None.
-
-    Interprets the subset of JSON Schema that ``schema.json`` uses: $ref (local), type, const, enum, required,
-    properties, additionalProperties (boolean), items, minItems, minLength, minimum, maximum, pattern.
-    """
-    where = path or "(top level)"
-    if "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/"):
-            return f"{where}: unsupported $ref {ref!r} in schema"
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target[part]
-        return _check(value, target, root, path)
-    types = schema.get("type")
-    if types is not None:
-        names = [types] if isinstance(types, str) else list(types)
-        if not any(_type_ok(value, t) for t in names):
-            return f"{where}: expected {' or '.join(names)}, got {type(value).__name__} {value!r:.60}"
-    if "const" in schema and value != schema["const"]:
-        return f"{where}: must be {schema['const']!r}, got {value!r:.60}"
-    if "enum" in schema and value not in schema["enum"]:
-        return f"{where}: must be one of {schema['enum']!r}, got {value!r:.60}"
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            return f"{where}: must be a non-empty string" if schema["minLength"] == 1 else f"{where}: too short"
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            return f"{where}: {value!r:.60} does not match {schema['pattern']!r}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            return f"{where}: must be >= {schema['minimum']}, got {value}"
-        if "maximum" in schema and value > schema["maximum"]:
-            return f"{where}: must be <= {schema['maximum']}, got {value}"
-    if isinstance(value, dict):
-        for key in schema.get("required", ()):
-            if key not in value:
-                return f"{_join(path, key)}: required key is missing"
-        props = schema.get("properties", {})
-        for key, sub in value.items():
-            if key in props:
-                problem = _check(sub, props[key], root, _join(path, str(key)))
-                if problem:
-                    return problem
-            elif schema.get("additionalProperties", True) is False:
-                return f"{_join(path, str(key))}: unknown key (allowed: {', '.join(props)})"
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            return f"{where}: needs at least {schema['minItems']} entries, has {len(value)}"
-        if "items" in schema:
-            for i, sub in enumerate(value):
-                problem = _check(sub, schema["items"], root, _join(path, i))
-                if problem:
-                    return problem
-    return None
-
-
 def _check_rules(data: dict, slug: str) -> str | None:
     """Checks the schema cannot express: headings, line counts, the 款/项 grouping, article order."""
     if data["slug"] != slug:
@@ -296,8 +219,9 @@ def _load(slug: str) -> tuple[dict, dict[int, dict]]:
         raise StatuteDataError(f"{path}: cannot read the statute file: {exc}") from exc
     except yaml.YAMLError as exc:
         raise StatuteDataError(f"{path}: not valid YAML: {exc}") from exc
-    schema = _schema()
-    problem = _check(data, schema, schema, "") or _check_rules(data, slug)
+    _schema()  # a clear message if the schema file itself cannot be read
+    shape = first_problem(data, SCHEMA_PATH)
+    problem = (f"{shape[0] or '(top level)'}: {shape[1]}" if shape else None) or _check_rules(data, slug)
     if problem:
         raise StatuteDataError(f"{path}: {problem}")
     return data, {art["number"]: art for art in data["articles"]}

@@ -59,7 +59,7 @@ class PublicServer:
     """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch)."""
 
     def __init__(self, notebook_dir: Path, log_path: Path, max_kernels: int | None = None,
-                 voila_flags: tuple[str, ...] = (LIGHT_POOL,)):
+                 voila_flags: tuple[str, ...] = (LIGHT_POOL,), max_per_client: int | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
@@ -67,6 +67,8 @@ class PublicServer:
                "--notebooks", str(notebook_dir)]
         if max_kernels is not None:
             cmd += ["--max-kernels", str(max_kernels)]
+        if max_per_client is not None:  # every test client is 127.0.0.1: a suite of many pages is a class
+            cmd += ["--max-per-client", str(max_per_client)]
         cmd += [f"--voila={flag}" for flag in voila_flags]
         self.cmd = cmd
         self._log = open(log_path, "wb")

@@ -286,21 +286,37 @@ def test_a_decision_id_used_twice_across_files_is_refused(tmp_path):
         cases.load_cases(tmp_path)
 
 
-def test_the_hand_written_validator_agrees_with_jsonschema_where_it_is_installed():
+def test_the_schema_check_agrees_with_jsonschema():
+    """casebook.data_schema (fastjsonschema, pure Python, also in the static edition) and the reference library
+    jsonschema accept and refuse the same case files."""
     jsonschema = pytest.importorskip("jsonschema")
+    from casebook.data_schema import first_problem
+
     schema = cases.schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted(cases.CASES_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert list(validator.iter_errors(data)) == [] and cases.schema_errors(data, schema) == [], path.name
+        assert list(validator.iter_errors(data)) == [] and first_problem(data, cases.SCHEMA_PATH) is None, path.name
         _break(data, "missing translation")
-        assert list(validator.iter_errors(data)) and cases.schema_errors(data, schema), path.name
+        assert list(validator.iter_errors(data)) and first_problem(data, cases.SCHEMA_PATH), path.name
 
 
-def test_the_validator_refuses_a_schema_keyword_it_does_not_implement():
-    with pytest.raises(ValueError, match="not supported"):
-        cases.schema_errors(1, {"multipleOf": 2})
+def test_a_schema_never_makes_the_checker_fetch_anything(monkeypatch):
+    """The statute schema's "$id" is a name, not a place: no reference may be fetched from the network."""
+    import urllib.request
+
+    from casebook import data_schema, statutes
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the schema check tried to fetch a URL")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    data_schema._validator.cache_clear()
+    data = yaml.safe_load((statutes.DATA_DIR / "civil-code.yaml").read_text(encoding="utf-8"))
+    assert data_schema.first_problem(data, statutes.SCHEMA_PATH) is None
+    data["articles"][0]["number"] = "1165"
+    assert data_schema.first_problem(data, statutes.SCHEMA_PATH) == ("articles[0].number", 'expected integer, got "1165"')
 
 
 def test_reading_the_casebook_imports_no_ui_library():

@@ -57,6 +57,25 @@ BAD = [
     ("no command at all", [], "", "required"),
     ("a port that is not a number", ["serve", "--port", "http"], "", "port"),
     ("a port out of range", ["serve", "--port", "70000"], "", "port"),
+    # issue 18 point 9: a 400-digit number printed a traceback (exit 1)
+    ("a 400-digit number in JSON", ["analyze", "-"], '{"damages": ' + "9" * 400 + "}", "400 digits"),
+    ("a 400-digit number in YAML", ["analyze", "-"], "price: " + "9" * 400 + "\n", "400 digits"),
+    ("a 5000-digit number", ["analyze", "-"], '{"damages": ' + "9" * 5000 + "}", "digits"),
+    # issue 18 point 2: YAML aliases (a 400-byte file expanding to gigabytes) and notes that are not text
+    ("YAML anchors and aliases", ["analyze", "-"],
+     "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nassumptions: {harm: *b}\n",
+     "anchors or aliases"),
+    ("a harmless-looking alias", ["analyze", "-"], "food: &f true\nlife_health_goods: *f\n", "anchors or aliases"),
+    ("a note that is a list", ["analyze", "-"], '{"assumptions": {"harm": ["x"]}}', "assumptions"),
+    ("a note that is a nested mapping", ["analyze", "-"], '{"assumptions": {"harm": {"zh": {"a": "b"}}}}',
+     "assumptions"),
+    ("a title that is a mapping of other keys", ["analyze", "-"], '{"title": {"fr": "x"}}', "title"),
+    ("a note that is too long", ["analyze", "-"], json.dumps({"assumptions": {"harm": "x" * 1001}}), "too long"),
+    # issue 18 point 3: the per-client limits are public-server flags
+    ("--max-per-client without --public", ["serve", "--max-per-client", "5"], "", "applies only with --public"),
+    ("--max-per-client out of range", ["serve", "--public", "--max-per-client", "-1"], "", "max-per-client"),
+    ("a client-ip header that is not a header name", ["serve", "--public", "--client-ip-header", "X Real: IP"], "",
+     "client-ip-header"),
 ]
 
 
@@ -73,3 +92,11 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(args, stdin, message):
 def test_serve_refuses_a_missing_notebook_folder(tmp_path):
     out = run("serve", "--notebooks", str(tmp_path / "none"))
     assert out.returncode == 2 and "notebooks" in out.stderr
+
+
+def test_the_per_client_flags_reach_the_public_server(tmp_path):
+    from casebook.cli import voila_argv
+
+    argv = voila_argv(8866, True, "127.0.0.1", tmp_path, max_per_client=45, client_ip_header="X-Real-IP")
+    assert "--PublicVoila.max_per_client=45" in argv and "--PublicVoila.client_ip_header=X-Real-IP" in argv
+    assert not [a for a in voila_argv(8866, True, "127.0.0.1", tmp_path) if "max_per_client" in a]

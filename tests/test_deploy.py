@@ -27,8 +27,8 @@ from traitlets.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 HUB_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 GUIDE = ROOT / "docs" / "deploy.md"
-# conda-forge names that differ from PyPI's (none today; tests/test_packaging.py keeps the same table).
-CONDA_TO_PYPI: dict[str, str] = {}
+# conda-forge names that differ from PyPI's (tests/test_packaging.py keeps the same table).
+CONDA_TO_PYPI: dict[str, str] = {"python-fastjsonschema": "fastjsonschema"}
 CONDA_ONLY = {"python", "pip"}
 
 

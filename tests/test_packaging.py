@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # conda names that are not runtime dependencies of the package itself.
 CONDA_ONLY = {"python", "pip"}
 # conda-forge names that differ from the PyPI names (conda name -> PyPI name).
-CONDA_TO_PYPI: dict[str, str] = {}
+CONDA_TO_PYPI: dict[str, str] = {"python-fastjsonschema": "fastjsonschema"}
 
 
 def normalise(requirement: str) -> str:
@@ -84,7 +84,7 @@ def test_runtime_dependencies_agree() -> None:
 
 
 def test_expected_runtime_dependencies_present() -> None:
-    required = {"jupyterlab", "ipywidgets", "voila", "ipykernel", "pandas", "pyyaml"}
+    required = {"jupyterlab", "ipywidgets", "voila", "ipykernel", "pandas", "pyyaml", "fastjsonschema"}
     assert required <= pyproject_runtime_names()
 
 

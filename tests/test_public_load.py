@@ -130,7 +130,7 @@ def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
     site = copy_notebooks(tmp_path / "site")
     # The refill after a burst waits two minutes by default (casebook/serving.py); this test is about culling and
     # memory, and checks that exactly the pool is left: refill the pool after 1 s, as Voila does by default.
-    server = PublicServer(site, tmp_path / "serve.log", max_kernels=SESSIONS + 4,
+    server = PublicServer(site, tmp_path / "serve.log", max_kernels=SESSIONS + 4, max_per_client=SESSIONS + 4,
                           voila_flags=(LIGHT_POOL, *CULL, "--VoilaKernelManager.fill_delay=1")).wait_ready()
     try:
         # Warm up (templates, the first render), then measure the idle server once its kernel is gone.

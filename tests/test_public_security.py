@@ -24,6 +24,7 @@ import pytest
 from public_helpers import (
     ANALYZER,
     FORMS,
+    LIGHT_POOL,
     NO_POOL,
     OUTCOME,
     ROOT,
@@ -58,6 +59,10 @@ W.VBox([d, W.HTML('<div class="ll-outcome" data-liability-form="none">tiny</div>
 
 XSS = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>'
 
+# Issue 18 point 2: seven levels of YAML aliases under an assumption note, about 400 bytes.
+ALIAS_NOTE_BOMB = "a0: &a0 [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 7)) + "harm: none\nassumptions: {harm: *a6}\n"
+
 
 def _tiny_notebook(path: Path, code: str = TINY) -> None:
     import nbformat
@@ -87,7 +92,9 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site, tmp_path_factory):
-    srv = PublicServer(site, tmp_path_factory.mktemp("public-logs") / "serve.log", max_kernels=12)
+    # Every request of the suite comes from 127.0.0.1, as a class behind one school address would (issue 18).
+    srv = PublicServer(site, tmp_path_factory.mktemp("public-logs") / "serve.log", max_kernels=12, max_per_client=12,
+                       voila_flags=(LIGHT_POOL, "--PublicVoila.renders_per_minute=600"))
     try:
         yield srv.wait_ready()
     finally:
@@ -283,6 +290,10 @@ def test_the_readme_lists_every_public_setting():
         assert name in section, f"README's public settings do not mention {name}"
     for words in ("--max-kernels", "503", "Retry-After", "127.0.0.1", "--ip", "pool"):
         assert words in section, f"README's public settings do not mention {words}"
+    from casebook.serving import PUBLIC_LIMITS
+
+    for name, reason in PUBLIC_LIMITS:  # issue 18: every limit against one visitor, with its reason
+        assert reason and name in section, f"README's public settings do not mention {name}"
 
 
 def test_pages_carry_no_source_and_errors_no_traceback(server):
@@ -673,7 +684,13 @@ def test_bad_uploads_change_nothing_and_say_why(server, site, browser, tmp_path)
         "latin1.json": (b'{"title": "\xe9\xff"}', "UTF-8"),
         "python.yaml": (f"!!python/object/apply:os.system ['touch {pwned}']\n", "cannot be read"),
         "bomb.yaml": ("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-                      "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", ""),
+                      "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", "anchors or aliases"),
+        # issue 18 point 2: seven levels of aliases in an assumption note (400 bytes) took the server to 2.5 GB
+        "note-bomb.yaml": (ALIAS_NOTE_BOMB, "anchors or aliases"),
+        "note-list.json": (json.dumps({"harm": "none", "assumptions": {"harm": {"zh": ["x"] * 9}}}), "assumptions"),
+        # issue 18 point 9: a 400-digit number failed with no message
+        "digits.json": ('{"damages": ' + "9" * 400 + "}", "400 digits"),
+        "digits.yaml": ("price: " + "9" * 400 + "\n", "400 digits"),
         "list.json": ("[1, 2, 3]", "cannot be read"),
         "deep.json": ("[" * 5000 + "]" * 5000, "cannot be read"),
         "empty.json": ("", "cannot be read"),
@@ -710,6 +727,9 @@ def test_bad_uploads_change_nothing_and_say_why(server, site, browser, tmp_path)
     assert hashlib.sha256(scenario.read_bytes()).hexdigest() == digest, "the teacher's file changed"
     assert sorted(p.name for p in teacher.iterdir()) == ["scenario.json"]
     assert not pwned.exists(), "a YAML tag ran code"
+    # The alias bomb was refused before it was built: no process of the server grew (it took 2.5 GB).
+    rss = server.rss()
+    assert rss["server"] < 400 * 2**20 and rss["kernels"] < 400 * 2**20 * max(1, rss["n_kernels"]), rss
     assert _listing(site) == before_files, "an upload wrote a file on the server"
 
 
@@ -728,7 +748,8 @@ def _kernel_count(server) -> int:
 
 
 def test_a_full_server_answers_503_at_once_and_frees_places(tiny_site, tmp_path):
-    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=2, voila_flags=(NO_POOL,)).wait_ready()
+    srv = PublicServer(tiny_site, tmp_path / "serve.log", max_kernels=2,
+                       voila_flags=(NO_POOL, "--PublicVoila.renders_per_minute=600")).wait_ready()
     try:
         ids = []
         for _ in range(2):

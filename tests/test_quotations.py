@@ -49,8 +49,8 @@ def _strings(node):
 
 def _data_files(statutes_too: bool = False):
     """The data files; the statutes' own texts are checked byte for byte elsewhere (tests/test_statutes.py)."""
-    return sorted(p for p in (ROOT / "casebook" / "data").glob("*/*.yaml")
-                  if statutes_too or p.parent.name != "statutes")
+    return sorted(p for p in (ROOT / "casebook" / "data").rglob("*.yaml")
+                  if statutes_too or "statutes" not in p.parts)
 
 
 def _python_strings(path: Path):

@@ -117,3 +117,59 @@ def test_an_unknown_field_with_a_newline_still_gives_one_line():
     with pytest.raises(ScenarioError) as err:
         validate({"bad\nkey": 1})
     assert "\n" not in str(err.value) and err.value.field == "bad?key"
+
+
+# --- issue 18 point 2 and 9: what a scenario's metadata may be, and numbers no float holds ---------------------
+
+
+def test_yaml_anchors_and_aliases_are_refused_before_anything_is_built():
+    import time
+
+    from casebook.scenario import parse_text
+
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):  # nine levels: 9**9 items once expanded (the red team's seven took 2.5 GB)
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    bomb = "\n".join(levels) + "\nassumptions: {harm: *a8}\n"
+    started = time.monotonic()
+    with pytest.raises(ScenarioError, match="anchors or aliases"):
+        parse_text(bomb)
+    assert time.monotonic() - started < 1.0
+    with pytest.raises(ScenarioError, match="anchors or aliases"):
+        parse_text("food: &f true\nlife_health_goods: *f\n")
+
+
+@pytest.mark.parametrize("meta", [
+    {"assumptions": {"harm": ["x"]}},
+    {"assumptions": {"harm": {"zh": ["x"]}}},
+    {"assumptions": {"harm": {"zh": {"a": "b"}}}},
+    {"assumptions": {"harm": {}}},
+    {"assumptions": {"harm": 5}},
+    {"title": {"fr": "x"}},
+    {"title": ["x"]},
+    {"description": {"zh": "x", "en": 3}},
+    {"title": "x" * 301},
+    {"description": {"en": "x" * 2001}},
+    {"assumptions": {"harm": {"zh": "x" * 1001}}},
+])
+def test_metadata_is_text_or_zh_en_text_within_a_length(meta):
+    with pytest.raises(ScenarioError) as err:
+        validate(meta)
+    assert err.value.field in ("title", "description", "assumptions")
+    assert len(str(err.value)) < 200
+
+
+def test_metadata_of_the_accepted_shapes_still_passes():
+    validate({"title": "x" * 300, "description": {"zh": "说明", "en": "note"},
+              "assumptions": {"harm": "示例", "damages": {"zh": "示例"}, "price": {"en": "x" * 1000}}})
+
+
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_a_number_of_hundreds_of_digits_is_a_clear_refusal(digits):
+    from casebook.scenario import parse_text
+
+    with pytest.raises(ScenarioError) as err:
+        validate(parse_text('{"damages": ' + "9" * digits + "}"))
+    assert "digits" in str(err.value)
+    with pytest.raises(ScenarioError):
+        validate({"price": int("9" * 400)})

@@ -72,7 +72,8 @@ def test_the_article_count_matches_the_reference_set():
 def scratch_data(tmp_path, monkeypatch):
     """A copy of the data folder that the loader reads instead of the real one; returns (folder, load, save)."""
     for p in DATA_DIR.iterdir():
-        shutil.copy(p, tmp_path / p.name)
+        if p.is_file():
+            shutil.copy(p, tmp_path / p.name)
     monkeypatch.setattr(statutes, "DATA_DIR", tmp_path)
     statutes._load.cache_clear()
 
@@ -542,3 +543,15 @@ def test_the_english_of_fsl_131_1_keeps_the_causal_link():
     en = statutes.paragraph_text(FSL, 131, 1, lang="en")
     assert "where it thereby harms the lawful rights and interests of consumers" in en
     assert "where the lawful rights and interests of consumers are harmed" not in en
+
+
+@pytest.mark.parametrize("slug", statutes.LAWS)
+def test_the_english_beside_the_chinese_is_what_the_statute_files_carry(slug):
+    """casebook/data/statutes/en/<slug>.yaml is where the project's English is written; tools/import_statutes.py
+    merges it into <slug>.yaml. The two must agree line for line (re-run the tool after editing the English)."""
+    en = yaml.safe_load((DATA_DIR / "en" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    assert set(en) <= {"articles", "preamble"}
+    assert {n: lines for n, lines in en["articles"].items()} == {
+        n: statutes.article(slug, n)["paragraphs_en"] for n in statutes.articles(slug)}
+    if "preamble" in en:
+        assert en["preamble"] == statutes.law(slug)["preamble_en"]

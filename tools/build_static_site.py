@@ -57,7 +57,7 @@ PYODIDE_VERSION = "0.29.3"
 PROJECT = "platform-liability-lab"
 PROJECT_PACKAGES = ("casebook", "widgets")
 # Files of the project's packages the static pages never read: Voila's page template and its server settings.
-PROJECT_SKIP = re.compile(r"^casebook/templates/")
+PROJECT_SKIP = re.compile(r"^casebook/templates/|^casebook/data/paper/")  # the page server; the quotation checks' paper
 # Requirements of the served wheels that the browser does not need: the widgets' front-end code (Voici brings its
 # own), and modules for terminals and Windows.
 NOT_SERVED = {"widgetsnbextension", "jupyterlab-widgets", "pexpect", "colorama", "typing-extensions"}
@@ -190,7 +190,7 @@ def project_wheel(out: Path) -> Path:
             if (path.is_file() and "__pycache__" not in arc and not arc.endswith(".pyc")
                     and not PROJECT_SKIP.match(arc)):
                 files[arc] = path.read_bytes()
-    return write_wheel(out, PROJECT, version, files, requires=["ipywidgets>=8", "pyyaml>=6.0"],
+    return write_wheel(out, PROJECT, version, files, requires=["ipywidgets>=8", "pyyaml>=6.0", "fastjsonschema>=2.19"],
                        summary="Platform Liability Lab: the tutorial's engine, data and widgets")
 
 

@@ -1,28 +1,35 @@
 """AnalyzerApp: the practitioner's page. Facts in, one analysis per change, pushed to every view.
 
 The app owns the facts, the regime and the language; it runs :func:`casebook.engine.analyze` once per change and
-hands the result to each component through its ``analysis`` trait. It decides nothing itself. Components written
-elsewhere in the kit (burden matrix, pivotal facts, case browser, share panel, evidence checklist, memo export)
-are imported when present, so the page still works while one of them is missing.
+hands the result to each view through its ``analysis`` trait, the language with it (one render per view per change:
+a separate link per trait would render each view twice on a language switch). The fact panel's assumption notes
+reach the share panel and the memo by ``dlink``. It decides nothing itself.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-
-from traitlets import Dict, List, Unicode, observe
+from traitlets import Dict, List, Unicode, dlink, observe
 
 from casebook.engine import REGIMES, analyze
 from casebook.scenario import ScenarioError
 
+from casebook.share import parse_query
+
 from .base import esc, safe_lang, tr
+from .burden_matrix import BurdenMatrix
+from .case_browser import CaseBrowser
 from .controls import Accordion, Display, Dropdown, FixedHBox, FixedVBox
+from .evidence_view import EvidenceView
 from .fact_panel import FactPanel
 from .language_switch import LanguageSwitch
+from .memo_export import MemoExport
 from .outcome_card import OutcomeCard
 from .payments_chart import PaymentsChart
+from .pivotal_facts import PivotalFacts
+from . import query as _query
 from .regime_comparison import RegimeComparison, regime_name
+from .share_panel import SharePanel
+from .similar_view import SimilarCasesView
 from .theme import style_widget
 from .trace_view import TraceView
 from ._view import shared_layout
@@ -56,26 +63,6 @@ APP_CSS = """
 .ll-app .ll-header, .ll-app .ll-header-controls { overflow: visible; height: auto; }
 .ll-app p > a[href]:not([download]) { color: #1a56a6; text-decoration: underline; }
 """
-
-# Components from the other half of the kit: (module, class). Missing ones are skipped.
-OPTIONAL = {
-    "burden": ("widgets.burden_matrix", "BurdenMatrix"),
-    "pivotal": ("widgets.pivotal_facts", "PivotalFacts"),
-    "cases": ("widgets.case_browser", "CaseBrowser"),
-    "share": ("widgets.share_panel", "SharePanel"),
-    "evidence": ("widgets.evidence_view", "EvidenceView"),
-    "similar": ("widgets.similar_view", "SimilarCasesView"),
-    "memo": ("widgets.memo_export", "MemoExport"),
-}
-
-
-def _optional(key: str):
-    module, name = OPTIONAL[key]
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
 
 def _message_text(message, lang: str) -> str:
     if isinstance(message, dict):
@@ -137,42 +124,33 @@ class AnalyzerApp(FixedVBox):
         self.comparison = RegimeComparison(lang=lang)
         self.trace = TraceView(lang=lang)
         self.chart = PaymentsChart(lang=lang)
-        self.parts = {}
-        for key in OPTIONAL:
-            cls = _optional(key)
-            if cls is None:
-                continue
-            try:
-                self.parts[key] = cls(lang=lang, base_url=base_url) if key == "share" else cls(lang=lang)
-            except Exception as exc:  # a broken optional part must not take the page down
-                self._url_messages.append({"zh": f"组件 {key} 无法加载：{exc}", "en": f"Component {key} failed: {exc}"})
+        self.parts = {
+            "burden": BurdenMatrix(lang=lang), "pivotal": PivotalFacts(lang=lang), "cases": CaseBrowser(lang=lang),
+            "share": SharePanel(lang=lang, base_url=base_url), "evidence": EvidenceView(lang=lang),
+            "similar": SimilarCasesView(lang=lang), "memo": MemoExport(lang=lang),
+        }
         self._wire_parts()
 
         header = FixedHBox([self._title, FixedHBox([self._switch, self._regime], layout=shared_layout(width="auto"))],
                            layout=shared_layout(width="100%"))
         header.add_class("ll-header")
         header.children[1].add_class("ll-header-controls")
-        left = [self.fact_panel]
-        self._cases_box = None
-        if "cases" in self.parts:
-            # Collapsed at first: the facts come first on a small screen; one click opens the casebook.
-            self._cases_box = Accordion(children=[self.parts["cases"]], selected_index=None)
-            self._cases_box.add_class("ll-cases-accordion")
-            left.insert(0, self._cases_box)
+        # The casebook collapsed at first: the facts come first on a small screen; one click opens it.
+        self._cases_box = Accordion(children=[self.parts["cases"]], selected_index=None)
+        self._cases_box.add_class("ll-cases-accordion")
+        left = [self._cases_box, self.fact_panel]
         right = [self.outcome]
-        order = [("pivotal", None), ("comparison", self.comparison), ("chart", self.chart), ("burden", None),
-                 ("evidence", None), ("similar", None), ("trace", self.trace)]
-        for key, widget in order:
-            widget = widget if widget is not None else self.parts.get(key)
-            if widget is not None:
-                right.append(_card(widget, f"ll-card-{key}"))
+        order = [("pivotal", self.parts["pivotal"]), ("comparison", self.comparison), ("chart", self.chart),
+                 ("burden", self.parts["burden"]), ("evidence", self.parts["evidence"]),
+                 ("similar", self.parts["similar"]), ("trace", self.trace)]
+        right += [_card(widget, f"ll-card-{key}") for key, widget in order]
         col_left = FixedVBox(left)
         col_left.add_class("ll-col-facts")
         col_right = FixedVBox(right)
         col_right.add_class("ll-col-results")
         main = FixedHBox([col_left, col_right], layout=shared_layout(width="100%"))
         main.add_class("ll-main")
-        bottom = [self.parts[k] for k in ("share", "memo") if k in self.parts]
+        bottom = [self.parts["share"], self.parts["memo"]]
         app_style = Display(f"<style>{APP_CSS}</style>")
         app_style.add_class("ll-app-style")
         self.children = [style_widget(), app_style, self._lang_style, header, self._status, main,
@@ -180,7 +158,10 @@ class AnalyzerApp(FixedVBox):
 
         self.fact_panel.observe(self._on_panel_facts, "facts")
         self.fact_panel.observe(self._on_panel_message, "message")
-        self.fact_panel.observe(self._on_notes, "notes")
+        # The fact panel's assumption notes (a loaded decision's, an uploaded file's): the share panel carries them
+        # in its link and files, the memo flags them next to their facts.
+        for key in ("share", "memo"):
+            dlink((self.fact_panel, "notes"), (self.parts[key], "assumptions"), dict)
         if facts is not None:
             self._set_facts_or_report(facts)
         if case:
@@ -219,9 +200,8 @@ class AnalyzerApp(FixedVBox):
         """Apply a URL query string to an app built with the defaults: the result is the app :meth:`from_query`
         builds for it (same facts, regime, language, messages and views; the tests compare the two)."""
         wanted = _query_settings(query_string)
-        share = self.parts.get("share")
-        if share is not None and base_url:
-            share.base_url = base_url
+        if base_url:
+            self.parts["share"].base_url = base_url
         self._batch = True
         try:
             self._url_messages.extend(wanted["messages"])
@@ -259,8 +239,8 @@ class AnalyzerApp(FixedVBox):
 
     def load_case(self, decision_id: str) -> bool:
         """Load a casebook decision's facts and its assumption notes."""
-        browser = self.parts.get("cases")
-        if browser is not None and decision_id in getattr(browser, "decision_ids", ()):
+        browser = self.parts["cases"]
+        if decision_id in browser.decision_ids:
             browser.selected = decision_id
             return browser.load(decision_id)
         try:
@@ -280,20 +260,13 @@ class AnalyzerApp(FixedVBox):
 
     def _wire_parts(self) -> None:
         p = self.parts
-        if "pivotal" in p and hasattr(p["pivotal"], "on_apply"):
-            p["pivotal"].on_apply(lambda field, value: self.fact_panel.change(field, value))
-        if "cases" in p and hasattr(p["cases"], "on_load"):
-            p["cases"].on_load(self._on_case_loaded)
-        if "share" in p and hasattr(p["share"], "on_upload"):
-            p["share"].on_upload(self._set_facts_or_report)
+        p["pivotal"].on_apply(lambda field, value: self.fact_panel.change(field, value))
+        p["cases"].on_load(self._on_case_loaded)
+        p["share"].on_upload(self._set_facts_or_report)
 
     def _on_case_loaded(self, decision_id: str, scenario) -> None:
-        name = None
-        browser = self.parts.get("cases")
-        dec = getattr(browser, "_by_id", {}).get(decision_id) if browser is not None else None
-        if dec is not None:
-            name = dec.get("short_name")
-        self._loaded(decision_id, scenario, name)
+        dec = self.parts["cases"].decision(decision_id)
+        self._loaded(decision_id, scenario, dec.get("short_name") if dec else None)
 
     def _loaded(self, decision_id: str, scenario, name) -> bool:
         if not self._set_facts_or_report(scenario):
@@ -324,11 +297,6 @@ class AnalyzerApp(FixedVBox):
 
     def _on_panel_message(self, change) -> None:
         self._render_status()
-
-    def _on_notes(self, change) -> None:
-        for part in self.parts.values():
-            if hasattr(part, "assumptions"):
-                part.assumptions = dict(change["new"])
 
     # --- reacting ----------------------------------------------------------------------------------------------
 
@@ -368,8 +336,7 @@ class AnalyzerApp(FixedVBox):
                 self._regime.options = list(zip(labels, REGIMES))
                 self._regime.value = value
         self._regime.description = tr(UI, "regime", lang)
-        if self._cases_box is not None:
-            self._cases_box.titles = (tr(UI, "cases", lang),)
+        self._cases_box.titles = (tr(UI, "cases", lang),)
         self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
         self._render_status()
 
@@ -412,46 +379,26 @@ class AnalyzerApp(FixedVBox):
             with view.hold_trait_notifications():
                 view.lang = lang
                 view.analysis = a
-        by_regime = getattr(self.comparison, "by_regime", {})
-        # The fact panel's assumption notes (a loaded decision's, an uploaded file's) go to every part that takes
-        # them: the share panel carries them in its link and files, the memo flags them next to their facts.
-        notes = dict(self.fact_panel.notes)
-        for key, part in self.parts.items():
-            with part.hold_trait_notifications():
-                if hasattr(part, "lang"):
-                    part.lang = lang
-                if key == "burden" and "proposal" in by_regime and hasattr(part, "proposal_analysis"):
-                    part.proposal_analysis = by_regime["proposal"]
-                if hasattr(part, "assumptions"):
-                    part.assumptions = dict(notes)
-                if key == "share":
-                    part.scenario = dict(self.facts)
-                    if hasattr(part, "regime"):
-                        part.regime = self.regime
-                elif hasattr(part, "analysis"):
-                    part.analysis = a
+        p = self.parts
+        for key in ("pivotal", "burden", "evidence", "similar", "memo"):
+            with p[key].hold_trait_notifications():
+                p[key].lang = lang
+                p[key].analysis = a
+        if "proposal" in self.comparison.by_regime:
+            p["burden"].proposal_analysis = self.comparison.by_regime["proposal"]
+        p["cases"].lang = lang
+        with p["share"].hold_trait_notifications():
+            p["share"].lang = lang
+            p["share"].scenario = dict(self.facts)
+            p["share"].regime = self.regime
 
 
 def _query_string() -> str:
-    try:
-        from .query import query_string
-
-        return query_string()
-    except ImportError:
-        if os.environ.get("VOILA_PREHEAT", "False") != "False":
-            from voila.utils import get_query_string
-
-            return get_query_string() or ""
-        return os.environ.get("QUERY_STRING", "")
+    return _query.query_string()  # looked up on the module: the tests stand in for the request there
 
 
 def _request_url() -> str:
-    try:
-        from .query import request_url
-
-        return request_url()
-    except ImportError:
-        return os.environ.get("VOILA_REQUEST_URL", "").split("?", 1)[0]
+    return _query.request_url()
 
 
 def _query_settings(query_string) -> dict:
@@ -463,19 +410,5 @@ def _query_settings(query_string) -> dict:
             "messages": parsed.get("errors") or ()}
 
 
-def _parse_query(query_string) -> dict:
-    try:
-        from casebook.share import parse_query
-    except ImportError:
-        parse_query = None
-    if parse_query is not None:
-        return parse_query(query_string)
-    from urllib.parse import parse_qsl
-
-    out = {"lang": None, "scenario": None, "scenario_data": None, "case": None, "regime": None, "errors": []}
-    for key, value in parse_qsl(str(query_string or "").lstrip("?")):
-        if key == "lang":
-            out["lang"] = value if value in ("zh", "en") else None
-        elif key == "regime":
-            out["regime"] = value if value in REGIMES else None
-    return out
+def _parse_query(query: str) -> dict:
+    return parse_query(query)

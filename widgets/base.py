@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from traitlets import HasTraits, observe
 
-LANGS = ("zh", "en")
+from casebook.languages import LANGS  # noqa: F401 (re-exported)
 
 
 def esc(text) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from traitlets import Dict, Unicode, observe, validate
 
 from .base import esc, safe_lang, tr
+from .words import WORDS
 from ._view import BORDER, FONT, MUTED, in_lang
 from .controls import Display, FixedVBox
 
@@ -18,15 +19,15 @@ UI = {
     "current": {"zh": "现行：谁主张谁举证", "en": "Now: who asserts proves"},
     "proposal": {"zh": "论文建议（§4.2.3）", "en": "Paper's proposal (§4.2.3)"},
     "notes": {"zh": "说明与依据", "en": "Notes and sources"},
-    "consumer": {"zh": "消费者", "en": "Consumer"},
-    "platform": {"zh": "平台", "en": "Platform"},
+    "consumer": WORDS["consumer_label"],
+    "platform": WORDS["platform_label"],
     "shifted": {"zh": "（转由平台证明）", "en": "(shifted to the platform)"},
-    "open": {"zh": "论文未明言", "en": "open: the paper does not say"},
+    "open": WORDS["open_unsaid"],
     "irrelevant": {"zh": "本案事实不涉及", "en": "not in issue on these facts"},
     "now_note": {"zh": "现行：", "en": "Now: "},
     "proposal_note": {"zh": "建议：", "en": "Proposal: "},
-    "sources": {"zh": "依据：", "en": "Sources: "},
-    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+    "sources": WORDS["sources"],
+    "empty": WORDS["no_analysis_set_facts"],
     "legend": {
         "zh": "相关事实在前；灰色行在本案事实下不起作用。",
         "en": "Facts that matter come first; grey rows play no part on these facts.",

@@ -17,32 +17,33 @@ from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES, fmt_share
 
 from .base import esc, safe_lang, tr
+from .words import WORDS
 from ._view import BORDER, FONT, MUTED, FixedButton, text_in
 from .controls import Display, Dropdown, FixedHBox, FixedVBox
 
 UI = {
-    "select": {"zh": "选择判决", "en": "Choose a decision"},
+    "select": WORDS["choose_decision"],
     "load": {"zh": "载入此案的事实", "en": "Load this decision's facts"},
     "load_tip": {
         "zh": "把所选判决的事实（含示例性假设）载入分析器",
         "en": "Put the selected decision's facts (with their illustrative assumptions) into the analyzer",
     },
-    "court": {"zh": "法院", "en": "Court"},
-    "case_number": {"zh": "案号", "en": "Case number"},
-    "instance": {"zh": "审级", "en": "Instance"},
-    "first": {"zh": "一审", "en": "First instance"},
-    "second": {"zh": "二审", "en": "Second instance"},
+    "court": WORDS["court"],
+    "case_number": WORDS["case_number"],
+    "instance": WORDS["instance"],
+    "first": WORDS["first_instance"],
+    "second": WORDS["second_instance"],
     "held": {"zh": "判决的责任形态", "en": "Liability form held"},
     "shares": {"zh": "责任份额", "en": "Shares"},
-    "seller": {"zh": "销售者", "en": "seller"},
-    "platform": {"zh": "平台", "en": "platform"},
-    "consumer": {"zh": "消费者", "en": "consumer"},
+    "seller": WORDS["seller"],
+    "platform": WORDS["platform"],
+    "consumer": WORDS["consumer"],
     "holding": {"zh": "判决结果", "en": "Holding"},
-    "reasoning": {"zh": "理由（论文所述）", "en": "Reasoning (as the paper reports it)"},
+    "reasoning": WORDS["reasoning_reported"],
     "facts": {"zh": "事实（论文所述）", "en": "Facts (as the paper states them)"},
     "source": {"zh": "出处", "en": "Source"},
     "source_text": {"zh": "论文§{section}，脚注{footnote}", "en": "Paper §{section}, footnote {footnote}"},
-    "not_given": {"zh": "未提供", "en": "not given"},
+    "not_given": WORDS["not_provided"],
     "given": {"zh": "论文给出的事实（原文）", "en": "Facts the paper gives (its words)"},
     "assumptions": {"zh": "示例性假设（论文未给出）", "en": "Illustrative assumptions (not in the paper)"},
     "selected": {"zh": "（当前选择）", "en": "(selected)"},
@@ -113,6 +114,10 @@ class CaseBrowser(FixedVBox):
     @property
     def decision_ids(self) -> tuple:
         return tuple(self._by_id)
+
+    def decision(self, decision_id: str) -> dict | None:
+        """The casebook decision with this id, as the browser lists it, or None."""
+        return self._by_id.get(decision_id) if isinstance(decision_id, str) else None
 
     def on_load(self, callback, remove: bool = False) -> None:
         """Register ``callback(decision_id, scenario)`` (``remove=True`` unregisters it)."""

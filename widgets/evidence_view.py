@@ -10,6 +10,7 @@ from __future__ import annotations
 from traitlets import Dict, Unicode, observe, validate
 
 from .base import esc, safe_lang, tr
+from .words import WORDS
 from ._view import BORDER, FONT, MUTED
 from .controls import Display, FixedVBox
 
@@ -18,16 +19,16 @@ UI = {
     "consumer": {"zh": "消费者要收集的证据", "en": "What the consumer should gather"},
     "demand": {"zh": "可以向平台要求的（《电子商务法》第六十二条等）", "en": "What to demand from the platform (ECL art. 62 and others)"},
     "platform": {"zh": "平台须证明的事实", "en": "What the platform must prove"},
-    "open": {"zh": "论文未明言", "en": "open: the paper does not say"},
-    "sources": {"zh": "依据：", "en": "Sources: "},
+    "open": WORDS["open_unsaid"],
+    "sources": WORDS["sources"],
     "keep": {"zh": "留存：", "en": "Keep: "},
     "text_of": {"zh": "条文原文：{citation}", "en": "The text of {citation}"},
-    "source_line": {"zh": "来源：", "en": "Source: "},
+    "source_line": WORDS["source"],
     "none_consumer": {"zh": "在这些事实下，消费者没有需要证明的相关事实。",
                       "en": "On these facts the consumer bears no relevant fact."},
     "none_platform": {"zh": "在这些事实下，平台不承担相关事实的举证责任。",
                       "en": "On these facts the platform bears no relevant fact."},
-    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+    "empty": WORDS["no_analysis_set_facts"],
 }
 
 

@@ -12,6 +12,7 @@ from ipywidgets import Layout
 from traitlets import Dict, Unicode, observe, validate
 
 from .base import esc, safe_lang, tr
+from .words import WORDS
 from ._view import FONT, MUTED, FixedButton, download_link
 from .controls import Display, FixedHBox, FixedVBox
 
@@ -33,7 +34,7 @@ UI = {
     "stale": {"zh": "事实、方案或语言已改变：请重新生成备忘录。",
               "en": "The facts, regime or language changed: prepare the memo again."},
     "failed": {"zh": "无法生成备忘录：{detail}", "en": "The memo could not be prepared: {detail}"},
-    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+    "empty": WORDS["no_analysis_set_facts"],
 }
 
 

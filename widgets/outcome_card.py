@@ -9,6 +9,7 @@ from __future__ import annotations
 from casebook.texts import fmt_money
 
 from .base import esc, tr
+from .words import WORDS
 from .controls import HtmlView
 from .regime_comparison import regime_name
 
@@ -23,8 +24,8 @@ UI = {
     "seller": {"zh": "销售者向消费者支付", "en": "The seller pays the consumer"},
     "platform": {"zh": "平台向消费者支付", "en": "The platform pays the consumer"},
     "unrecovered": {"zh": "消费者得不到赔偿", "en": "The consumer does not recover"},
-    "recourse": {"zh": "平台赔付后可向销售者追偿", "en": "The platform may recover from the seller"},
-    "exposure": {"zh": "消费者可直接向平台主张的最高额", "en": "The most the consumer may demand of the platform"},
+    "recourse": WORDS["platform_recourse"],
+    "exposure": WORDS["most_from_platform"],
     "capped": {"zh": "若依《民法典》第一千一百九十八条将补充责任限于平台过错份额（本教程补充，非论文观点）：平台支付 {platform}，消费者得不到赔偿 {unrecovered}。",
                "en": "If supplementary liability were capped at the platform's share of fault as under Civil Code art. "
                      "1198 (the tutorial's addition, not the paper's): the platform pays {platform}, the consumer does "
@@ -34,7 +35,7 @@ UI = {
     "hint": {"zh": "法律没有规定是哪一种责任：请看下方“同一事实，不同规则”，四种解释各自的结果并列在那里。",
              "en": "The law does not say which kind: see \"Same facts, different rules\" below for what each of the "
                    "four readings gives."},
-    "empty": {"zh": "尚无分析。", "en": "No analysis yet."},
+    "empty": WORDS["no_analysis"],
 }
 
 

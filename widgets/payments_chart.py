@@ -13,6 +13,7 @@ from casebook.texts import FORM_NAMES
 
 
 from .base import esc, tr
+from .words import WORDS
 from .controls import Display, Dropdown, View
 from .regime_comparison import amount, regime_name
 from ._view import shared_layout
@@ -26,10 +27,10 @@ UI = {
     "reading": {"zh": "若法官采：{form}", "en": "If the judge adopts: {form}"},
     "by_seller": {"zh": "销售者的支付能力（能支付损失的比例）", "en": "The seller's ability to pay (share of the damages it can pay)"},
     "by_fault": {"zh": "消费者自身过错比例", "en": "The consumer's own share of fault"},
-    "seller": {"zh": "销售者支付", "en": "Seller pays"},
-    "platform": {"zh": "平台支付", "en": "Platform pays"},
-    "unrecovered": {"zh": "消费者未获赔偿", "en": "Consumer unrecovered"},
-    "form": {"zh": "责任形态", "en": "Liability form"},
+    "seller": WORDS["seller_pays"],
+    "platform": WORDS["platform_pays"],
+    "unrecovered": WORDS["consumer_unrecovered"],
+    "form": WORDS["liability_form"],
     "now": {"zh": "当前", "en": "now"},
     "invalid": {"zh": "不可能的组合（平台份额与消费者过错之和超过 100%）",
                 "en": "Not a possible combination (platform share plus consumer fault exceed 100%)"},
@@ -40,7 +41,7 @@ UI = {
                      "en": "The statute leaves \"corresponding liability\" open: the bars show the engine's figure for "
                            "what the consumer can count on before a judge picks a reading; pick a reading above to see "
                            "who pays what under it."},
-    "empty": {"zh": "尚无分析。", "en": "No analysis yet."},
+    "empty": WORDS["no_analysis"],
 }
 
 SELLER_STEPS = tuple(i / 10 for i in range(11))

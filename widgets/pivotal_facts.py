@@ -16,6 +16,7 @@ from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES
 
 from .base import esc, safe_lang, tr
+from .words import WORDS
 from ._view import FONT, MUTED, FixedButton, in_lang, shared_layout
 from .controls import Display, FixedHBox, FixedVBox
 
@@ -28,7 +29,7 @@ UI = {
         "zh": "该修改不是当前事实下的关键事实，已忽略。",
         "en": "That change is not a pivotal fact on the current facts; ignored.",
     },
-    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+    "empty": WORDS["no_analysis_set_facts"],
 }
 
 

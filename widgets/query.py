@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 # A preheated kernel receives its request once (voila.utils.wait_for_request consumes it); a second wait would
 # never end. The query string it brought is kept here for every later reader on the page (e.g. chapter 06 reads it
 # in two cells).
 _preheated_query: str | None = None
+RECONNECT_S = 30.0  # seconds a preheated kernel listens for its request on one connection before reconnecting
+MAX_FAILURES = 5  # connections refused in a row before giving up (the server is gone)
 # The static edition (Voici: Pyodide in a Web Worker) has no request: the page hands its URL over before its first
 # cell runs (deploy/static/page_url.js calls set_page_url). None elsewhere.
 _page_url: str | None = None
@@ -62,10 +65,25 @@ def _wait_for_request() -> None:
 
         wait_for_request()
         return
-    try:
-        with connect(url, open_timeout=5) as ws:
-            info = json.loads(ws.recv())
-    except Exception:  # as Voila: no request info (server gone, timeout) leaves the environment as it was
+    info = None
+    failures = 0
+    while info is None:
+        # A preheated kernel waits here until a visitor takes it, which may be hours: it reconnects every
+        # RECONNECT_S, so a wait the server lost track of (issue 18: a hostile client unhooked every waiting kernel
+        # in Voila's own handler) costs a visitor at most that long; the server keeps the request until delivered.
+        try:
+            with connect(url, open_timeout=5) as ws:
+                failures = 0
+                try:
+                    info = json.loads(ws.recv(timeout=RECONNECT_S))
+                except TimeoutError:
+                    continue
+        except Exception:  # refused (another connection still registered), or the server is gone
+            failures += 1
+            if failures >= MAX_FAILURES:  # as Voila: no request info leaves the environment as it was
+                return
+            time.sleep(1.0)
+    if not isinstance(info, dict):
         return
     for key, value in info.items():
         os.environ[str(key)] = str(value)

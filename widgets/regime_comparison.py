@@ -9,6 +9,7 @@ from __future__ import annotations
 from casebook.engine import REGIMES, analyze
 
 from .base import esc, tr
+from .words import WORDS
 from .controls import HtmlView
 
 # The regimes' names as the page shows them (the regime ids are the contract's).
@@ -27,17 +28,17 @@ UI = {
     "lead": {"zh": "每一行都是引擎在该方案下对当前事实的分析；金额单位：元。",
              "en": "Each row is the engine's analysis of the current facts under that regime; amounts in yuan."},
     "caption": {"zh": "各方案下的责任形态与赔付", "en": "Liability form and payments under each regime"},
-    "regime": {"zh": "方案", "en": "Regime"},
-    "form": {"zh": "责任形态", "en": "Liability form"},
-    "seller": {"zh": "销售者支付", "en": "Seller pays"},
-    "platform": {"zh": "平台支付", "en": "Platform pays"},
-    "unrecovered": {"zh": "消费者未获赔偿", "en": "Consumer unrecovered"},
+    "regime": WORDS["regime"],
+    "form": WORDS["liability_form"],
+    "seller": WORDS["seller_pays"],
+    "platform": WORDS["platform_pays"],
+    "unrecovered": WORDS["consumer_unrecovered"],
     "recourse": {"zh": "平台可追偿", "en": "Platform's recourse"},
     "exposure": {"zh": "可向平台主张的上限", "en": "Most the consumer may demand of the platform"},
     "current": {"zh": "当前方案", "en": "current"},
     "if_reading": {"zh": "若法官采：", "en": "If the judge adopts: "},
     "alternatives": {"zh": "现行法未定时，法官可能采用的解释：", "en": "Where the statute leaves it open, the readings a judge may adopt:"},
-    "empty": {"zh": "尚无分析。", "en": "No analysis yet."},
+    "empty": WORDS["no_analysis"],
 }
 
 

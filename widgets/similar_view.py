@@ -12,6 +12,7 @@ from traitlets import Dict, Int, Unicode, observe, validate
 from casebook.texts import fmt_share
 
 from .base import esc, safe_lang, tr
+from .words import WORDS
 from ._view import BORDER, FONT, MUTED, text_in
 from .controls import Display, FixedVBox
 
@@ -23,21 +24,21 @@ UI = {
         "zh": "按与当前事实的差异排序（决定责任的事实权重最大，金额最小）。",
         "en": "Ranked by how far their facts are from the current ones (deciding facts weigh most, amounts least).",
     },
-    "court": {"zh": "法院", "en": "Court"},
-    "case_number": {"zh": "案号", "en": "Case number"},
-    "first": {"zh": "一审", "en": "first instance"},
-    "second": {"zh": "二审", "en": "second instance"},
+    "court": WORDS["court"],
+    "case_number": WORDS["case_number"],
+    "first": WORDS["first"],
+    "second": WORDS["second"],
     "held": {"zh": "判决", "en": "Held"},
     "distance": {"zh": "差异程度", "en": "Distance"},
     "same": {"zh": "事实与当前完全相同。", "en": "The same facts as the current ones."},
     "differs": {"zh": "不同的事实（当前 → 该判决）：", "en": "Facts that differ (current → that decision):"},
-    "assumed": {"zh": "示例性假设", "en": "illustrative assumption"},
-    "not_given": {"zh": "未提供", "en": "not given"},
-    "seller": {"zh": "销售者", "en": "seller"},
-    "platform": {"zh": "平台", "en": "platform"},
-    "consumer": {"zh": "消费者", "en": "consumer"},
+    "assumed": WORDS["illustrative"],
+    "not_given": WORDS["not_provided"],
+    "seller": WORDS["seller"],
+    "platform": WORDS["platform"],
+    "consumer": WORDS["consumer"],
     "source": {"zh": "论文§{section}，脚注{footnote}", "en": "paper §{section}, footnote {footnote}"},
-    "empty": {"zh": "尚无分析：请先设定事实。", "en": "No analysis yet: set the facts first."},
+    "empty": WORDS["no_analysis_set_facts"],
 }
 
 

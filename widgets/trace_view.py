@@ -12,13 +12,14 @@ import functools
 from casebook import statutes
 
 from .base import esc, tr
+from .words import WORDS
 from .controls import HtmlView
 
 UI = {
     "title": {"zh": "推理过程", "en": "How the engine reasoned"},
     "lead": {"zh": "按顺序审查每条规则；点开条文可看原文。", "en": "Each rule in turn; open an article to read its text."},
-    "held": {"zh": "✓ 成立", "en": "✓ holds"},
-    "not_held": {"zh": "✗ 不成立", "en": "✗ does not hold"},
+    "held": WORDS["holds"],
+    "not_held": WORDS["does_not_hold"],
     "decisive": {"zh": "决定结果", "en": "decides the outcome"},
     "displaced": {"zh": "被特别规定排除", "en": "displaced by a special rule"},
     "addition": {"zh": "本教程补充", "en": "tutorial's addition"},
@@ -26,13 +27,13 @@ UI = {
     "basis": {"zh": "依据：", "en": "Basis: "},
     "show_text": {"zh": "查看条文", "en": "show the text"},
     "verbatim": {"zh": "原文", "en": "Chinese text (authoritative)"},
-    "source": {"zh": "来源：", "en": "Source: "},
-    "english": {"zh": "", "en": "Unofficial English rendering"},
+    "source": WORDS["source"],
+    "english": WORDS["en_article"],
     "missing": {"zh": "条文未收录。", "en": "The text is not stored."},
     "choices": {"zh": "引擎的选择（论文未明言之处）", "en": "The engine's declared choices"},
-    "open": {"zh": "开放问题", "en": "Open points"},
+    "open": WORDS["open_points"],
     "none": {"zh": "无。", "en": "None."},
-    "empty": {"zh": "尚无分析。", "en": "No analysis yet."},
+    "empty": WORDS["no_analysis"],
 }
 
 

@@ -27,7 +27,7 @@ from .money import payments, payments_for, punitive
 from .provisions import FORMS, READINGS, REGIMES, RULE_BY_ID, RULES, STRENGTH, Finding, Rule
 from .render import render
 
-LANGS = ("zh", "en")
+from ..languages import LANGS  # noqa: F401 (re-exported)
 
 __all__ = [
     "LANGS", "REGIMES", "READINGS", "FORMS", "STRENGTH", "RULES", "RULE_BY_ID", "Rule", "Finding", "Evaluation",

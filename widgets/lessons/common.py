@@ -15,6 +15,7 @@ from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES, fmt_share
 
 from ..base import esc, safe_lang, tr
+from ..words import WORDS  # noqa: F401 (the chapter widgets read it from here)
 
 # Sized for a projector at 1280x720: body 16px, nothing below 14px, muted text dark enough for 7:1 on white.
 CSS = """<style>
@@ -77,7 +78,7 @@ UI = {
     "unofficial": {"zh": "英文为本教程的非官方译文", "en": "unofficial rendering"},
     "original": {"zh": "原文", "en": "Chinese original"},
     "verbatim": {"zh": "条文原文", "en": "Article text (Chinese, authoritative)"},
-    "en_article": {"zh": "", "en": "Unofficial English rendering"},
+    "en_article": WORDS["en_article"],
 }
 
 
@@ -185,18 +186,6 @@ def large_controls_style():
     return style_widget(LARGE_CONTROLS_CSS)
 
 
-WORDS = {
-    "not_given": {"zh": "论文未给出", "en": "not given by the paper"},
-    "first": {"zh": "一审", "en": "first instance"},
-    "second": {"zh": "二审", "en": "second instance"},
-    "seller": {"zh": "销售者", "en": "seller"},
-    "platform": {"zh": "平台", "en": "platform"},
-    "consumer": {"zh": "消费者", "en": "consumer"},
-    "yes": {"zh": "是", "en": "yes"},
-    "no": {"zh": "否", "en": "no"},
-    "open_readings": {"zh": "未定：法官可在四种解释中选择", "en": "open: the judge may choose among four readings"},
-    "illustrative": {"zh": "示例性假设", "en": "illustrative assumption"},
-}
 
 
 def text_of(value, lang: str) -> str:

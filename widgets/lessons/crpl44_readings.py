@@ -15,6 +15,7 @@ from casebook.scenario import validate
 from casebook.texts import FORM_NAMES, fmt_money
 
 from ..base import esc, safe_lang, tr
+from ..words import WORDS
 from ..controls import Display, FixedVBox
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
@@ -29,11 +30,11 @@ UI = {
                    "(an illustrative assumption)."},
     "unknown": {"zh": "销售者无法确定时", "en": "While nobody can identify the seller"},
     "later": {"zh": "假如销售者后来被找到（本教程的设想）", "en": "If the seller were found later (the tutorial's illustration)"},
-    "seller": {"zh": "销售者支付", "en": "Seller pays"},
-    "platform": {"zh": "平台支付", "en": "Platform pays"},
-    "unrecovered": {"zh": "消费者得不到赔偿", "en": "Consumer unrecovered"},
+    "seller": WORDS["seller_pays"],
+    "platform": WORDS["platform_pays"],
+    "unrecovered": WORDS["consumer_not_recovering"],
     "exposure": {"zh": "消费者可直接向平台主张的最高额", "en": "Most the consumer may demand of the platform directly"},
-    "recourse": {"zh": "平台可向销售者追偿", "en": "Platform may recover from the seller"},
+    "recourse": WORDS["platform_recourse_short"],
 }
 
 ROWS = ("seller", "platform", "unrecovered", "exposure", "recourse")

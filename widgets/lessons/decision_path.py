@@ -14,6 +14,7 @@ from casebook import lessons
 from casebook.engine import analyze
 
 from ..base import esc, safe_lang, tr
+from ..words import WORDS
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
 from ..theme import style_widget
@@ -31,8 +32,8 @@ UI = {
     "first": {"zh": "回到第一步", "en": "Back to step 1"},
     "last": {"zh": "直接看结论", "en": "Jump to the result"},
     "counter": {"zh": "第 {k} 步，共 {n} 步", "en": "Step {k} of {n}"},
-    "held": {"zh": "✓ 成立", "en": "✓ holds"},
-    "not_held": {"zh": "✗ 不成立", "en": "✗ does not hold"},
+    "held": WORDS["holds"],
+    "not_held": WORDS["does_not_hold"],
     "displaced": {"zh": "⊘ 成立，但被排除", "en": "⊘ holds, but displaced"},
     "decisive": {"zh": "★ 决定结果", "en": "★ decides the outcome"},
     "not_reached": {"zh": "前面的前提不成立，其余规则不再审查。", "en": "A threshold failed: the remaining rules are not reached."},
@@ -46,7 +47,7 @@ UI = {
     "alternatives": {"zh": "法律没有规定“相应的责任”是哪一种；法官可能采用的四种解释（见第04章）：",
                      "en": "The law does not say which kind \"corresponding liability\" is; the four readings a judge may adopt (chapter 04):"},
     "choices": {"zh": "引擎声明的选择", "en": "The engine's declared choices"},
-    "open": {"zh": "开放问题", "en": "Open points"},
+    "open": WORDS["open_points"],
 }
 
 

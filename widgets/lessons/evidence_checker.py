@@ -54,8 +54,8 @@ UI = {
                    "en": "On the casebook's facts the platform owes nothing anyway: no evidence changes that."},
     "one_more": {"zh": "再证明“{fact}”，结论就变为：", "en": "Prove \"{fact}\" as well and the outcome becomes: "},
     "bears": {"zh": "由{who}证明", "en": "{who} to prove"},
-    "consumer": {"zh": "消费者", "en": "Consumer"},
-    "platform": {"zh": "平台", "en": "Platform"},
+    "consumer": WORDS["consumer_label"],
+    "platform": WORDS["platform_label"],
 }
 
 

@@ -17,6 +17,7 @@ from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
 from ..base import esc, safe_lang, tr
+from ..words import WORDS
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
@@ -36,11 +37,11 @@ UI = {
     "j_consumers": {"zh": "维护消费者权益", "en": "protecting consumers"},
     "j_platforms": {"zh": "保障平台经营者的利益", "en": "the platform operator's interests"},
     "picked": {"zh": "这位法官会采用此说", "en": "this judge applies this reading"},
-    "seller": {"zh": "销售者支付", "en": "Seller pays"},
-    "platform": {"zh": "平台支付", "en": "Platform pays"},
-    "unrecovered": {"zh": "消费者得不到赔偿", "en": "Consumer unrecovered"},
+    "seller": WORDS["seller_pays"],
+    "platform": WORDS["platform_pays"],
+    "unrecovered": WORDS["consumer_not_recovering"],
     "exposure": {"zh": "可直接向平台主张的最高额", "en": "Most the consumer may demand of the platform directly"},
-    "recourse": {"zh": "平台可向销售者追偿", "en": "Platform may recover from the seller"},
+    "recourse": WORDS["platform_recourse_short"],
     "capped": {"zh": "若依《民法典》第一千一百九十八条设上限：平台支付 {p}，消费者得不到赔偿 {u}",
                "en": "If capped as under Civil Code art. 1198: the platform pays {p}, the consumer does not recover {u}"},
     "law": {"zh": "相关条文", "en": "The related article"},

@@ -49,9 +49,9 @@ UI = {
               "consumer is injured, the platform reviewed qualifications; the tier as chosen above, the risk level "
               "\"ordinary\".",
     },
-    "regime": {"zh": "方案", "en": "Regime"},
+    "regime": WORDS["regime"],
     "form": {"zh": "平台的责任", "en": "The platform's liability"},
-    "why": {"zh": "决定的规则", "en": "Deciding rule"},
+    "why": WORDS["deciding_rule"],
     "moot": {"zh": "平台已尽义务时，因果关系不起作用。", "en": "With the duty fulfilled, causation plays no part."},
 }
 

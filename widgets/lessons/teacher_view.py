@@ -30,7 +30,7 @@ UI = {
     "question": {"zh": "题目", "en": "Question"},
     "regime": {"zh": "规则", "en": "Rule"},
     "answer": {"zh": "引擎的答案", "en": "Engine's answer"},
-    "rule": {"zh": "决定的规则", "en": "Deciding rule"},
+    "rule": WORDS["deciding_rule"],
     "stored": {"zh": "题集记载", "en": "Set's answer"},
     "explanation": {"zh": "说明", "en": "Explanation"},
     "student": {"zh": "本次作答", "en": "Answered here"},

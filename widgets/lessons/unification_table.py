@@ -38,8 +38,8 @@ UI = {
     "distinct": {"zh": "出现的不同责任形态", "en": "Distinct forms among them"},
     "agree_n": {"zh": "与法院的判决形态相同", "en": "Same form as the court held"},
     "alike": {"zh": "同一案件的两审结论相同", "en": "Both instances of one case alike"},
-    "yes": {"zh": "是", "en": "yes"},
-    "no": {"zh": "否", "en": "no"},
+    "yes": WORDS["yes"],
+    "no": WORDS["no"],
     "of5": {"zh": "{k} / {n}", "en": "{k} of {n}"},
     "open_note": {"zh": "“未定”：现行法把形态留给法官，四种解释都有可能，所以任何判决都“符合”法条——这正是论文所说的裁判尺度不一。",
                   "en": "\"Undetermined\": the statute leaves the form to the judge; any of four readings is possible, so "

@@ -1,0 +1,119 @@
+"""One way to check a data file's shape: its JSON Schema, compiled by fastjsonschema.
+
+The case files and the statute files each publish a JSON Schema (``data/cases/schema.json``,
+``data/statutes/schema.json``); :func:`first_problem` checks a loaded file against it and words the first problem the
+way the project's other bad-input messages are worded: the key path, then what was found and what is allowed.
+fastjsonschema is pure Python (it also runs in the static edition's Pyodide) and compiles each schema once.
+
+What a schema cannot say (an article's heading against its number, a decision's facts against the scenario model)
+stays with the loaders, after the shape is known to be right.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["first_problem", "load_schema"]
+
+
+@lru_cache(maxsize=8)
+def load_schema(path: str) -> dict:
+    """A schema file, parsed once (callers must not change it)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _validator(path: str):
+    import fastjsonschema  # lazily: compiling is paid for on the first check only
+
+    # Without its "$id" (a name, not a place) every "$ref" is local: fastjsonschema would otherwise try to fetch the
+    # schema by that name from the network. No handlers: no reference is ever fetched.
+    schema = {k: v for k, v in load_schema(path).items() if k != "$id"}
+    return fastjsonschema.compile(schema, handlers={})
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _path(parts, where: str = "") -> str:
+    out = where
+    for part in list(parts)[1:]:  # the first is fastjsonschema's name for the whole document
+        out = _join(out, int(part) if isinstance(part, str) and part.isdigit() else part)
+    return out
+
+
+def _words(rule: str, value: Any, definition: dict, where: str) -> tuple[str, str]:
+    """(key path, message) for one broken rule of the schema."""
+    if rule == "required" and isinstance(value, dict):
+        missing = next(k for k in definition["required"] if k not in value)
+        return _join(where, missing), "required key is missing"
+    if rule == "additionalProperties" and isinstance(value, dict):
+        props = definition.get("properties", {})
+        extra = next(k for k in value if k not in props)
+        return _join(where, extra), f"unknown key; allowed: {', '.join(props) or 'none'}"
+    if rule == "type":
+        types = definition["type"] if isinstance(definition["type"], list) else [definition["type"]]
+        return where, f"expected {' or '.join(types)}, got {_show(value)}"
+    if rule == "enum":
+        return where, f"got {_show(value)}; allowed: {', '.join(map(str, definition['enum']))}"
+    if rule == "const":
+        return where, f"got {_show(value)}; must be {_show(definition['const'])}"
+    if rule == "minLength":
+        return where, "must not be empty" if definition["minLength"] == 1 else f"shorter than {definition['minLength']}"
+    if rule == "pattern":
+        return where, f"{_show(value)} does not match the pattern {definition['pattern']}"
+    if rule == "minimum":
+        return where, f"{_show(value)} is below the minimum {definition['minimum']}"
+    if rule == "maximum":
+        return where, f"{_show(value)} is above the maximum {definition['maximum']}"
+    if rule == "minItems":
+        return where, f"needs at least {definition['minItems']} entries, has {len(value)}"
+    if rule == "uniqueItems":
+        return where, "entries must be unique"
+    if rule == "propertyNames":
+        return where, f"a key is not allowed here ({_show(list(value))})"
+    return where, f"breaks the schema's {rule!r} rule"
+
+
+@lru_cache(maxsize=64)
+def _branch_validator(path: str, branch: str):
+    """A validator for one ``anyOf`` branch of the schema at ``path`` (its local references kept resolvable)."""
+    import fastjsonschema
+
+    root = {k: v for k, v in load_schema(path).items() if k not in ("$id", "anyOf", "oneOf")}
+    return fastjsonschema.compile({**root, **json.loads(branch)}, handlers={})
+
+
+def _problem(validate, data: Any, path: str, where: str = "") -> tuple[str, str] | None:
+    import fastjsonschema
+
+    try:
+        validate(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        at = _path(exc.path, where)
+        if exc.rule != "anyOf":
+            return _words(exc.rule, exc.value, exc.definition, at)
+        # None of the allowed forms fits: the form that got furthest tells most.
+        tries = [_problem(_branch_validator(path, json.dumps(sub, sort_keys=True)), exc.value, path, at)
+                 for sub in exc.definition["anyOf"]]
+        best = max((t for t in tries if t), key=lambda t: len(t[0]), default=None)
+        if best is None or best[0] == at:
+            return at, f"matches none of the allowed forms: {_show(exc.value)}"
+        return best
+    return None
+
+
+def first_problem(data: Any, schema_path: str | Path) -> tuple[str, str] | None:
+    """The first way ``data`` breaks the schema at ``schema_path``, as (key path, message); None when it fits."""
+    return _problem(_validator(str(schema_path)), data, str(schema_path))
