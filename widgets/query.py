@@ -14,7 +14,7 @@ _preheated_query: str | None = None
 RECONNECT_S = 30.0  # seconds a preheated kernel listens for its request on one connection before reconnecting
 MAX_FAILURES = 5  # connections refused in a row before giving up (the server is gone)
 # The static edition (Voici: Pyodide in a Web Worker) has no request: the page hands its URL over before its first
-# cell runs (deploy/static/page_url.js calls set_page_url). None elsewhere.
+# cell runs (deploy/static/page_setup.js calls set_page_url). None elsewhere.
 _page_url: str | None = None
 MAX_PAGE_URL = 20000  # characters kept of a page URL; casebook.share reads at most 16,384 of its query
 
@@ -25,7 +25,7 @@ def in_browser() -> bool:
 
 
 def set_page_url(encoded: str) -> None:
-    """Take the page's URL, percent-encoded, from the static edition's page (deploy/static/page_url.js).
+    """Take the page's URL, percent-encoded, from the static edition's page (deploy/static/page_setup.js).
 
     Never raises: the URL is untrusted, and casebook.share checks what the query holds as under Voila.
     """
