@@ -18,7 +18,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -42,10 +41,7 @@ LIGHT_POOL = ('--VoilaKernelManager.kernel_pools_config='
 NO_POOL = "--VoilaConfiguration.preheat_kernel=False"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server.processes import free_port  # noqa: E402,F401 (re-exported for the tests)
 
 
 def copy_notebooks(dest: Path) -> Path:
@@ -166,42 +162,9 @@ class PublicServer:
         return {"server": server, "kernels": k, "total": server + k, "n_kernels": len(kernels)}
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        import psutil
-
-        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
-    except ImportError:  # pragma: no cover - psutil comes with ipykernel
-        out = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                    if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry.name))
-                except (OSError, ValueError, IndexError):
-                    continue
-        return out
-    except Exception:
-        return []
-
-
-def _is_kernel(pid: int) -> bool:
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return any(b"ipykernel" in part for part in cmdline)
-
-
-def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
+from server.processes import children as _children  # noqa: E402
+from server.processes import is_kernel as _is_kernel  # noqa: E402
+from server.processes import rss as _rss  # noqa: E402
 
 
 # --- the kernel websocket --------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -98,10 +97,7 @@ def test_readme_binder_link() -> None:
         assert (ROOT / path).is_file(), f"the Binder link opens {path}, which does not exist"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server.processes import free_port as _free_port  # noqa: E402
 
 
 @pytest.mark.slow

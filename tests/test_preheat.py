@@ -120,12 +120,7 @@ def test_the_kernel_does_not_import_voilas_server():
     assert out.stdout.split() == ["False", "False"], out.stderr
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server.processes import free_port as _free_port  # noqa: E402
 
 
 PREHEAT = ("--VoilaConfiguration.preheat_kernel=True",

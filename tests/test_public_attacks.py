@@ -55,15 +55,7 @@ def full_site(tmp_path_factory) -> Path:
     return copy_notebooks(tmp_path_factory.mktemp("attack-full-site"))
 
 
-def _kernel_pid(kernel_id: str) -> int | None:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if f"kernel-{kernel_id}.json".encode() in (entry / "cmdline").read_bytes():
-                    return int(entry.name)
-            except OSError:
-                continue
-    return None
+from server.processes import kernel_pid as _kernel_pid  # noqa: E402
 
 
 def _wait(predicate, timeout: float, step: float = 0.3) -> bool:

@@ -25,15 +25,14 @@ def site(tmp_path_factory) -> Path:
     return copy_notebooks(tmp_path_factory.mktemp("fault-site"))
 
 
+from server.processes import kernel_pid  # noqa: E402
+
+
 def _kernel_pid(kernel_id: str) -> int:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if f"kernel-{kernel_id}.json".encode() in (entry / "cmdline").read_bytes():
-                    return int(entry.name)
-            except OSError:
-                continue
-    raise LookupError(f"no process for kernel {kernel_id}")
+    pid = kernel_pid(kernel_id)
+    if pid is None:
+        raise LookupError(f"no process for kernel {kernel_id}")
+    return pid
 
 
 def _open(browser, server):
