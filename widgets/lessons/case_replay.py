@@ -20,7 +20,8 @@ from .._view import FixedButton
 from .._kernel import cancel, later
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
-from .common import (decision_label, field_label, follow_choice, form_html, keeping_choice, section, shares_text, text_of, value_label, WORDS)
+from .common import (WORDS, decision_label, field_label, follow_choice, form_html, keeping_choice, section,
+                     shares_text, text_of, value_label)
 from .common import decisive_step
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style

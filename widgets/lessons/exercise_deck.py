@@ -20,7 +20,8 @@ from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
 from .._view import FixedButton
 from ..regime_comparison import regime_name
-from .common import (field_label, follow_choice, form_html, form_name, keeping_choice, section, text_of, value_label, WORDS)
+from .common import (field_label, follow_choice, form_html, form_name, keeping_choice, section, text_of,
+                     value_label)
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 

@@ -16,7 +16,7 @@ from casebook.scenario_sets import MAX_BYTES, ScenarioSetError, load_set, verify
 
 from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
-from .common import section, text_of, WORDS
+from .common import section, text_of
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 

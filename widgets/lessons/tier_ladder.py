@@ -10,12 +10,12 @@ from __future__ import annotations
 from traitlets import Unicode, observe
 
 from casebook.engine import form_grid
-from casebook.scenario import FIELD_BY_NAME, validate
+from casebook.scenario import FIELD_BY_NAME
 
 from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedVBox
 from . import common as _render
-from .common import follow_choice, form_html, keeping_choice, section, WORDS
+from .common import follow_choice, form_html, keeping_choice, section
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
