@@ -89,7 +89,7 @@ def canonical(name: str) -> str:
 def write_wheel(path: Path, name: str, version: str, files: dict, requires=(), summary: str = "") -> Path:
     """A py3-none-any wheel of ``files`` (arcname -> bytes), with its METADATA, WHEEL and RECORD."""
     dist = f"{re.sub(r'[-.]+', '_', name)}-{version}"
-    meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     if summary:
         meta.append(f"Summary: {summary}")
     meta += [f"Requires-Dist: {r}" for r in requires]

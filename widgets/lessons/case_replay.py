@@ -194,7 +194,6 @@ class CaseReplay(LangGuard, FixedVBox):
     def _relabel(self):
         cancel(self)
         lang = self.lang
-        dec = self._dec()
         with quietly(self):
             self._select.description = tr(UI, "select", lang)
             with keeping_choice(self._select):
