@@ -19,8 +19,19 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .limits import (_COMM_OPENS, _REQUEST, _SOCKETS, MAX_COMM_OPENS_PER_KERNEL, MAX_QUERY_CHARS, MAX_QUEUED_MESSAGES, MESSAGE_BURST, MESSAGES_PER_SECOND, RETRY_AFTER_SECONDS, ClientFull, ServerFull, _log_once, client_of)
+from .limits import (_COMM_OPENS, _REQUEST, _SOCKETS, MAX_COMM_OPENS_PER_KERNEL, MAX_QUERY_CHARS, MAX_QUEUED_MESSAGES,
+                     MESSAGE_BURST, MESSAGES_PER_SECOND, RETRY_AFTER_SECONDS, ClientFull, ServerFull, _log_once,
+                     client_of)
 from .security import stamp_nonce
+
+# The look of the pages that refuse a visitor (503 server full, 429 too many pages): formatted with their retry time.
+REFUSAL_STYLE = """<style>
+body {{ font-family: system-ui, "Noto Sans CJK SC", sans-serif; font-size: 18px; line-height: 1.6; color: #1b1b1b;
+       max-width: 40em; margin: 4em auto; padding: 0 1em; }}
+h1 {{ font-size: 1.6em; }}
+a {{ color: #1a4480; font-weight: 600; }}
+</style>
+"""
 
 SERVER_FULL_PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -29,13 +40,7 @@ SERVER_FULL_PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="{retry}">
 <title>服务器已满 / Server full</title>
-<style>
-body {{ font-family: system-ui, "Noto Sans CJK SC", sans-serif; font-size: 18px; line-height: 1.6; color: #1b1b1b;
-       max-width: 40em; margin: 4em auto; padding: 0 1em; }}
-h1 {{ font-size: 1.6em; }}
-a {{ color: #1a4480; font-weight: 600; }}
-</style>
-</head>
+""" + REFUSAL_STYLE + """</head>
 <body>
 <main class="ll-server-full" role="alert">
 <h1>服务器已满，请稍后再试</h1>
@@ -55,13 +60,7 @@ TOO_MANY_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>页面太多 / Too many pages</title>
-<style>
-body {{ font-family: system-ui, "Noto Sans CJK SC", sans-serif; font-size: 18px; line-height: 1.6; color: #1b1b1b;
-       max-width: 40em; margin: 4em auto; padding: 0 1em; }}
-h1 {{ font-size: 1.6em; }}
-a {{ color: #1a4480; font-weight: 600; }}
-</style>
-</head>
+""" + REFUSAL_STYLE + """</head>
 <body>
 <main class="ll-too-many" role="alert">
 <h1>来自您的网络地址的页面太多</h1>

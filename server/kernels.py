@@ -9,7 +9,8 @@ import time
 from jupyter_core.utils import ensure_async
 
 from .handlers import PublicRequestInfoHandler
-from .limits import (_ACTIVITY, _COMM_OPENS, _REQUEST, _SOCKETS, ASSET_ACTIVITY_S, CONNECT_GRACE_FACTOR, ClientFull, ServerFull, release_memory)
+from .limits import (_ACTIVITY, _COMM_OPENS, _REQUEST, _SOCKETS, ASSET_ACTIVITY_S, CONNECT_GRACE_FACTOR, ClientFull,
+                     ServerFull, release_memory)
 
 def capped_kernel_manager(base: type) -> type:
     """``base`` (Voila's kernel manager class, pooled or not) with a cap on the kernels given to visitors.

@@ -63,8 +63,11 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from .settings import DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_MAX_KERNELS, DEFAULT_MAX_PER_CLIENT
 from .handlers import CappedVoilaHandler, PublicRequestInfoHandler, QuietKernelWebsocketHandler
 from .kernels import capped_kernel_manager
-from .limits import (BODY_TIMEOUT_S, CONNECTIONS_PER_PAGE, DEFAULT_KERNEL_MEMORY_MB, HEADER_TIMEOUT_S, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_WS_MESSAGE_BYTES, MEMORY_CHECK_S, MIN_CONNECTIONS_PER_CLIENT, RateLimiter, _log_once)
-from .security import (NotFoundHandler, RedactKernelIds, _page_config_without_version, install_cookie_defaults, log_request, security_transform)
+from .limits import (BODY_TIMEOUT_S, CONNECTIONS_PER_PAGE, DEFAULT_KERNEL_MEMORY_MB, HEADER_TIMEOUT_S, MAX_BODY_BYTES,
+                     MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_WS_MESSAGE_BYTES, MEMORY_CHECK_S,
+                     MIN_CONNECTIONS_PER_CLIENT, RateLimiter, _log_once)
+from .security import (NotFoundHandler, RedactKernelIds, _page_config_without_version, install_cookie_defaults,
+                       log_request, security_transform)
 
 # The page template: Voila's "lab" page plus the session watcher. Text and markup are fixed: nothing from the
 # request or the notebook goes into it.
