@@ -9,30 +9,11 @@ from __future__ import annotations
 from traitlets import Dict, Unicode, observe, validate
 
 from .base import esc, safe_lang, tr
-from .words import WORDS
+from .words import table
 from ._view import BORDER, FONT, MUTED, in_lang
 from .controls import Display, FixedVBox
 
-UI = {
-    "caption": {"zh": "举证责任：谁须证明什么", "en": "Burden of proof: who must prove what"},
-    "fact": {"zh": "待证事实", "en": "Fact to prove"},
-    "current": {"zh": "现行：谁主张谁举证", "en": "Now: who asserts proves"},
-    "proposal": {"zh": "论文建议（§4.2.3）", "en": "Paper's proposal (§4.2.3)"},
-    "notes": {"zh": "说明与依据", "en": "Notes and sources"},
-    "consumer": WORDS["consumer_label"],
-    "platform": WORDS["platform_label"],
-    "shifted": {"zh": "（转由平台证明）", "en": "(shifted to the platform)"},
-    "open": WORDS["open_unsaid"],
-    "irrelevant": {"zh": "本案事实不涉及", "en": "not in issue on these facts"},
-    "now_note": {"zh": "现行：", "en": "Now: "},
-    "proposal_note": {"zh": "建议：", "en": "Proposal: "},
-    "sources": WORDS["sources"],
-    "empty": WORDS["no_analysis_set_facts"],
-    "legend": {
-        "zh": "相关事实在前；灰色行在本案事实下不起作用。",
-        "en": "Facts that matter come first; grey rows play no part on these facts.",
-    },
-}
+UI = table("burden_matrix")
 
 
 class BurdenMatrix(FixedVBox):

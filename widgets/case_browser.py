@@ -17,40 +17,11 @@ from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES, fmt_share
 
 from .base import esc, safe_lang, tr
-from .words import WORDS
+from .words import table
 from ._view import BORDER, FONT, MUTED, FixedButton, text_in
 from .controls import Display, Dropdown, FixedHBox, FixedVBox
 
-UI = {
-    "select": WORDS["choose_decision"],
-    "load": {"zh": "载入此案的事实", "en": "Load this decision's facts"},
-    "load_tip": {
-        "zh": "把所选判决的事实（含示例性假设）载入分析器",
-        "en": "Put the selected decision's facts (with their illustrative assumptions) into the analyzer",
-    },
-    "court": WORDS["court"],
-    "case_number": WORDS["case_number"],
-    "instance": WORDS["instance"],
-    "first": WORDS["first_instance"],
-    "second": WORDS["second_instance"],
-    "held": {"zh": "判决的责任形态", "en": "Liability form held"},
-    "shares": {"zh": "责任份额", "en": "Shares"},
-    "seller": WORDS["seller"],
-    "platform": WORDS["platform"],
-    "consumer": WORDS["consumer"],
-    "holding": {"zh": "判决结果", "en": "Holding"},
-    "reasoning": WORDS["reasoning_reported"],
-    "facts": {"zh": "事实（论文所述）", "en": "Facts (as the paper states them)"},
-    "source": {"zh": "出处", "en": "Source"},
-    "source_text": {"zh": "论文§{section}，脚注{footnote}", "en": "Paper §{section}, footnote {footnote}"},
-    "not_given": WORDS["not_provided"],
-    "given": {"zh": "论文给出的事实（原文）", "en": "Facts the paper gives (its words)"},
-    "assumptions": {"zh": "示例性假设（论文未给出）", "en": "Illustrative assumptions (not in the paper)"},
-    "selected": {"zh": "（当前选择）", "en": "(selected)"},
-    "sibling": {"zh": "同一案件的各审判决并列显示。", "en": "The instances of the same case are shown side by side."},
-    "loaded": {"zh": "已载入：{name}", "en": "Loaded: {name}"},
-    "none": {"zh": "案例库为空。", "en": "The casebook is empty."},
-}
+UI = table("case_browser")
 
 
 # The label above a full-width list: in the analyzer's narrow facts column a label beside the list left it too

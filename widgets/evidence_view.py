@@ -10,26 +10,11 @@ from __future__ import annotations
 from traitlets import Dict, Unicode, observe, validate
 
 from .base import esc, safe_lang, tr
-from .words import WORDS
+from .words import table
 from ._view import BORDER, FONT, MUTED
 from .controls import Display, FixedVBox
 
-UI = {
-    "title": {"zh": "证据清单", "en": "Evidence checklist"},
-    "consumer": {"zh": "消费者要收集的证据", "en": "What the consumer should gather"},
-    "demand": {"zh": "可以向平台要求的（《电子商务法》第六十二条等）", "en": "What to demand from the platform (ECL art. 62 and others)"},
-    "platform": {"zh": "平台须证明的事实", "en": "What the platform must prove"},
-    "open": WORDS["open_unsaid"],
-    "sources": WORDS["sources"],
-    "keep": {"zh": "留存：", "en": "Keep: "},
-    "text_of": {"zh": "条文原文：{citation}", "en": "The text of {citation}"},
-    "source_line": WORDS["source"],
-    "none_consumer": {"zh": "在这些事实下，消费者没有需要证明的相关事实。",
-                      "en": "On these facts the consumer bears no relevant fact."},
-    "none_platform": {"zh": "在这些事实下，平台不承担相关事实的举证责任。",
-                      "en": "On these facts the platform bears no relevant fact."},
-    "empty": WORDS["no_analysis_set_facts"],
-}
+UI = table("evidence_view")
 
 
 def _sep(lang: str) -> str:

@@ -15,18 +15,9 @@ from .base import esc, safe_lang, tr
 from .controls import Display, FixedHBox, FixedVBox
 from .nav import ANALYZER, CHAPTERS, neighbours, title
 from ._view import shared_layout
+from .words import table
 
-UI = {
-    "prev": {"zh": "← 上一章：{title}", "en": "← Previous: {title}"},
-    "next": {"zh": "下一章：{title} →", "en": "Next: {title} →"},
-    "analyzer": {"zh": "案例分析器", "en": "Case analyzer"},
-    "contents": {"zh": "目录", "en": "Contents"},
-    "nav": {"zh": "章节导航", "en": "Chapter navigation"},
-    "credit": {"zh": "内容依据：刘燕婷《消费者权益保护视角下电商平台法律责任问题研究》，汉斯出版社，2025，CC BY 4.0。教学工具，不构成法律意见。",
-               "en": "Based on 刘燕婷 (Liu Yanting), Research on Legal Liability of E-Commerce Platforms from the "
-                     "Perspective of Consumer Rights Protection, Hans Publishers 2025, CC BY 4.0. A teaching tool, "
-                     "not legal advice."},
-}
+UI = table("page")
 
 # Projector-friendly defaults: large type, wide enough for 1280x720 without sideways scrolling.
 BASE_CSS = """

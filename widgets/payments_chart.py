@@ -13,36 +13,12 @@ from casebook.texts import FORM_NAMES
 
 
 from .base import esc, tr
-from .words import WORDS
+from .words import table
 from .controls import Display, Dropdown, View
 from .regime_comparison import amount, regime_name
 from ._view import shared_layout
 
-UI = {
-    "title": {"zh": "谁付多少", "en": "Who pays how much"},
-    "lead": {"zh": "其他事实不变，只改变一个数字；金额单位：元。",
-             "en": "All other facts unchanged, one number varied; amounts in yuan."},
-    "show": {"zh": "显示的责任形态", "en": "Liability form shown"},
-    "current": {"zh": "当前方案的结论（{regime}）", "en": "The current regime's outcome ({regime})"},
-    "reading": {"zh": "若法官采：{form}", "en": "If the judge adopts: {form}"},
-    "by_seller": {"zh": "销售者的支付能力（能支付损失的比例）", "en": "The seller's ability to pay (share of the damages it can pay)"},
-    "by_fault": {"zh": "消费者自身过错比例", "en": "The consumer's own share of fault"},
-    "seller": WORDS["seller_pays"],
-    "platform": WORDS["platform_pays"],
-    "unrecovered": WORDS["consumer_unrecovered"],
-    "form": WORDS["liability_form"],
-    "now": {"zh": "当前", "en": "now"},
-    "invalid": {"zh": "不可能的组合（平台份额与消费者过错之和超过 100%）",
-                "en": "Not a possible combination (platform share plus consumer fault exceed 100%)"},
-    "table": {"zh": "数据表（文字版）", "en": "Data table (text version)"},
-    "value": {"zh": "取值", "en": "Value"},
-    "undetermined": {"zh": "现行法未定“相应的责任”：图中是引擎给出的、消费者在法官选定解释之前可以指望的数额；"
-                           "在上方选一种解释，看该解释下谁付多少。",
-                     "en": "The statute leaves \"corresponding liability\" open: the bars show the engine's figure for "
-                           "what the consumer can count on before a judge picks a reading; pick a reading above to see "
-                           "who pays what under it."},
-    "empty": WORDS["no_analysis"],
-}
+UI = table("payments_chart")
 
 SELLER_STEPS = tuple(i / 10 for i in range(11))
 FAULT_STEPS = tuple(i / 10 for i in range(10))

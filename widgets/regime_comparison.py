@@ -9,37 +9,13 @@ from __future__ import annotations
 from casebook.engine import REGIMES, analyze
 
 from .base import esc, tr
-from .words import WORDS
+from .words import table
 from .controls import HtmlView
 
 # The regimes' names as the page shows them (the regime ids are the contract's).
-REGIME_NAMES = {
-    "statute": {"zh": "现行法条文（“相应的责任”未定）", "en": "The statute as written"},
-    "joint": {"zh": "解释一：连带责任说", "en": "Reading 1: joint and several"},
-    "supplementary": {"zh": "解释二：补充责任说", "en": "Reading 2: supplementary"},
-    "proportional": {"zh": "解释三：按份责任说", "en": "Reading 3: several (proportional)"},
-    "non_genuine_joint": {"zh": "解释四：不真正连带责任说", "en": "Reading 4: non-genuine joint"},
-    "proposal": {"zh": "建议方案（论文§4.1.1）", "en": "The paper's proposal (§4.1.1)"},
-    "proposal_ladder": {"zh": "建议方案（阶梯优先）", "en": "Proposal (ladder first)"},
-}
+REGIME_NAMES = table("regime_names")
 
-UI = {
-    "title": {"zh": "同一事实，不同规则", "en": "Same facts, different rules"},
-    "lead": {"zh": "每一行都是引擎在该方案下对当前事实的分析；金额单位：元。",
-             "en": "Each row is the engine's analysis of the current facts under that regime; amounts in yuan."},
-    "caption": {"zh": "各方案下的责任形态与赔付", "en": "Liability form and payments under each regime"},
-    "regime": WORDS["regime"],
-    "form": WORDS["liability_form"],
-    "seller": WORDS["seller_pays"],
-    "platform": WORDS["platform_pays"],
-    "unrecovered": WORDS["consumer_unrecovered"],
-    "recourse": {"zh": "平台可追偿", "en": "Platform's recourse"},
-    "exposure": {"zh": "可向平台主张的上限", "en": "Most the consumer may demand of the platform"},
-    "current": {"zh": "当前方案", "en": "current"},
-    "if_reading": {"zh": "若法官采：", "en": "If the judge adopts: "},
-    "alternatives": {"zh": "现行法未定时，法官可能采用的解释：", "en": "Where the statute leaves it open, the readings a judge may adopt:"},
-    "empty": WORDS["no_analysis"],
-}
+UI = table("regime_comparison")
 
 
 def regime_name(regime: str, lang: str) -> str:

@@ -12,34 +12,13 @@ from traitlets import Dict, Int, Unicode, observe, validate
 from casebook.texts import fmt_share
 
 from .base import esc, safe_lang, tr
-from .words import WORDS
+from .words import table
 from ._view import BORDER, FONT, MUTED, text_in
 from .controls import Display, FixedVBox
 
 MAX_K = 5
 
-UI = {
-    "title": {"zh": "最相似的判决：法院如何判", "en": "The most similar decisions: how the courts ruled"},
-    "intro": {
-        "zh": "按与当前事实的差异排序（决定责任的事实权重最大，金额最小）。",
-        "en": "Ranked by how far their facts are from the current ones (deciding facts weigh most, amounts least).",
-    },
-    "court": WORDS["court"],
-    "case_number": WORDS["case_number"],
-    "first": WORDS["first"],
-    "second": WORDS["second"],
-    "held": {"zh": "判决", "en": "Held"},
-    "distance": {"zh": "差异程度", "en": "Distance"},
-    "same": {"zh": "事实与当前完全相同。", "en": "The same facts as the current ones."},
-    "differs": {"zh": "不同的事实（当前 → 该判决）：", "en": "Facts that differ (current → that decision):"},
-    "assumed": WORDS["illustrative"],
-    "not_given": WORDS["not_provided"],
-    "seller": WORDS["seller"],
-    "platform": WORDS["platform"],
-    "consumer": WORDS["consumer"],
-    "source": {"zh": "论文§{section}，脚注{footnote}", "en": "paper §{section}, footnote {footnote}"},
-    "empty": WORDS["no_analysis_set_facts"],
-}
+UI = table("similar_view")
 
 
 def _paren(text: str, lang: str) -> str:

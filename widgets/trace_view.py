@@ -12,29 +12,10 @@ import functools
 from casebook import statutes
 
 from .base import esc, tr
-from .words import WORDS
+from .words import table
 from .controls import HtmlView
 
-UI = {
-    "title": {"zh": "推理过程", "en": "How the engine reasoned"},
-    "lead": {"zh": "按顺序审查每条规则；点开条文可看原文。", "en": "Each rule in turn; open an article to read its text."},
-    "held": WORDS["holds"],
-    "not_held": WORDS["does_not_hold"],
-    "decisive": {"zh": "决定结果", "en": "decides the outcome"},
-    "displaced": {"zh": "被特别规定排除", "en": "displaced by a special rule"},
-    "addition": {"zh": "本教程补充", "en": "tutorial's addition"},
-    "addition_title": {"zh": "论文§3.1 之外、由本教程补充的规则", "en": "A rule beyond the paper's §3.1, added by the tutorial"},
-    "basis": {"zh": "依据：", "en": "Basis: "},
-    "show_text": {"zh": "查看条文", "en": "show the text"},
-    "verbatim": {"zh": "原文", "en": "Chinese text (authoritative)"},
-    "source": WORDS["source"],
-    "english": WORDS["en_article"],
-    "missing": {"zh": "条文未收录。", "en": "The text is not stored."},
-    "choices": {"zh": "引擎的选择（论文未明言之处）", "en": "The engine's declared choices"},
-    "open": WORDS["open_points"],
-    "none": {"zh": "无。", "en": "None."},
-    "empty": WORDS["no_analysis"],
-}
+UI = table("trace_view")
 
 
 @functools.lru_cache(maxsize=256)
