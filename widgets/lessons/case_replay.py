@@ -20,53 +20,14 @@ from .._view import FixedButton
 from .._kernel import cancel, later
 from ..pivotal_facts import PivotalFacts
 from ..regime_comparison import amount, regime_name
-from .common import (WORDS, decision_label, field_label, follow_choice, form_html, keeping_choice, section,
+from ..words import WORDS, table
+from .common import (decision_label, field_label, follow_choice, form_html, keeping_choice, section,
                      shares_text, text_of, value_label)
 from .common import decisive_step
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "select": WORDS["choose_decision"],
-    "court": WORDS["court"],
-    "number": WORDS["case_number"],
-    "instance": WORDS["instance"],
-    "parties": {"zh": "当事人", "en": "Parties"},
-    "facts": {"zh": "事实（论文所述）", "en": "Facts (as the paper reports them)"},
-    "holding": WORDS["holding_reported"],
-    "reasoning": WORDS["reasoning_reported"],
-    "held_form": {"zh": "判决的责任形态", "en": "Form of liability held"},
-    "passage": {"zh": "论文原文（§{section}，脚注{footnote}）", "en": "The paper's passage (§{section}, footnote {footnote})"},
-    "given": {"zh": "论文给出的事实及其原话", "en": "Facts the paper gives, in its words"},
-    "assumed": {"zh": "示例性假设：论文未给出、由案例库补充的事实（共 {n} 项）",
-                "en": "Illustrative assumptions: facts the paper does not give, supplied by the casebook ({n})"},
-    "replay": {"zh": "▶ 重演判决", "en": "▶ Replay the holding"},
-    "replay_tip": {"zh": "用引擎重演此判决", "en": "Run the engine on this decision's facts"},
-    "replay_title": {"zh": "引擎重演", "en": "The engine's replay"},
-    "statute": {"zh": "现行法条文下：", "en": "Under the statute as written: "},
-    "open": {"zh": "“相应的责任”未定，法官可以选择：", "en": "\"corresponding liability\" is open; the judge may choose:"},
-    "court_chose": {"zh": "← 法院的选择", "en": "← the court's choice"},
-    "allows": {"zh": "✓ 判决的形态在法条允许的范围内。", "en": "✓ The form held is one the statute allows."},
-    "not_allows": {"zh": "✗ 判决的形态不在法条允许的范围内。", "en": "✗ The form held is not one the statute allows."},
-    "under": {"zh": "按法院采用的解释（{regime}）：", "en": "Under the court's reading ({regime}): "},
-    "same_as_statute": {"zh": "法院判决平台不承担责任，不涉及对“相应的责任”的解释：重演即现行法条文。",
-                        "en": "The court held the platform not liable, so no reading of \"corresponding liability\" is "
-                              "involved: the replay is the statute itself."},
-    "match": {"zh": "✓ 与判决一致", "en": "✓ matches the holding"},
-    "mismatch": {"zh": "✗ 与判决不一致", "en": "✗ differs from the holding"},
-    "decided_by": {"zh": "决定的规则：", "en": "Deciding rule: "},
-    "money": {"zh": "赔付（金额为案例库的示例性假设，论文未给出）", "en": "Payments (amounts are the casebook's illustrative assumptions; the paper gives none)"},
-    "seller": WORDS["seller_pays"],
-    "platform": WORDS["platform_pays"],
-    "unrecovered": WORDS["consumer_unrecovered"],
-    "whatif_title": {"zh": "如果……：只改一个事实", "en": "What if: change one fact"},
-    "whatif_regime": {"zh": "在哪种规则下试验", "en": "Try it under"},
-    "whatif_none": {"zh": "点上面的一个按钮，看结果如何改变。", "en": "Pick a button above to see how the outcome changes."},
-    "whatif_result": {"zh": "若“{field}”改为“{value}”（原为“{old}”）：{before} → {after}",
-                      "en": "If \"{field}\" were \"{value}\" (it is \"{old}\"): {before} → {after}"},
-    "whatif_note": {"zh": "这是假设的变化，论文没有报告。", "en": "A hypothetical change; the paper reports nothing of the kind."},
-    "court_regime": {"zh": "法院采用的解释：{regime}", "en": "The court's reading: {regime}"},
-}
+UI = table("lessons/case_replay")
 
 
 def _colon(lang: str) -> str:

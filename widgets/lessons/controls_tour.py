@@ -12,23 +12,12 @@ from casebook.engine import analyze
 
 from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
+from ..words import table
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
 from .common import style_widget as lesson_style
 
-UI = {
-    "title": {"zh": "试一试：改一个事实，看结论怎么变", "en": "Try it: change a fact and watch the result"},
-    "lead": {"zh": "商品由平台内经营者销售，消费者受到财产损失。平台知道什么、做了什么？",
-             "en": "A third-party seller sold the goods and the consumer lost money. What did the platform know, and what did it do?"},
-    "result": {"zh": "结论", "en": "Result"},
-    "why": {"zh": "理由（规则引擎）", "en": "Why (the rules engine)"},
-    "basis": {"zh": "依据", "en": "Basis"},
-    "legend": {"zh": "各章的标记", "en": "The marks used in every chapter"},
-    "paper": {"zh": "论文原话，附节号；英文为非官方译文。", "en": "The paper's own words, with the section; English renderings are unofficial."},
-    "addition": {"zh": "本教程自己的补充（论文没有说的内容），始终这样标出。", "en": "The tutorial's own addition (not in the paper), always marked like this."},
-    "open": {"zh": "论文没有回答的问题：教程如实说明，不替论文作答。", "en": "A question the paper leaves open: the tutorial says so instead of answering for it."},
-    "article": {"zh": "法律条文原文（棕色边框）；英文为非官方译文。", "en": "Statute text, verbatim (brown border); English renderings are unofficial."},
-}
+UI = table("lessons/controls_tour")
 
 FIXED = {"platform_mode": "marketplace", "harm": "property"}
 

@@ -15,7 +15,7 @@ from casebook.scenario import validate
 from casebook.texts import FORM_NAMES, fmt_money
 
 from ..base import esc, safe_lang, tr
-from ..words import WORDS
+from ..words import table
 from ..controls import Display, FixedVBox
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
@@ -23,19 +23,7 @@ from .common import style_widget as lesson_style
 
 FIXED = {"platform_mode": "marketplace", "seller_identity_disclosed": False, "harm": "property"}
 
-UI = {
-    "title": {"zh": "第四十四条第一款：两种定性，同一笔钱", "en": "CRPL art. 44 para. 1: two labels, the same money"},
-    "lead": {"zh": "平台不能提供销售者的真实名称、地址和有效联系方式，消费者损失 {d}（示例性假设）。",
-             "en": "The platform cannot give the seller's real name, address and contact details; the consumer lost {d} "
-                   "(an illustrative assumption)."},
-    "unknown": {"zh": "销售者无法确定时", "en": "While nobody can identify the seller"},
-    "later": {"zh": "假如销售者后来被找到（本教程的设想）", "en": "If the seller were found later (the tutorial's illustration)"},
-    "seller": WORDS["seller_pays"],
-    "platform": WORDS["platform_pays"],
-    "unrecovered": WORDS["consumer_not_recovering"],
-    "exposure": {"zh": "消费者可直接向平台主张的最高额", "en": "Most the consumer may demand of the platform directly"},
-    "recourse": WORDS["platform_recourse_short"],
-}
+UI = table("lessons/crpl44_readings")
 
 ROWS = ("seller", "platform", "unrecovered", "exposure", "recourse")
 

@@ -14,7 +14,7 @@ from casebook import lessons
 from casebook.engine import analyze
 
 from ..base import esc, safe_lang, tr
-from ..words import WORDS
+from ..words import table
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
 from ..theme import style_widget
@@ -24,31 +24,7 @@ from .fact_subset import FactsDriven, FactSubset
 from .._view import shared_layout
 from .common import style_widget as lesson_style
 
-UI = {
-    "facts": {"zh": "设定事实", "en": "Set the facts"},
-    "path": {"zh": "决策路径：逐条审查", "en": "The decision path, rule by rule"},
-    "prev": {"zh": "← 上一步", "en": "← Previous step"},
-    "next": {"zh": "下一步 →", "en": "Next step →"},
-    "first": {"zh": "回到第一步", "en": "Back to step 1"},
-    "last": {"zh": "直接看结论", "en": "Jump to the result"},
-    "counter": {"zh": "第 {k} 步，共 {n} 步", "en": "Step {k} of {n}"},
-    "held": WORDS["holds"],
-    "not_held": WORDS["does_not_hold"],
-    "displaced": {"zh": "⊘ 成立，但被排除", "en": "⊘ holds, but displaced"},
-    "decisive": {"zh": "★ 决定结果", "en": "★ decides the outcome"},
-    "not_reached": {"zh": "前面的前提不成立，其余规则不再审查。", "en": "A threshold failed: the remaining rules are not reached."},
-    "key": {"zh": "✓ 成立　✗ 不成立　⊘ 被排除　★ 决定结果", "en": "✓ holds   ✗ does not   ⊘ displaced   ★ decides"},
-    "question": {"zh": "这一步问", "en": "This step asks"},
-    "answer": {"zh": "引擎的回答", "en": "The engine's answer"},
-    "paper": {"zh": "论文怎么说（§3.1）", "en": "What the paper says (§3.1)"},
-    "articles": {"zh": "条文原文", "en": "The articles' own words"},
-    "beyond": {"zh": "论文§3.1 之外、本教程补充的规则", "en": "A rule beyond the paper's §3.1, added by the tutorial"},
-    "result": {"zh": "走完全程：结论", "en": "End of the path: the result"},
-    "alternatives": {"zh": "法律没有规定“相应的责任”是哪一种；法官可能采用的四种解释（见第04章）：",
-                     "en": "The law does not say which kind \"corresponding liability\" is; the four readings a judge may adopt (chapter 04):"},
-    "choices": {"zh": "引擎声明的选择", "en": "The engine's declared choices"},
-    "open": WORDS["open_points"],
-}
+UI = table("lessons/decision_path")
 
 
 class DecisionPath(FactsDriven, FixedVBox):

@@ -16,6 +16,7 @@ from casebook.texts import FORM_NAMES
 
 from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
+from ..words import table
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
 from .common import style_widget as lesson_style
@@ -24,21 +25,7 @@ FIXED = {"platform_mode": "marketplace", "life_health_goods": True, "safety_duty
          "seller_identity_disclosed": True, "platform_knowledge": "none", "causation": "decisive",
          "platform_tier": "large", "risk_level": "ordinary"}
 
-UI = {
-    "setup": {"zh": "固定的事实：关系生命健康的商品，平台未尽安全保障义务，消费者受到人身损害。请改变下面三项：",
-              "en": "Fixed facts: goods concerning life and health, the platform failed its safety duty, the consumer was "
-                    "injured. Change the three below:"},
-    "result": {"zh": "论文的方案（§4.1.1）给出", "en": "The paper's proposal (§4.1.1) gives"},
-    "engine_says": {"zh": "引擎的理由", "en": "The engine's reason"},
-    "ladder_first": {"zh": "若让大型平台阶梯优先（另一种方案）", "en": "If the large-platform ladder came first (the other option)"},
-    "same": {"zh": "结果相同。", "en": "the same result."},
-    "supports": {"zh": "支持这一结论", "en": "supports this result"},
-    "conflicts": {"zh": "指向另一种形态：{form}", "en": "points elsewhere: {form}"},
-    "idle": {"zh": "此处未被援引", "en": "not engaged here"},
-    "to_form": {"zh": "在§4.1.1 中用来论证", "en": "In §4.1.1 it justifies"},
-    "why_411": {"zh": "§4.1.1 原话", "en": "§4.1.1 in the paper's words"},
-    "criterion": {"zh": "论文的总标准", "en": "The paper's governing criterion"},
-}
+UI = table("lessons/duty_theories")
 
 
 def _proposal_step(analysis: dict) -> dict | None:

@@ -20,43 +20,12 @@ from casebook.proving import assess
 from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
-from .common import decision_label, follow_choice, form_html, keeping_choice, section, text_of, WORDS
+from ..words import table
+from .common import decision_label, follow_choice, form_html, keeping_choice, section, text_of
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "select": {"zh": "选择案例（事实取自案例库）", "en": "Choose a case (facts from the casebook)"},
-    "ticks_title": {"zh": "你手里有哪些证据？", "en": "What can you prove?"},
-    "ticks_lead": {"zh": "勾选你能拿出证据的事实。“例”后的证据种类是本教程的建议，不是论文或法条的要求。",
-                   "en": "Tick the facts you hold evidence for. The kinds of evidence after \"e.g.\" are the tutorial's "
-                         "suggestions, not the paper's or the statutes'."},
-    "eg": {"zh": "例：", "en": "e.g. "},
-    "help_title": {"zh": "法律给消费者的帮助", "en": "What the law gives the consumer"},
-    "ecl62": {"zh": "请求平台提供原始合同和交易记录（《电子商务法》第六十二条）",
-              "en": "Ask the platform to produce the original contract and transaction records (ECL art. 62)"},
-    "art95": {"zh": "平台控制证据却拒不提交，法院认定不利于平台的主张成立（《民事诉讼证据规定》第九十五条：“可以”，由法院裁量）",
-              "en": "The platform withholds evidence it controls, and the court finds against it (Evidence Rules art. 95: "
-                    "the court \"may\"; its discretion)"},
-    "now": {"zh": "现行：谁主张谁举证（论文§3.3.2）", "en": "Now: who asserts proves (paper §3.3.2)"},
-    "proposal": {"zh": "论文建议（§4.2.3）", "en": "The paper's proposal (§4.2.3)"},
-    "proven": {"zh": "✓ 你已证明", "en": "✓ proven by you"},
-    "records": {"zh": "✓ 平台的交易记录证明（《电子商务法》第六十二条）", "en": "✓ shown by the platform's records (ECL art. 62)"},
-    "inferred": {"zh": "✓ 法院作不利于平台的认定（证据规定第九十五条）", "en": "✓ the court infers it against the platform (art. 95)"},
-    "unproven": {"zh": "✗ 你须证明，但没有证据：法院按平台一方认定", "en": "✗ yours to prove, no evidence: the court finds for the platform"},
-    "platform_fails": {"zh": "✓ 由平台证明，平台证明不了：按你一方认定", "en": "✓ the platform's to prove, and it cannot: found your way"},
-    "platform_proves": {"zh": "— 由平台证明，平台能够证明", "en": "— the platform's to prove, and it can"},
-    "count": {"zh": "你须证明的事实：已覆盖 {k} / {n} 项（这是计数，不是胜诉概率）",
-              "en": "Facts you must prove: {k} of {n} covered (a count, not a chance of winning)"},
-    "succeeds": {"zh": "对平台的请求成立：", "en": "The claim against the platform succeeds: "},
-    "fails": {"zh": "对平台的请求不成立：平台不承担责任。", "en": "The claim against the platform fails: the platform owes nothing."},
-    "truth": {"zh": "若一切事实都能证明（案例库的事实）：", "en": "Were every fact proven (the casebook's facts): "},
-    "truth_none": {"zh": "在案例库的事实下平台本就不承担责任：证据多少都不改变这一点。",
-                   "en": "On the casebook's facts the platform owes nothing anyway: no evidence changes that."},
-    "one_more": {"zh": "再证明“{fact}”，结论就变为：", "en": "Prove \"{fact}\" as well and the outcome becomes: "},
-    "bears": {"zh": "由{who}证明", "en": "{who} to prove"},
-    "consumer": WORDS["consumer_label"],
-    "platform": WORDS["platform_label"],
-}
+UI = table("lessons/evidence_checker")
 
 
 # Words carry the meaning; colour only repeats it.

@@ -15,14 +15,12 @@ from casebook.texts import fmt_share
 
 from ..base import LangGuard, esc, quietly, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from ..words import table
 from .._view import shared_layout
 
 SHARE_STEP = 0.05
 
-UI = {
-    "refused": {"zh": "未接受“{field}”的修改，已恢复原值：{detail}",
-                "en": "The change to \"{field}\" was not accepted and was undone: {detail}"},
-}
+UI = table("lessons/fact_subset")
 
 
 class FactSubset(LangGuard, FixedVBox):

@@ -17,33 +17,11 @@ from casebook.engine import analyze
 from ..base import esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from ..regime_comparison import amount, regime_name
-from .common import form_html, section, shares_text, text_of, WORDS
+from ..words import WORDS, table
+from .common import form_html, section, shares_text, text_of
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "title": {"zh": "同一案件，两审两种责任", "en": "One case, two instances, two forms of liability"},
-    "first": WORDS["first_instance"],
-    "second": WORDS["second_instance"],
-    "court": WORDS["court"],
-    "number": WORDS["case_number"],
-    "holding": WORDS["holding_reported"],
-    "reasoning": WORDS["reasoning_reported"],
-    "reading": {"zh": "法院采用的解释", "en": "The court's reading"},
-    "money": {"zh": "引擎重演的赔付（示例金额：损失 {damages} 元）", "en": "Payments in the engine's replay (illustrative: damages of {damages} yuan)"},
-    "seller": WORDS["seller_pays"],
-    "platform": WORDS["platform_pays"],
-    "unrecovered": {"zh": "消费者自担或未获赔偿", "en": "Consumer bears or does not recover"},
-    "exposure": WORDS["most_from_platform"],
-    "recourse": WORDS["platform_recourse"],
-    "shares": {"zh": "份额", "en": "Shares"},
-    "proposal": {"zh": "同样的事实，用论文的一条规则（§4.1.1）", "en": "The same facts under the paper's one rule (§4.1.1)"},
-    "alike": {"zh": "两审的事实在论文方案下得出同一结论。", "en": "Under the proposal both instances' facts come out the same."},
-    "unlike": {"zh": "两审的事实在论文方案下仍得出不同结论。", "en": "Under the proposal the two instances' facts still come out differently."},
-    "assumption": {"zh": "金额、销售者的支付能力以及一审沿用的段某某20%过错均为案例库的示例性假设；因果关系“决定性”也是假设（论文未讨论）。",
-                   "en": "The amounts, the seller's ability to pay and the 20% of Duan's own fault carried over to the first "
-                         "instance are the casebook's illustrative assumptions; \"decisive\" causation is an assumption "
-                         "too (the paper does not discuss it)."},
-}
+UI = table("lessons/instance_comparison")
 
 
 class InstanceComparison(FixedVBox):

@@ -22,16 +22,12 @@ from casebook import lessons
 
 from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Checkbox, Display, FixedVBox
+from ..words import table
 from . import common as R
 from .._view import shared_layout
 from .common import style_widget as lesson_style
 
-UI = {
-    "show_words": {"zh": "显示论文对各规范的表述", "en": "Show the paper's account of each instrument"},
-    "caption": {"zh": "五部规范，五种称谓（论文§2.1）", "en": "Five instruments, five names for the platform (paper §2.1)"},
-    "articles": {"zh": "两部法律的条文原文（点开）", "en": "The two statutes' own words (open)"},
-    "en_titles": {"zh": "", "en": "English titles and renderings are unofficial."},
-}
+UI = table("lessons/instruments_table")
 
 RENDERED = lessons.LESSONS_DIR / "platform_terms.rendered.json"
 TO_HTML = {"index": False, "escape": True, "border": 0, "classes": "ll-tbl"}

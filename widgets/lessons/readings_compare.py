@@ -17,7 +17,7 @@ from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
 from ..base import esc, safe_lang, tr
-from ..words import WORDS
+from ..words import table
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
@@ -25,34 +25,7 @@ from .._kernel import cancel, later
 from .._view import shared_layout
 from .common import style_widget as lesson_style
 
-UI = {
-    "setup": {"zh": "同一组事实，四种解释。改变销售者的支付能力和消费者自身的过错：",
-              "en": "One set of facts, four readings. Change the seller's ability to pay and the consumer's own fault:"},
-    "share": {"zh": "平台的过错份额", "en": "Platform's share of fault"},
-    "auto": {"zh": "自动（《民法典》第一百七十七条：平均分担）", "en": "Auto (Civil Code art. 177: equal split)"},
-    "share_help": {"zh": "只用于按份责任和补充责任的上限（《民法典》第一千一百九十八条，本教程的补充）。",
-                   "en": "Used only by the several view and by the supplementary cap (Civil Code art. 1198, tutorial's addition)."},
-    "judge": {"zh": "法官更侧重于", "en": "The judge leans towards"},
-    "j_none": {"zh": "（不设定）", "en": "(not set)"},
-    "j_consumers": {"zh": "维护消费者权益", "en": "protecting consumers"},
-    "j_platforms": {"zh": "保障平台经营者的利益", "en": "the platform operator's interests"},
-    "picked": {"zh": "这位法官会采用此说", "en": "this judge applies this reading"},
-    "seller": WORDS["seller_pays"],
-    "platform": WORDS["platform_pays"],
-    "unrecovered": WORDS["consumer_not_recovering"],
-    "exposure": {"zh": "可直接向平台主张的最高额", "en": "Most the consumer may demand of the platform directly"},
-    "recourse": WORDS["platform_recourse_short"],
-    "capped": {"zh": "若依《民法典》第一千一百九十八条设上限：平台支付 {p}，消费者得不到赔偿 {u}",
-               "en": "If capped as under Civil Code art. 1198: the platform pays {p}, the consumer does not recover {u}"},
-    "law": {"zh": "相关条文", "en": "The related article"},
-    "table": {"zh": "销售者支付能力变化时（消费者过错 {f}，损失 {d}）：平台支付 / 消费者得不到赔偿，单位：元",
-              "en": "As the seller's ability to pay varies (consumer's fault {f}, damages {d}): platform pays / consumer unrecovered, in yuan"},
-    "can_pay": {"zh": "销售者能支付", "en": "Seller can pay"},
-    "capped_col": {"zh": "补充（第一千一百九十八条上限）", "en": "Supplementary, capped (art. 1198)"},
-    "chart": {"zh": "图：横轴为销售者能支付的比例（0%→100%，▲ 为当前设定），每根柱子是全部损失，按谁支付分段。",
-              "en": "Chart: across, the share the seller can pay (0% → 100%, ▲ the current setting); each bar is the whole loss, split by who pays."},
-    "bad": {"zh": "这一组合不可能：{m}", "en": "Not a possible combination: {m}"},
-}
+UI = table("lessons/readings_compare")
 
 COLOURS = {"seller": "#3b5b92", "platform": "#c0701c", "unrecovered": "#8f8f8f"}
 GRID = tuple(i / 10 for i in range(11))

@@ -18,42 +18,13 @@ from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from . import common as _render
-from .common import field_label, form_html, keeping_choice, section, text_of, value_label, WORDS
+from ..words import table
+from .common import field_label, form_html, keeping_choice, section, text_of, value_label
 from .._kernel import cancel, later
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "tier": {"zh": "平台层级（控制与数据能力）", "en": "Platform tier (control and data capacity)"},
-    "tier_title": {"zh": "这一层级，论文怎么说", "en": "What the paper says about this tier"},
-    "measures_title": {"zh": "平台采取了论文§4.1.2 列出的哪些措施？", "en": "Which of the measures in paper §4.1.2 did the platform take?"},
-    "measures_lead": {"zh": "勾选平台已经采取的措施。", "en": "Tick the measures the platform took."},
-    "count": {"zh": "已勾选 {k} / {n} 项。这只是计数：论文没有说缺几项就构成违反义务。",
-              "en": "{k} of {n} ticked. This is only a count: the paper does not say how many missing measures make a breach."},
-    "missing": {"zh": "尚未采取的措施：", "en": "Measures not taken:"},
-    "all": {"zh": "论文列出的措施都已勾选。", "en": "Every measure the paper lists is ticked."},
-    "factors_title": {"zh": "判断是否违反义务时，论文要求考虑", "en": "In judging a breach, the paper asks the court to weigh"},
-    "judge_title": {"zh": "轮到你判断", "en": "Your judgment"},
-    "judge_lead": {"zh": "根据上面的措施和因素，你认为平台是否尽到了安全保障义务？其不作为与损害之间的因果关系如何？",
-                   "en": "On the measures and factors above, did the platform fulfil its safety duty? How is its "
-                         "omission linked to the harm?"},
-    "judgment": {"zh": "平台的安全保障义务", "en": "The platform's safety-assurance duty"},
-    "paper": {"zh": "论文§{section}", "en": "Paper §{section}"},
-    "original": {"zh": "原文", "en": "Chinese"},
-    "unofficial": {"zh": "非官方译文", "en": "unofficial rendering"},
-    "causation": {"zh": "平台违反义务与损害的因果关系", "en": "Causal link between the breach and the harm"},
-    "result_title": {"zh": "这一判断的后果（引擎）", "en": "What the judgment leads to (the engine)"},
-    "result_lead": {
-        "zh": "示例事实：平台内经营者提供关系生命健康的服务，消费者受到人身损害，平台已尽资质审核义务；层级取上面的选择，风险领域取“普通”。",
-        "en": "Illustrative facts: a business on the platform supplies a service concerning life and health, the "
-              "consumer is injured, the platform reviewed qualifications; the tier as chosen above, the risk level "
-              "\"ordinary\".",
-    },
-    "regime": WORDS["regime"],
-    "form": {"zh": "平台的责任", "en": "The platform's liability"},
-    "why": WORDS["deciding_rule"],
-    "moot": {"zh": "平台已尽义务时，因果关系不起作用。", "en": "With the duty fulfilled, causation plays no part."},
-}
+UI = table("lessons/safety_duty_checklist")
 
 # The facts of the illustration beneath the judgment; every value is the tutorial's, not the paper's.
 BASE = {"platform_mode": "marketplace", "life_health_goods": True, "harm": "personal_injury",

@@ -12,23 +12,12 @@ from casebook import lessons
 
 from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox, ToggleButtons
+from ..words import table
 from . import common as R
 from .._view import shared_layout
 from .common import style_widget as lesson_style
 
-UI = {
-    "pick": {"zh": "选择一种学说", "en": "Pick a theory"},
-    "account": {"zh": "论文的介绍", "en": "The paper's account"},
-    "cites": {"zh": "论文所引文献", "en": "The work the paper cites"},
-    "verdict": {"zh": "论文的评价", "en": "The paper's verdict"},
-    "critique": {"zh": "论文：只看到一个侧面", "en": "Paper: sees one side only"},
-    "preferred": {"zh": "论文倾向此说", "en": "The paper prefers this"},
-    "implies": {"zh": "这一学说会推出什么责任？", "en": "What liability would this theory imply?"},
-    "echo": {"zh": "与之呼应的条文", "en": "The article that echoes it"},
-    "echo_note": {"zh": "（本教程的对照，不是论文所作的对应）", "en": " (the tutorial's comparison, not one the paper draws)"},
-    "refs": {"zh": "论文参考文献[{n}]", "en": "Paper, reference [{n}]"},
-    "overview": {"zh": "四种学说一览：论文的评价", "en": "The four theories at a glance: the paper's verdict"},
-}
+UI = table("lessons/status_theories")
 
 
 class StatusTheories(LangGuard, FixedVBox):

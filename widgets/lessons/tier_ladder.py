@@ -14,27 +14,13 @@ from casebook.scenario import FIELD_BY_NAME
 
 from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedVBox
+from ..words import table
 from . import common as _render
 from .common import follow_choice, form_html, keeping_choice, section
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "tier": {"zh": "平台层级", "en": "Platform tier"},
-    "title": {"zh": "层级在哪里改变结论：大型平台的阶梯（论文§4.1.1）", "en": "Where the tier changes the outcome: the ladder for large platforms (paper §4.1.1)"},
-    "lead": {"zh": "示例事实：关系生命健康的服务，平台未尽安全保障义务，消费者受到人身损害。每格是引擎在论文方案下的结论；因果关系规则与阶梯指向不同时，两种结果分列。",
-             "en": "Illustrative facts: a service concerning life and health, the platform failed its safety duty, "
-                   "the consumer was injured. Each cell is the engine's outcome under the paper's proposal; where the "
-                   "causation rule and the ladder point different ways, both outcomes are shown."},
-    "by_cause": {"zh": "因果关系优先：", "en": "Causation first: "},
-    "by_ladder": {"zh": "阶梯优先：", "en": "Ladder first: "},
-    "corner": {"zh": "因果关系 \\ 风险领域", "en": "Causation \\ field of risk"},
-    "conflict": {"zh": "两条规则指向不同：论文未说明适用哪条", "en": "The two rules disagree: the paper does not say which governs"},
-    "not_large": {"zh": "阶梯只针对大型平台：此层级下两种方案结果相同，论文也没有为这一层级设定别的规则。",
-                  "en": "The ladder is for large platforms only: for this tier both variants agree, and the paper sets "
-                        "no other rule for it."},
-    "conflicts": {"zh": "有 {n} 格两条规则指向不同。", "en": "In {n} cell(s) the two rules point different ways."},
-}
+UI = table("lessons/tier_ladder")
 
 BASE = {"platform_mode": "marketplace", "life_health_goods": True, "harm": "personal_injury", "safety_duty": "failed"}
 CAUSES = ("decisive", "risk_increasing")

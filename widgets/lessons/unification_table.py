@@ -19,35 +19,12 @@ from ..base import LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..regime_comparison import regime_name
 from . import common as _render
-from .common import decision_label, follow_choice, form_html, keeping_choice, section, shares_text, WORDS
+from ..words import WORDS, table
+from .common import decision_label, follow_choice, form_html, keeping_choice, section, shares_text
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "title": {"zh": "五个判决，三种规则", "en": "Five decisions, three rules"},
-    "causation": {"zh": "所有案件的因果关系", "en": "Causation, in every case"},
-    "risk": {"zh": "所有案件的风险领域", "en": "Field of risk, in every case"},
-    "as_assumed": {"zh": "按案例库的假设（论文未报告）", "en": "As the casebook assumes (the paper does not report it)"},
-    "decision": {"zh": "判决", "en": "Decision"},
-    "held": {"zh": "法院的判决", "en": "The court held"},
-    "agree": {"zh": "✓ 与法院一致", "en": "✓ agrees with the court"},
-    "allows": {"zh": "✓ 允许法院的选择", "en": "✓ allows the court's choice"},
-    "differ": {"zh": "✗ 与法院不同", "en": "✗ differs from the court"},
-    "summary": {"zh": "统一程度", "en": "How far the outcomes are unified"},
-    "settled": {"zh": "结论确定的判决", "en": "Decisions with a settled form"},
-    "distinct": {"zh": "出现的不同责任形态", "en": "Distinct forms among them"},
-    "agree_n": {"zh": "与法院的判决形态相同", "en": "Same form as the court held"},
-    "alike": {"zh": "同一案件的两审结论相同", "en": "Both instances of one case alike"},
-    "yes": WORDS["yes"],
-    "no": WORDS["no"],
-    "of5": {"zh": "{k} / {n}", "en": "{k} of {n}"},
-    "open_note": {"zh": "“未定”：现行法把形态留给法官，四种解释都有可能，所以任何判决都“符合”法条——这正是论文所说的裁判尺度不一。",
-                  "en": "\"Undetermined\": the statute leaves the form to the judge; any of four readings is possible, so "
-                        "every holding \"fits\" it. That is the inconsistency the paper describes."},
-    "conflict": {"zh": "当前设定下，因果关系规则与大型平台阶梯在 {n} 个判决中指向不同：论文没有说明哪条优先。",
-                 "en": "With these settings the causation rule and the large-platform ladder disagree in {n} "
-                       "decision(s): the paper does not say which prevails."},
-}
+UI = table("lessons/unification_table")
 
 
 class UnificationTable(LangGuard, FixedVBox):
