@@ -33,24 +33,9 @@ from .similar_view import SimilarCasesView
 from .theme import style_widget
 from .trace_view import TraceView
 from ._view import shared_layout
+from .words import table
 
-UI = {
-    "title": {"zh": "平台责任实验室 · 案例分析器", "en": "Platform Liability Lab · Case analyzer"},
-    "regime": {"zh": "规则方案", "en": "Regime"},
-    "cases": {"zh": "案例：载入论文中的判决", "en": "Cases: load a decision from the paper"},
-    "loaded": {"zh": "已载入判决“{name}”。标有“示例性假设”的事实是本教程的假设，不是论文报告的事实。",
-               "en": "Loaded the decision \"{name}\". Facts marked \"Illustrative assumption\" are the tutorial's "
-                     "assumptions, not facts the paper reports."},
-    "case_unknown": {"zh": "没有找到判决 {id}。", "en": "No decision {id} was found."},
-    "bad_facts": {"zh": "这些事实无法使用，保留原来的事实：{detail}", "en": "Those facts cannot be used; the previous facts are kept: {detail}"},
-    "regime_refused": {"zh": "未接受对规则方案的修改：{detail}", "en": "The change of regime was not accepted: {detail}"},
-    "share": {"zh": "分享与导出", "en": "Share and export"},
-    "credit": {"zh": "内容依据：刘燕婷《消费者权益保护视角下电商平台法律责任问题研究》，汉斯出版社，2025，CC BY 4.0。"
-                     "法条原文来自 LawRefBook/Laws；英文为非官方译文。教学工具，不构成法律意见。",
-               "en": "Based on 刘燕婷 (Liu Yanting), 《消费者权益保护视角下电商平台法律责任问题研究》, Hans Publishers 2025, "
-                     "CC BY 4.0. Statute texts from LawRefBook/Laws; English renderings unofficial. A teaching tool, "
-                     "not legal advice."},
-}
+UI = table("app")
 
 # The page's own corrections to ipywidgets' box model, measured at 1280x720 with visible scrollbars: a control or
 # box of width 100% keeps ipywidgets' 2px side margins, so each fact field, the facts column and the share panel

@@ -17,17 +17,9 @@ from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assu
 from .base import esc, safe_lang, tr
 from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 from ._view import shared_layout
+from .words import table
 
-UI = {
-    "title": {"zh": "案件事实", "en": "The facts"},
-    "intro": {"zh": "改动任何一项，右侧的分析会立即更新。", "en": "Change any fact; the analysis updates at once."},
-    "auto": {"zh": "自动（《民法典》第一百七十七条：平均分担）", "en": "Auto (Civil Code art. 177: equal shares)"},
-    "food_implies": {"zh": "已勾选“食品”：食品当然关系生命健康。", "en": "Food is ticked: food always concerns life and health."},
-    "rejected": {"zh": "未接受对“{field}”的修改，已恢复原值：{detail}", "en": "The change to \"{field}\" was not accepted and was undone: {detail}"},
-    "rejected_any": {"zh": "未接受来自页面的修改：{detail}", "en": "A change from the page was not accepted: {detail}"},
-    "assumption": {"zh": "示例性假设", "en": "Illustrative assumption"},
-    "source": {"zh": "依据", "en": "Source"},
-}
+UI = table("fact_panel")
 
 _FRACTION_STEP = 0.05
 

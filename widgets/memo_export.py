@@ -12,30 +12,13 @@ from ipywidgets import Layout
 from traitlets import Dict, Unicode, observe, validate
 
 from .base import esc, safe_lang, tr
-from .words import WORDS
+from .words import table
 from ._view import FONT, MUTED, FixedButton, download_link
 from .controls import Display, FixedHBox, FixedVBox
 
 MD_NAME, HTML_NAME = "liability-memo.md", "liability-memo.html"
 
-UI = {
-    "title": {"zh": "分析备忘录", "en": "Analysis memo"},
-    "intro": {
-        "zh": "备忘录包括事实（标明假设）、各方案下的结果、推理过程、所引法条原文、举证责任与证据清单、相似判决。",
-        "en": "The memo holds the facts (assumptions flagged), the outcome under every regime, the reasoning, the "
-              "text of every cited article, the burden of proof and evidence checklist, and similar decisions.",
-    },
-    "prepare": {"zh": "生成备忘录", "en": "Prepare memo"},
-    "prepare_tip": {"zh": "按当前事实、规则方案和语言生成备忘录", "en": "Build the memo for the current facts, regime and language"},
-    "markdown": {"zh": "下载备忘录（Markdown，liability-memo.md）", "en": "Download the memo (Markdown, liability-memo.md)"},
-    "html": {"zh": "下载备忘录（HTML，可打印，liability-memo.html）",
-             "en": "Download the memo (HTML, printable, liability-memo.html)"},
-    "ready": {"zh": "备忘录已生成：", "en": "The memo is ready:"},
-    "stale": {"zh": "事实、方案或语言已改变：请重新生成备忘录。",
-              "en": "The facts, regime or language changed: prepare the memo again."},
-    "failed": {"zh": "无法生成备忘录：{detail}", "en": "The memo could not be prepared: {detail}"},
-    "empty": WORDS["no_analysis_set_facts"],
-}
+UI = table("memo_export")
 
 
 class MemoExport(FixedVBox):

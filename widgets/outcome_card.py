@@ -9,34 +9,11 @@ from __future__ import annotations
 from casebook.texts import fmt_money
 
 from .base import esc, tr
-from .words import WORDS
+from .words import table
 from .controls import HtmlView
 from .regime_comparison import regime_name
 
-UI = {
-    "kicker": {"zh": "结论", "en": "Outcome"},
-    "under": {"zh": "适用方案：", "en": "Under: "},
-    "basis": {"zh": "法律依据", "en": "Legal basis"},
-    "none_basis": {"zh": "（无）", "en": "(none)"},
-    "money": {"zh": "赔付（消费者先向销售者求偿，销售者能付多少付多少）",
-              "en": "Payments (the consumer collects from the seller first, as far as it can pay)"},
-    "damages": {"zh": "损失", "en": "Damages"},
-    "seller": {"zh": "销售者向消费者支付", "en": "The seller pays the consumer"},
-    "platform": {"zh": "平台向消费者支付", "en": "The platform pays the consumer"},
-    "unrecovered": {"zh": "消费者得不到赔偿", "en": "The consumer does not recover"},
-    "recourse": WORDS["platform_recourse"],
-    "exposure": WORDS["most_from_platform"],
-    "capped": {"zh": "若依《民法典》第一千一百九十八条将补充责任限于平台过错份额（本教程补充，非论文观点）：平台支付 {platform}，消费者得不到赔偿 {unrecovered}。",
-               "en": "If supplementary liability were capped at the platform's share of fault as under Civil Code art. "
-                     "1198 (the tutorial's addition, not the paper's): the platform pays {platform}, the consumer does "
-                     "not recover {unrecovered}."},
-    "punitive": {"zh": "价款十倍或损失三倍的赔偿金（《食品安全法》第一百四十八条第二款）",
-                 "en": "Ten-fold price or three-fold loss (FSL art. 148 para. 2)"},
-    "hint": {"zh": "法律没有规定是哪一种责任：请看下方“同一事实，不同规则”，四种解释各自的结果并列在那里。",
-             "en": "The law does not say which kind: see \"Same facts, different rules\" below for what each of the "
-                   "four readings gives."},
-    "empty": WORDS["no_analysis"],
-}
+UI = table("outcome_card")
 
 
 class OutcomeCard(HtmlView):

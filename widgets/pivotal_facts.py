@@ -16,21 +16,11 @@ from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES
 
 from .base import esc, safe_lang, tr
-from .words import WORDS
+from .words import table
 from ._view import FONT, MUTED, FixedButton, in_lang, shared_layout
 from .controls import Display, FixedHBox, FixedVBox
 
-UI = {
-    "title": {"zh": "关键事实：只改一个事实，结果就会改变", "en": "Pivotal facts: change one fact and the result changes"},
-    "none": {"zh": "没有哪一个事实单独改变就能改变结果。", "en": "No single change of fact would change the result."},
-    "now": {"zh": "现为", "en": "now"},
-    "result": {"zh": "结果变为", "en": "result becomes"},
-    "refused": {
-        "zh": "该修改不是当前事实下的关键事实，已忽略。",
-        "en": "That change is not a pivotal fact on the current facts; ignored.",
-    },
-    "empty": WORDS["no_analysis_set_facts"],
-}
+UI = table("pivotal_facts")
 
 
 def _key(field, value) -> tuple:

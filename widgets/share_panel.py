@@ -22,75 +22,12 @@ from .base import esc, safe_lang, tr
 from ._view import FONT, MUTED, ReadOnlyText, download_link, resend
 from .controls import Display, FixedHBox, FixedVBox
 from ._view import shared_layout
+from .words import table
 
 MAX_UPLOAD = 64 * 1024  # bytes: a full scenario with notes in both languages needs a fraction of this
 EXTENSIONS = (".json", ".yaml", ".yml")
 
-UI = {
-    "title": {"zh": "分享与保存", "en": "Share and save"},
-    "link": {"zh": "分享链接", "en": "Share link"},
-    "copy_hint": {
-        "zh": "复制：点击链接框，按 Ctrl+A 全选，再按 Ctrl+C（Mac 上用 ⌘）。打开链接的人会看到同样的事实。",
-        "en": "To copy: click in the box, press Ctrl+A, then Ctrl+C (⌘ on a Mac). Whoever opens the link sees the "
-              "same facts.",
-    },
-    "open": {"zh": "在新标签页打开此链接", "en": "Open this link in a new tab"},
-    "facts_only": {
-        "zh": "备注太长，链接中只包含事实，不含示例性假设的说明；下载的文件包含全部内容。",
-        "en": "The notes are too long for a link: it carries the facts only; the downloaded file has everything.",
-    },
-    "no_link": {"zh": "当前事实无法放入链接：{detail}", "en": "The current facts cannot be put in a link: {detail}"},
-    "download": {"zh": "下载当前事实：", "en": "Download the current facts:"},
-    "json": {"zh": "下载 JSON 文件（scenario.json）", "en": "Download as JSON (scenario.json)"},
-    "yaml": {"zh": "下载 YAML 文件（scenario.yaml）", "en": "Download as YAML (scenario.yaml)"},
-    "upload": {"zh": "上传场景文件", "en": "Upload a scenario file"},
-    "upload_hint": {
-        "zh": "JSON 或 YAML 文件（.json、.yaml、.yml），不超过 64 KB；格式与下载的文件相同。",
-        "en": "A JSON or YAML file (.json, .yaml, .yml) of at most 64 KB, in the same format as the downloads.",
-    },
-    "ok": {"zh": "已载入上传的场景：{name}", "en": "Loaded the uploaded scenario: {name}"},
-    "bad_structure": {
-        "zh": "上传失败：收到的上传数据结构不正确，未作任何更改。",
-        "en": "Upload refused: the upload data did not have the expected structure. Nothing was changed.",
-    },
-    "several": {
-        "zh": "上传失败：一次只能上传一个文件，未作任何更改。",
-        "en": "Upload refused: upload one file at a time. Nothing was changed.",
-    },
-    "too_big": {
-        "zh": "上传失败：文件过大（{size} 字节，上限 {limit} 字节），未作任何更改。",
-        "en": "Upload refused: the file is too large ({size} bytes; at most {limit}). Nothing was changed.",
-    },
-    "wrong_type": {
-        "zh": "上传失败：只接受 .json、.yaml 或 .yml 文件（收到 {name}），未作任何更改。",
-        "en": "Upload refused: only .json, .yaml or .yml files are accepted (got {name}). Nothing was changed.",
-    },
-    "not_utf8": {
-        "zh": "上传失败：文件不是 UTF-8 文本，未作任何更改。",
-        "en": "Upload refused: the file is not UTF-8 text. Nothing was changed.",
-    },
-    "unreadable": {
-        "zh": "上传失败：文件无法读作场景（{detail}），未作任何更改。",
-        "en": "Upload refused: the file cannot be read as a scenario ({detail}). Nothing was changed.",
-    },
-    "bad_field": {
-        "zh": "上传失败：字段“{label}”（{field}）的值无效：{detail}。未作任何更改。",
-        "en": "Upload refused: the field {field} ({label}) is invalid: {detail}. Nothing was changed.",
-    },
-    "unknown_field": {
-        "zh": "上传失败：未知字段 {field}（场景文件只能包含已知字段：{allowed}）。未作任何更改。",
-        "en": "Upload refused: unknown field {field} (a scenario file may hold only the known fields: {allowed}). "
-              "Nothing was changed.",
-    },
-    "invalid": {
-        "zh": "上传失败：场景无效（{detail}），未作任何更改。",
-        "en": "Upload refused: the scenario is invalid ({detail}). Nothing was changed.",
-    },
-    "browser_error": {
-        "zh": "上传失败：浏览器未能读取该文件，未作任何更改。",
-        "en": "Upload refused: the browser could not read the file. Nothing was changed.",
-    },
-}
+UI = table("share_panel")
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -15,7 +15,7 @@ from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES, fmt_share
 
 from ..base import esc, safe_lang, tr
-from ..words import WORDS  # noqa: F401 (the chapter widgets read it from here)
+from ..words import WORDS, table
 
 # Sized for a projector at 1280x720: body 16px, nothing below 14px, muted text dark enough for 7:1 on white.
 CSS = """<style>
@@ -74,12 +74,7 @@ CSS = """<style>
 @media (max-width: 900px) { .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; } }
 </style>"""
 
-UI = {
-    "unofficial": {"zh": "英文为本教程的非官方译文", "en": "unofficial rendering"},
-    "original": {"zh": "原文", "en": "Chinese original"},
-    "verbatim": {"zh": "条文原文", "en": "Article text (Chinese, authoritative)"},
-    "en_article": WORDS["en_article"],
-}
+UI = table("lessons/common")
 
 
 def colon(lang: str) -> str:

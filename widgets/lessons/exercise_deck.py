@@ -24,32 +24,9 @@ from .common import (field_label, follow_choice, form_html, form_name, keeping_c
                      value_label)
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
+from ..words import table
 
-UI = {
-    "set": {"zh": "题集", "en": "Question set"},
-    "cases": {"zh": "四个案例（论文§3.3.1）", "en": "The four cases (paper §3.3.1)"},
-    "prev": {"zh": "← 上一题", "en": "← Previous"},
-    "next": {"zh": "下一题 →", "en": "Next →"},
-    "counter": {"zh": "第 {i} / {n} 题", "en": "Question {i} of {n}"},
-    "regime": {"zh": "按此规则回答：", "en": "Answer under: "},
-    "facts": {"zh": "引擎使用的全部事实（含标明的假设）", "en": "All the facts the engine uses (with their marked assumptions)"},
-    "predict": {"zh": "你的预测", "en": "Your prediction"},
-    "reveal": {"zh": "揭晓", "en": "Reveal"},
-    "reveal_tip": {"zh": "先选一个责任形态，再揭晓", "en": "Pick a form of liability first, then reveal"},
-    "again": {"zh": "再试一次", "en": "Try again"},
-    "pick_first": {"zh": "先选择你的预测，再点“揭晓”。", "en": "Pick your prediction first, then press Reveal."},
-    "correct": {"zh": "✓ 答对了", "en": "✓ Correct"},
-    "wrong": {"zh": "✗ 不对", "en": "✗ Not quite"},
-    "engine": {"zh": "引擎的答案：", "en": "The engine's answer: "},
-    "missed": {"zh": "你的答案漏掉了哪个事实：只有在下列情况下，“{answer}”才是对的——",
-               "en": "The fact your answer missed: \"{answer}\" would be right only if —"},
-    "no_single": {"zh": "没有哪一个事实单独改变就能得出“{answer}”；请看上面决定结论的规则。",
-                  "en": "No single change of fact would give \"{answer}\"; see the deciding rule above."},
-    "why": {"zh": "详解（引擎）", "en": "Why (the engine)"},
-    "explanation": {"zh": "题集的说明", "en": "The set's explanation"},
-    "score": {"zh": "本题集：已揭晓 {done} 题，答对 {right} 题。", "en": "This set: {done} revealed, {right} correct."},
-    "load_error": {"zh": "题集无法载入：", "en": "The set could not be loaded: "},
-}
+UI = table("lessons/exercise_deck")
 
 
 def _builtin_sets() -> dict:

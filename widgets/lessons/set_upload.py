@@ -19,25 +19,12 @@ from ..controls import Display, FixedVBox
 from .common import section, text_of
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
+from ..words import table
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 MAX_NAME = 255
 
-UI = {
-    "label": {"zh": "上传你自己的题集（YAML 或 JSON，最大 {kb} KB；格式同 classroom-basics.yaml）",
-              "en": "Upload your own question set (YAML or JSON, at most {kb} KB; the format of classroom-basics.yaml)"},
-    "button": {"zh": "选择题集文件", "en": "Choose a set file"},
-    "ok": {"zh": "已载入“{title}”，共 {n} 题。", "en": "Loaded \"{title}\": {n} question(s)."},
-    "mismatch": {"zh": "注意：{k} 处记载的答案与引擎不一致（{where}）。学生的作答仍由引擎评判。",
-                 "en": "Note: {k} stored answer(s) differ from the engine ({where}). Students' answers are still graded "
-                       "by the engine."},
-    "bad_name": {"zh": "文件“{name}”不是题集：文件名须以 .yaml、.yml 或 .json 结尾。",
-                 "en": "\"{name}\" is not a set file: the name must end in .yaml, .yml or .json."},
-    "too_big": {"zh": "文件太大（{size} 字节）：题集最多 {max} 字节。", "en": "The file is too large ({size} bytes): a set may have at most {max} bytes."},
-    "many": {"zh": "一次只能上传一个文件。", "en": "Upload one file at a time."},
-    "refused": {"zh": "上传未被接受：浏览器发送的数据不完整或格式不对。", "en": "The upload was refused: the browser sent incomplete or malformed data."},
-    "invalid": {"zh": "题集有误：{where}{message}", "en": "The set has a problem: {where}{message}"},
-}
+UI = table("lessons/set_upload")
 
 
 class _GuardedUpload(W.FileUpload):

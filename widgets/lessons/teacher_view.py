@@ -15,39 +15,15 @@ from casebook.scenario_sets import verify_set
 from ..base import LangGuard, esc, safe_lang, tr
 from ..controls import Checkbox, Display, FixedVBox
 from ..regime_comparison import regime_name
-from .common import form_html, form_name, section, text_of, WORDS
+from ..words import table
+from .common import form_html, form_name, section, text_of
 from .common import decisive_step
 from .exercise_deck import ExerciseDeck
 from .set_upload import SetUpload
 from .._view import shared_layout
 from .common import large_controls_style as lesson_style
 
-UI = {
-    "title": {"zh": "教师视图", "en": "Teacher's view"},
-    "toggle": {"zh": "显示本题集的全部答案与说明", "en": "Show every answer and explanation of this set"},
-    "set": {"zh": "题集：", "en": "Set: "},
-    "n": {"zh": "#", "en": "#"},
-    "question": {"zh": "题目", "en": "Question"},
-    "regime": {"zh": "规则", "en": "Rule"},
-    "answer": {"zh": "引擎的答案", "en": "Engine's answer"},
-    "rule": WORDS["deciding_rule"],
-    "stored": {"zh": "题集记载", "en": "Set's answer"},
-    "explanation": {"zh": "说明", "en": "Explanation"},
-    "student": {"zh": "本次作答", "en": "Answered here"},
-    "agrees": {"zh": "✓ 一致", "en": "✓ agrees"},
-    "differs": {"zh": "✗ 与引擎不一致：{form}", "en": "✗ differs from the engine: {form}"},
-    "right": {"zh": "✓ {form}", "en": "✓ {form}"},
-    "wrong": {"zh": "✗ {form}", "en": "✗ {form}"},
-    "none": {"zh": "—", "en": "—"},
-    "sound": {"zh": "题集记载的答案与引擎全部一致。", "en": "Every stored answer agrees with the engine."},
-    "unsound": {"zh": "有 {k} 处记载与引擎不一致；学生作答以引擎为准。", "en": "{k} stored value(s) differ from the engine; students are graded by the engine."},
-    "upload_title": {"zh": "载入自己的题集", "en": "Load your own set"},
-    "in_browser": {"zh": "本页在您的浏览器中运行，没有服务器：“本次作答”只是这台设备上、这个页面里的作答，不会发送给任何人，"
-                         "也无法汇总全班的答案。",
-                   "en": "This page runs in your browser, with no server: \"Answered here\" shows only the answers given "
-                         "on this device, in this page; they are sent to no one, and a class's answers cannot be "
-                         "collected."},
-}
+UI = table("lessons/teacher_view")
 
 
 # Column widths for a 1280px projector: the question and the explanation get the room, short cells stay legible.
