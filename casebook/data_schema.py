@@ -53,6 +53,20 @@ def _path(parts, where: str = "") -> str:
     return out
 
 
+# The message for each rule whose words need only the value and the rule's own setting.
+_SIMPLE_RULES = {
+    "enum": lambda value, d: f"got {_show(value)}; allowed: {', '.join(map(str, d['enum']))}",
+    "const": lambda value, d: f"got {_show(value)}; must be {_show(d['const'])}",
+    "minLength": lambda value, d: "must not be empty" if d["minLength"] == 1 else f"shorter than {d['minLength']}",
+    "pattern": lambda value, d: f"{_show(value)} does not match the pattern {d['pattern']}",
+    "minimum": lambda value, d: f"{_show(value)} is below the minimum {d['minimum']}",
+    "maximum": lambda value, d: f"{_show(value)} is above the maximum {d['maximum']}",
+    "minItems": lambda value, d: f"needs at least {d['minItems']} entries, has {len(value)}",
+    "uniqueItems": lambda value, d: "entries must be unique",
+    "propertyNames": lambda value, d: f"a key is not allowed here ({_show(list(value))})",
+}
+
+
 def _words(rule: str, value: Any, definition: dict, where: str) -> tuple[str, str]:
     """(key path, message) for one broken rule of the schema."""
     if rule == "required" and isinstance(value, dict):
@@ -65,24 +79,9 @@ def _words(rule: str, value: Any, definition: dict, where: str) -> tuple[str, st
     if rule == "type":
         types = definition["type"] if isinstance(definition["type"], list) else [definition["type"]]
         return where, f"expected {' or '.join(types)}, got {_show(value)}"
-    if rule == "enum":
-        return where, f"got {_show(value)}; allowed: {', '.join(map(str, definition['enum']))}"
-    if rule == "const":
-        return where, f"got {_show(value)}; must be {_show(definition['const'])}"
-    if rule == "minLength":
-        return where, "must not be empty" if definition["minLength"] == 1 else f"shorter than {definition['minLength']}"
-    if rule == "pattern":
-        return where, f"{_show(value)} does not match the pattern {definition['pattern']}"
-    if rule == "minimum":
-        return where, f"{_show(value)} is below the minimum {definition['minimum']}"
-    if rule == "maximum":
-        return where, f"{_show(value)} is above the maximum {definition['maximum']}"
-    if rule == "minItems":
-        return where, f"needs at least {definition['minItems']} entries, has {len(value)}"
-    if rule == "uniqueItems":
-        return where, "entries must be unique"
-    if rule == "propertyNames":
-        return where, f"a key is not allowed here ({_show(list(value))})"
+    simple = _SIMPLE_RULES.get(rule)
+    if simple is not None:
+        return where, simple(value, definition)
     return where, f"breaks the schema's {rule!r} rule"
 
 

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from .languages import bilingual as _l
 from .scenario import LANGS, ScenarioError, validate
 from .texts import cite_refs
 
 ECL, CRPL, FSL = "e-commerce-law", "consumer-rights-protection-law", "food-safety-law"
 SPC1, CPLI, EVID = "spc-online-consumption-disputes-1", "civil-procedure-interpretation", "spc-civil-evidence-rules"
 SPCFS = "spc-food-safety-civil-disputes-1"
-
-
-def _l(zh: str, en: str) -> dict:
-    return {"zh": zh, "en": en}
-
 
 TUTORIAL = _l("本教程的实务建议", "the tutorial's practical suggestion")
 PAPER = {

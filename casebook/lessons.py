@@ -226,9 +226,18 @@ class _Checker:
 
     def bilingual(self, value: Any, key: str) -> dict:
         self.mapping(value, key, LANGS)
+        return self.texts(value, key)
+
+    def texts(self, value: dict, key: str) -> dict:
+        """``value[zh]`` and ``value[en]`` are non-empty text."""
         for lang in LANGS:
             self.text(value[lang], f"{key}.{lang}")
         return value
+
+    def true(self, value: dict, key: str, name: str) -> None:
+        """``value[name]`` is the marker ``true``."""
+        if value[name] is not True:
+            self.fail(f"{key}.{name}", "must be true")
 
     def ident(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not _ID.fullmatch(value):
@@ -256,20 +265,14 @@ class _Checker:
         if with_id:
             self.ident(value["id"], f"{key}.id")
         self.section(value["section"], f"{key}.section")
-        if value["open"] is not True:
-            self.fail(f"{key}.open", "must be true")
-        self.text(value["zh"], f"{key}.zh")
-        self.text(value["en"], f"{key}.en")
-        return value
+        self.true(value, key, "open")
+        return self.texts(value, key)
 
     def addition(self, value: Any, key: str) -> dict:
         """The tutorial's own words, never the paper's: ``{zh, en, addition: true}``."""
         self.mapping(value, key, ("zh", "en", "addition"))
-        if value["addition"] is not True:
-            self.fail(f"{key}.addition", "must be true")
-        self.text(value["zh"], f"{key}.zh")
-        self.text(value["en"], f"{key}.en")
-        return value
+        self.true(value, key, "addition")
+        return self.texts(value, key)
 
     def statements(self, value: Any, key: str) -> list:
         if not isinstance(value, list) or not value:

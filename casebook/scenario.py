@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .languages import LANGS  # noqa: F401 (re-exported)
+from .languages import bilingual as _l
 
 # Keys a scenario file may carry besides the facts. They describe the scenario and never change the analysis.
 META_KEYS = ("title", "description", "assumptions")
@@ -62,10 +63,6 @@ class Field:
         if self.kind == "bool":
             return {"zh": {True: "是", False: "否"}, "en": {True: "yes", False: "no"}}[lang][bool(value)]
         return "—" if value is None else f"{value:g}"
-
-
-def _l(zh: str, en: str) -> dict:
-    return {"zh": zh, "en": en}
 
 
 GROUPS = {

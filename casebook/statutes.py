@@ -349,15 +349,20 @@ def paragraph_text(
     return "\n".join(lines[i] for i in (kuan["line"], *kuan["items"]))
 
 
+def _locate(slug: str, number: int, paragraph: int | None, item: int | None) -> None:
+    """Raises :class:`StatuteNotFound` (or ValueError) unless the article, paragraph or item is stored."""
+    if item is not None:
+        _item_line(slug, number, paragraph, item)
+    elif paragraph is not None:
+        _kuan(slug, number, paragraph)
+    else:
+        _article(slug, number)
+
+
 def has(slug: str, number: int, paragraph: int | None = None, *, item: int | None = None) -> bool:
     """Whether the law, article, paragraph (and item) are stored. Unknown slugs give False, not an error."""
     try:
-        if item is not None:
-            _item_line(slug, number, paragraph, item)
-        elif paragraph is not None:
-            _kuan(slug, number, paragraph)
-        else:
-            _article(slug, number)
+        _locate(slug, number, paragraph, item)
     except (StatuteNotFound, ValueError):
         return False
     return True
@@ -373,25 +378,13 @@ def cite(slug: str, number: int, paragraph: int | None = None, lang: str = "zh",
     """
     _lang(lang)
     data, _ = _load(slug)
-    if item is not None:
-        _item_line(slug, number, paragraph, item)
-    elif paragraph is not None:
-        _kuan(slug, number, paragraph)
-    else:
-        _article(slug, number)
+    _locate(slug, number, paragraph, item)
     if lang == "zh":
-        text = f"《{data['cite_zh']}》第{zh_numeral(number)}条"
-        if paragraph is not None:
-            text += f"第{zh_numeral(paragraph)}款"
-        if item is not None:
-            text += f"第{zh_numeral(item)}项"
-        return text
-    text = f"{data['cite_en']} art. {number}"
-    if paragraph is not None:
-        text += f" para. {paragraph}"
-    if item is not None:
-        text += f" item ({item})"
-    return text
+        parts = (f"《{data['cite_zh']}》第{zh_numeral(number)}条", paragraph and f"第{zh_numeral(paragraph)}款",
+                 item and f"第{zh_numeral(item)}项")
+        return "".join(p for p in parts if p)
+    parts = (f"{data['cite_en']} art. {number}", paragraph and f"para. {paragraph}", item and f"item ({item})")
+    return " ".join(p for p in parts if p)
 
 
 def source_line(slug: str) -> str:

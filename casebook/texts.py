@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .languages import bilingual as _l
 from .statutes import zh_numeral as zh_number
 
-
-def _l(zh: str, en: str) -> dict:
-    return {"zh": zh, "en": en}
 
 
 LAW_SHORT = {
