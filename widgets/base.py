@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from contextlib import contextmanager
 
-from traitlets import HasTraits, observe
+from traitlets import HasTraits, Unicode, observe
 
 from casebook.languages import LANGS  # noqa: F401 (re-exported)
 
@@ -28,6 +28,17 @@ def safe_lang(value) -> str:
     return value if value in LANGS else "zh"
 
 
+class Lang(Unicode):
+    """The page's language as a trait: ``zh`` or ``en``. Any other value (from the browser, the URL or a caller)
+    becomes ``zh`` as it is set, so that observers only ever see a language the pages have."""
+
+    default_value = "zh"
+    info_text = "zh or en (anything else becomes zh)"
+
+    def validate(self, obj, value):
+        return safe_lang(value)
+
+
 @contextmanager
 def quietly(widget):
     """Inside this block ``widget._quiet`` is True: the widget's own control handlers ignore the changes it makes."""
@@ -39,21 +50,19 @@ def quietly(widget):
 
 
 class LangGuard(HasTraits):
-    """Mixin for a widget with a ``lang`` trait: a value other than zh or en is replaced by :func:`safe_lang`'s, and
-    a real change calls :meth:`_apply_lang` (by default ``self._relabel()``).
+    """Mixin for a widget with a ``lang`` trait (:class:`Lang`): a change calls :meth:`_apply_lang` (by default
+    ``self._relabel()``).
 
-    A widget that keeps a ``_built`` flag is left alone (no coercion, no relabelling) while the flag is False.
+    A widget that keeps a ``_built`` flag is not relabelled while the flag is False.
     """
+
+    lang = Lang()
 
     @observe("lang")
     def _on_lang(self, change) -> None:
         if not getattr(self, "_built", True):
             return
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
-        self._apply_lang(lang)
+        self._apply_lang(change["new"])
 
     def _apply_lang(self, lang: str) -> None:
         self._relabel()

@@ -6,9 +6,9 @@ side. Facts that matter on the current facts come first; the others are greyed a
 
 from __future__ import annotations
 
-from traitlets import Dict, Unicode, observe, validate
+from traitlets import Dict, observe
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, in_lang
 from .controls import Display, FixedVBox
@@ -26,7 +26,7 @@ class BurdenMatrix(FixedVBox):
 
     analysis = Dict()
     proposal_analysis = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, analysis=None, lang="zh", proposal_analysis=None, **kwargs):
         self._table = Display()
@@ -37,10 +37,6 @@ class BurdenMatrix(FixedVBox):
             self.proposal_analysis = proposal_analysis or {}
             self.analysis = analysis or {}
         self._render()
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     @observe("analysis", "proposal_analysis", "lang")
     def _on_change(self, change):

@@ -16,7 +16,7 @@ from traitlets import Unicode, observe, validate
 from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES, fmt_share
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, FixedButton, text_in
 from .controls import Display, Dropdown, FixedHBox, FixedVBox
@@ -50,7 +50,7 @@ class CaseBrowser(FixedVBox):
     scenario mapping, with its ``assumptions``.
     """
 
-    lang = Unicode("zh")
+    lang = Lang()
     selected = Unicode("")
     loaded = Unicode("")
 
@@ -112,10 +112,6 @@ class CaseBrowser(FixedVBox):
         return True
 
     # --- traits -----------------------------------------------------------------------------------------------
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     @validate("selected")
     def _valid_selected(self, proposal):

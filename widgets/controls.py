@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 
 import ipywidgets as W
-from traitlets import Dict, TraitError, Unicode, observe
+from traitlets import Dict, TraitError, observe
 
 from ._view import SharedDefaults, resend
-from .base import safe_lang
+from .base import Lang, safe_lang
 
 
 # The page never edits these widgets; put back whatever it tried to change (one mechanism for the whole kit).
@@ -153,7 +153,7 @@ class View(FixedVBox):
     """
 
     analysis = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, analysis=None, lang="zh", **kwargs):
         self._rendered_for = (None, None)
@@ -162,11 +162,6 @@ class View(FixedVBox):
         if analysis:
             self.analysis = analysis
         self._maybe_render()
-
-    @observe("lang")
-    def _lang_guard(self, change):
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
 
     @observe("analysis", "lang")
     def _on_inputs(self, change):

@@ -7,9 +7,9 @@ demands with the verbatim text of the articles they rest on, and the checklist's
 
 from __future__ import annotations
 
-from traitlets import Dict, Unicode, observe, validate
+from traitlets import Dict, observe
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED
 from .controls import Display, FixedVBox
@@ -33,7 +33,7 @@ class EvidenceView(FixedVBox):
     """
 
     analysis = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, analysis=None, lang="zh", **kwargs):
         self._html = Display()
@@ -43,10 +43,6 @@ class EvidenceView(FixedVBox):
             self.lang = lang
             self.analysis = analysis or {}
         self._render()
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     @observe("analysis", "lang")
     def _on_change(self, change):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from traitlets import Unicode, observe
+from traitlets import observe
 
-from .base import safe_lang
+from .base import Lang, safe_lang
 from .controls import FixedHBox, ToggleButtons
 
 
 class LanguageSwitch(FixedHBox):
     """Trait ``lang`` ("zh" or "en"), kept in step with the buttons both ways."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, lang: str = "zh", **kwargs):
         super().__init__(**kwargs)
@@ -30,9 +30,6 @@ class LanguageSwitch(FixedHBox):
 
     @observe("lang")
     def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+        lang = change["new"]
         if hasattr(self, "_buttons") and self._buttons.value != lang:
             self._buttons.value = lang

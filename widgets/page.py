@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from traitlets import Unicode, dlink
+from traitlets import dlink
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, safe_lang, tr
 from .controls import Display, FixedHBox, FixedVBox
 from .nav import ANALYZER, CHAPTERS, neighbours, title
 from ._view import shared_layout
@@ -46,7 +46,7 @@ def _link(page_id: str, label: str, lang: str) -> str:
 class PageShell(FixedVBox):
     """Title, language switch and navigation of one page; ``lang`` is the page's language."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, page_id: str, lang: str = "zh", messages=(), **kwargs):
         from .language_switch import LanguageSwitch

@@ -7,11 +7,11 @@ whose decision value is the tutorial's assumption (not a fact the paper gives) i
 
 from __future__ import annotations
 
-from traitlets import Dict, Int, Unicode, observe, validate
+from traitlets import Dict, Int, observe, validate
 
 from casebook.texts import fmt_share
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, text_in
 from .controls import Display, FixedVBox
@@ -33,7 +33,7 @@ class SimilarCasesView(FixedVBox):
     """
 
     analysis = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
     k = Int(3)
 
     def __init__(self, analysis=None, lang="zh", k=3, **kwargs):
@@ -45,10 +45,6 @@ class SimilarCasesView(FixedVBox):
             self.k = k
             self.analysis = analysis or {}
         self._render()
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     @validate("k")
     def _valid_k(self, proposal):

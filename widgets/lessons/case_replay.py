@@ -14,7 +14,7 @@ from casebook import replay
 from casebook.cases import decisions
 from casebook.engine import analyze
 
-from ..base import LangGuard, esc, quietly, safe_lang, tr
+from ..base import Lang, LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from .._view import FixedButton
 from .._kernel import cancel, later
@@ -37,7 +37,7 @@ def _colon(lang: str) -> str:
 class CaseReplay(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``decision`` (in/out: a casebook decision id), ``replayed`` (out: the replay is shown)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     decision = Unicode("")
     replayed = Bool(False)
 

@@ -6,11 +6,9 @@ Below, the badges the chapters use are explained.
 
 from __future__ import annotations
 
-from traitlets import Unicode
-
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang, tr
+from ..base import Lang, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from ..words import table
 from . import common as R
@@ -25,7 +23,7 @@ FIXED = {"platform_mode": "marketplace", "harm": "property"}
 class ControlsTour(FactsDriven, FixedVBox):
     """Traits: ``lang``. ``analysis`` is the engine's latest answer (read-only use)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, lang: str = "zh", **kwargs):
         super().__init__(**kwargs)

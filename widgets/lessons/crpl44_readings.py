@@ -7,14 +7,12 @@ money under both; the second row shows, as the tutorial's illustration, what cha
 
 from __future__ import annotations
 
-from traitlets import Unicode
-
 from casebook import lessons
 from casebook.engine import payments
 from casebook.scenario import validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import esc, safe_lang, tr
+from ..base import Lang, esc, safe_lang, tr
 from ..words import table
 from ..controls import Display, FixedVBox
 from . import common as R
@@ -31,7 +29,7 @@ ROWS = ("seller", "platform", "unrecovered", "exposure", "recourse")
 class Crpl44Readings(FactsDriven, FixedVBox):
     """Trait ``lang``. ``numbers()`` gives the engine's payments for both readings, seller unknown and found."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, lang: str = "zh", **kwargs):
         super().__init__(**kwargs)

@@ -8,12 +8,12 @@ and the articles' own words. At the end, the kit's OutcomeCard shows the result.
 
 from __future__ import annotations
 
-from traitlets import Int, Unicode, observe
+from traitlets import Int, observe
 
 from casebook import lessons
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang, tr
+from ..base import Lang, esc, safe_lang, tr
 from ..words import table
 from ..controls import Display, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
@@ -30,7 +30,7 @@ UI = table("lessons/decision_path")
 class DecisionPath(FactsDriven, FixedVBox):
     """Traits: ``lang``, ``step`` (0-based index into the engine's trace; the result is shown after the last)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     step = Int(0)
 
     def __init__(self, facts=None, lang: str = "zh", **kwargs):

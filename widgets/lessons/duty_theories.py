@@ -8,13 +8,11 @@ The reader sets the strength of causation, the platform's tier and the risk leve
 
 from __future__ import annotations
 
-from traitlets import Unicode
-
 from casebook import lessons
 from casebook.engine import analyze
 from casebook.texts import FORM_NAMES
 
-from ..base import esc, safe_lang, tr
+from ..base import Lang, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from ..words import table
 from . import common as R
@@ -35,7 +33,7 @@ def _proposal_step(analysis: dict) -> dict | None:
 class DutyTheories(FactsDriven, FixedVBox):
     """Traits: ``lang``. ``analysis`` / ``ladder_analysis``: the engine's latest answers (proposal, ladder first)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, lang: str = "zh", **kwargs):
         super().__init__(**kwargs)

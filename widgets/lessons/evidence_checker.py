@@ -17,7 +17,7 @@ from casebook.cases import decisions
 from casebook.engine import analyze
 from casebook.proving import assess
 
-from ..base import LangGuard, esc, quietly, safe_lang, tr
+from ..base import Lang, LangGuard, esc, quietly, safe_lang, tr
 from ..burden_matrix import BurdenMatrix
 from ..controls import Checkbox, Display, Dropdown, FixedVBox
 from ..words import table
@@ -36,7 +36,7 @@ STATUS_CSS = {"proven": "ll-held", "records": "ll-held", "inferred": "ll-held", 
 class EvidenceChecker(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``decision`` (in/out: a casebook decision id), ``evidence`` (out: ticked facts, comma-separated)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     decision = Unicode("")
     evidence = Unicode("")
 

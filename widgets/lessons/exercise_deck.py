@@ -16,7 +16,7 @@ from casebook import replay
 from casebook.engine import FORMS, analyze
 from casebook.scenario_sets import ScenarioSetError, check_answer, example_set_path, load_set_file
 
-from ..base import LangGuard, esc, quietly, safe_lang, tr
+from ..base import Lang, LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox, ToggleButtons
 from .._view import FixedButton
 from ..regime_comparison import regime_name
@@ -47,7 +47,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
     ``{(set key, item id): {"answer", "correct", "engine_form"}}``.
     """
 
-    lang = Unicode("zh")
+    lang = Lang()
     current = Unicode("cases")
     index = Int(0)
 

@@ -8,12 +8,12 @@ valid scenario (the fixed facts plus the controls). A value the model refuses is
 from __future__ import annotations
 
 import ipywidgets as W
-from traitlets import Dict, Unicode
+from traitlets import Dict
 
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
 from casebook.texts import fmt_share
 
-from ..base import LangGuard, esc, quietly, safe_lang
+from ..base import Lang, LangGuard, esc, quietly, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 from ..words import table
 from .._view import shared_layout
@@ -27,7 +27,7 @@ class FactSubset(LangGuard, FixedVBox):
     """Controls for ``fields``; every other fact stays as in ``fixed``. Traits: ``facts`` (out), ``lang`` (in)."""
 
     facts = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, fields, fixed=None, lang: str = "zh", control_layout=None, **kwargs):
         super().__init__(**kwargs)

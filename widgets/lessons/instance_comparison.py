@@ -14,7 +14,7 @@ from casebook import replay
 from casebook.cases import decisions
 from casebook.engine import analyze
 
-from ..base import esc, safe_lang, tr
+from ..base import Lang, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from ..regime_comparison import amount, regime_name
 from ..words import WORDS, table
@@ -27,7 +27,7 @@ UI = table("lessons/instance_comparison")
 class InstanceComparison(FixedVBox):
     """Traits: ``lang`` (in), ``case`` (in: a casebook case id with more than one decision)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     case = Unicode("sankuai-v-xiaotiaowa")
 
     def __init__(self, case: str = "sankuai-v-xiaotiaowa", lang: str = "zh", **kwargs):
@@ -60,9 +60,6 @@ class InstanceComparison(FixedVBox):
     @observe("lang", "case")
     def _on_change(self, change):
         if not self._built:
-            return
-        if change["name"] == "lang" and change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
             return
         if change["name"] == "case" and len(self._decisions_of(change["new"])) < 2:
             self.case = change["old"]

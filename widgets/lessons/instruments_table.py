@@ -16,11 +16,9 @@ import functools
 import hashlib
 import json
 
-from traitlets import Unicode
-
 from casebook import lessons
 
-from ..base import LangGuard, esc, safe_lang, tr
+from ..base import Lang, LangGuard, esc, safe_lang, tr
 from ..controls import Checkbox, Display, FixedVBox
 from ..words import table
 from . import common as R
@@ -82,7 +80,7 @@ def table_html(table_rows: list[dict]) -> str:
 class InstrumentsTable(LangGuard, FixedVBox):
     """Trait ``lang``. ``frame()`` returns the table as a pandas DataFrame (for tests and for readers who code)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, lang: str = "zh", **kwargs):
         super().__init__(**kwargs)

@@ -16,7 +16,7 @@ from casebook.engine import READINGS, analyze, readings_sweep
 from casebook.scenario import ScenarioError, validate
 from casebook.texts import FORM_NAMES, fmt_money
 
-from ..base import esc, safe_lang, tr
+from ..base import Lang, esc, safe_lang, tr
 from ..words import table
 from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
 from . import common as R
@@ -40,7 +40,7 @@ def _n(x: float) -> str:
 class ReadingsCompare(FactsDriven, FixedVBox):
     """Traits: ``lang``, ``judge`` ("", "consumers" or "platforms"). ``analyses``: reading -> engine analysis."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     judge = Unicode("")
 
     def __init__(self, lang: str = "zh", **kwargs):

@@ -14,7 +14,7 @@ from casebook import lessons
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, quietly, safe_lang, tr
+from ..base import Lang, LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, ToggleButtons
 from ..regime_comparison import regime_name
 from . import common as _render
@@ -34,7 +34,7 @@ BASE = {"platform_mode": "marketplace", "life_health_goods": True, "harm": "pers
 class SafetyDutyChecklist(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``ticked`` (out: the ids of the measures ticked, comma-separated)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     ticked = Unicode("")
 
     def __init__(self, lang: str = "zh", **kwargs):

@@ -14,7 +14,7 @@ from traitlets import Unicode
 
 from casebook.scenario_sets import MAX_BYTES, ScenarioSetError, load_set, verify_set
 
-from ..base import LangGuard, esc, safe_lang, tr
+from ..base import Lang, LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from .common import section, text_of
 from .._view import shared_layout
@@ -71,7 +71,7 @@ class _GuardedUpload(W.FileUpload):
 class SetUpload(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``message`` (out: the last message, plain text). Callbacks: :meth:`on_load`."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     message = Unicode("")
 
     def __init__(self, lang: str = "zh", **kwargs):

@@ -10,7 +10,7 @@ from traitlets import Unicode, observe
 
 from casebook import lessons
 
-from ..base import LangGuard, esc, safe_lang, tr
+from ..base import Lang, LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox, ToggleButtons
 from ..words import table
 from . import common as R
@@ -23,7 +23,7 @@ UI = table("lessons/status_theories")
 class StatusTheories(LangGuard, FixedVBox):
     """Traits: ``lang``, ``theory`` (the id of the theory shown)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     theory = Unicode("seller_or_joint_operator")
 
     def __init__(self, lang: str = "zh", **kwargs):

@@ -7,12 +7,10 @@ their own set (:class:`SetUpload`), which the deck then shows. All set text is t
 
 from __future__ import annotations
 
-from traitlets import Unicode
-
 from casebook.engine import analyze
 from casebook.scenario_sets import verify_set
 
-from ..base import LangGuard, esc, safe_lang, tr
+from ..base import Lang, LangGuard, esc, safe_lang, tr
 from ..controls import Checkbox, Display, FixedVBox
 from ..regime_comparison import regime_name
 from ..words import table
@@ -34,7 +32,7 @@ COLUMNS = ("<colgroup><col style='width:3%'><col style='width:25%'><col style='w
 class TeacherView(LangGuard, FixedVBox):
     """Traits: ``lang`` (in). Follows ``deck``; loads uploaded sets into it."""
 
-    lang = Unicode("zh")
+    lang = Lang()
 
     def __init__(self, deck: ExerciseDeck, lang: str = "zh", **kwargs):
         super().__init__(**kwargs)

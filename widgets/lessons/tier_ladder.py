@@ -12,7 +12,7 @@ from traitlets import Unicode, observe
 from casebook.engine import form_grid
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, quietly, safe_lang, tr
+from ..base import Lang, LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedVBox
 from ..words import table
 from . import common as _render
@@ -30,7 +30,7 @@ RISKS = ("major_public_safety", "ordinary", "label_defect")
 class TierLadder(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``tier`` (in/out: large, medium or small)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     tier = Unicode("large")
 
     def __init__(self, lang: str = "zh", tier: str = "large", **kwargs):

@@ -15,7 +15,7 @@ from traitlets import Unicode, observe
 from casebook import replay
 from casebook.scenario import FIELD_BY_NAME
 
-from ..base import LangGuard, esc, quietly, safe_lang, tr
+from ..base import Lang, LangGuard, esc, quietly, safe_lang, tr
 from ..controls import Display, Dropdown, FixedHBox, FixedVBox
 from ..regime_comparison import regime_name
 from . import common as _render
@@ -31,7 +31,7 @@ class UnificationTable(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``causation`` and ``risk_level`` (in/out: "" for the casebook's own assumptions, or a
     value applied to every case)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     causation = Unicode("")
     risk_level = Unicode("")
 
