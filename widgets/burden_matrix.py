@@ -6,17 +6,17 @@ side. Facts that matter on the current facts come first; the others are greyed a
 
 from __future__ import annotations
 
-from traitlets import Dict, observe
+from traitlets import Dict
 
-from .base import Lang, esc, tr
+from .base import esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, in_lang
-from .controls import Display, FixedVBox
+from .controls import Display, View
 
 UI = table("burden_matrix")
 
 
-class BurdenMatrix(FixedVBox):
+class BurdenMatrix(View):
     """The burden of proof now and under the proposal, for the facts of ``analysis``.
 
     ``analysis`` (in): an engine analysis of the current facts, any regime. ``proposal_analysis`` (optional in): the
@@ -24,23 +24,13 @@ class BurdenMatrix(FixedVBox):
     for the regime it lacks. ``lang`` (in): ``zh`` or ``en``.
     """
 
-    analysis = Dict()
     proposal_analysis = Dict()
-    lang = Lang()
+    _inputs = ("analysis", "proposal_analysis", "lang")
 
     def __init__(self, analysis=None, lang="zh", proposal_analysis=None, **kwargs):
         self._table = Display()
-        super().__init__(children=[self._table], **kwargs)
+        super().__init__(analysis, lang, children=[self._table], proposal_analysis=proposal_analysis or {}, **kwargs)
         self.add_class("ll-burden")
-        with self.hold_trait_notifications():
-            self.lang = lang
-            self.proposal_analysis = proposal_analysis or {}
-            self.analysis = analysis or {}
-        self._render()
-
-    @observe("analysis", "proposal_analysis", "lang")
-    def _on_change(self, change):
-        self._render()
 
     def rows(self) -> list[dict]:
         """One entry per fact, in display order: ``fact``, ``label``, ``current``, ``proposal`` (the bearers),
@@ -74,7 +64,7 @@ class BurdenMatrix(FixedVBox):
         # Stable: within each group the engine's order stays.
         return sorted(out, key=lambda r: not r["relevant"])
 
-    def _render(self):
+    def render(self):
         lang = self.lang
         rows = self.rows()
         if not rows:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 
 import ipywidgets as W
-from traitlets import Dict, TraitError, observe
+from traitlets import Dict, TraitError
 
 from ._view import SharedDefaults, resend
-from .base import Lang, safe_lang
+from .base import Lang
 
 
 # The page never edits these widgets; put back whatever it tried to change (one mechanism for the whole kit).
@@ -146,30 +146,33 @@ class Accordion(_Guarded, W.Accordion):
 
 
 class View(FixedVBox):
-    """Base of the read-only views: ``analysis`` and ``lang`` in, HTML out, rendered once per distinct pair.
+    """Base of the read-only views: ``analysis`` and ``lang`` in (and any other traits a view names in
+    ``_inputs``), HTML out, rendered once per distinct set of inputs.
 
-    Setting both traits inside ``hold_trait_notifications()`` renders once: the second notification finds the same
-    (analysis, lang) pair and does nothing.
+    Setting several inputs inside ``hold_trait_notifications()`` renders once: the later notifications find the same
+    inputs and do nothing. A mapping counts as the same input only if it is the same object.
     """
 
     analysis = Dict()
     lang = Lang()
+    _inputs: tuple = ("analysis", "lang")
 
     def __init__(self, analysis=None, lang="zh", **kwargs):
-        self._rendered_for = (None, None)
+        self._rendered_for = None
         super().__init__(**kwargs)
-        self.lang = safe_lang(lang)
+        self.lang = lang
         if analysis:
             self.analysis = analysis
+        self.observe(self._on_inputs, names=list(self._inputs))
         self._maybe_render()
 
-    @observe("analysis", "lang")
     def _on_inputs(self, change):
         self._maybe_render()
 
     def _maybe_render(self) -> None:
-        key = (self.analysis, self.lang)
-        if key[0] is self._rendered_for[0] and key[1] == self._rendered_for[1]:
+        key = tuple(getattr(self, name) for name in self._inputs)
+        done = self._rendered_for
+        if done is not None and all(a is b or (not isinstance(a, (dict, list)) and a == b) for a, b in zip(key, done)):
             return
         self._rendered_for = key
         self.render()

@@ -7,12 +7,10 @@ demands with the verbatim text of the articles they rest on, and the checklist's
 
 from __future__ import annotations
 
-from traitlets import Dict, observe
-
-from .base import Lang, esc, tr
+from .base import esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED
-from .controls import Display, FixedVBox
+from .controls import Display, View
 
 UI = table("evidence_view")
 
@@ -25,28 +23,17 @@ def _paren(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f"({text})"
 
 
-class EvidenceView(FixedVBox):
+class EvidenceView(View):
     """The evidence checklist of ``analysis``.
 
     Constructor: ``EvidenceView(analysis=None, lang="zh")``. Traits in: ``analysis`` (an engine analysis, any
     regime: the checklist follows its burden of proof), ``lang``. No events.
     """
 
-    analysis = Dict()
-    lang = Lang()
-
     def __init__(self, analysis=None, lang="zh", **kwargs):
         self._html = Display()
-        super().__init__(children=[self._html], **kwargs)
+        super().__init__(analysis, lang, children=[self._html], **kwargs)
         self.add_class("ll-evidence")
-        with self.hold_trait_notifications():
-            self.lang = lang
-            self.analysis = analysis or {}
-        self._render()
-
-    @observe("analysis", "lang")
-    def _on_change(self, change):
-        self._render()
 
     def checklist(self) -> dict | None:
         """The checklist shown (None without a valid analysis)."""
@@ -60,7 +47,7 @@ class EvidenceView(FixedVBox):
         except ScenarioError:
             return None
 
-    def _render(self):
+    def render(self):
         lang = self.lang
         check = self.checklist()
         if check is None:

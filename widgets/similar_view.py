@@ -7,14 +7,14 @@ whose decision value is the tutorial's assumption (not a fact the paper gives) i
 
 from __future__ import annotations
 
-from traitlets import Dict, Int, observe, validate
+from traitlets import Int, validate
 
 from casebook.texts import fmt_share
 
-from .base import Lang, esc, tr
+from .base import esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, text_in
-from .controls import Display, FixedVBox
+from .controls import Display, View
 
 MAX_K = 5
 
@@ -25,34 +25,24 @@ def _paren(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f"({text})"
 
 
-class SimilarCasesView(FixedVBox):
+class SimilarCasesView(View):
     """The ``k`` decisions of the casebook closest to the facts of ``analysis``.
 
     Constructor: ``SimilarCasesView(analysis=None, lang="zh", k=3)``. Traits in: ``analysis`` (its ``scenario`` is
     used), ``lang``, ``k`` (1 to 5). No events.
     """
 
-    analysis = Dict()
-    lang = Lang()
     k = Int(3)
+    _inputs = ("analysis", "lang", "k")
 
     def __init__(self, analysis=None, lang="zh", k=3, **kwargs):
         self._html = Display()
-        super().__init__(children=[self._html], **kwargs)
+        super().__init__(analysis, lang, children=[self._html], k=k, **kwargs)
         self.add_class("ll-similar")
-        with self.hold_trait_notifications():
-            self.lang = lang
-            self.k = k
-            self.analysis = analysis or {}
-        self._render()
 
     @validate("k")
     def _valid_k(self, proposal):
         return min(max(int(proposal["value"]), 1), MAX_K)
-
-    @observe("analysis", "lang", "k")
-    def _on_change(self, change):
-        self._render()
 
     def decisions(self) -> list[dict]:
         """The decisions shown, nearest first ([] without a valid analysis)."""
@@ -67,7 +57,7 @@ class SimilarCasesView(FixedVBox):
         except ScenarioError:
             return []
 
-    def _render(self):
+    def render(self):
         lang = self.lang
         found = self.decisions()
         if not found:
