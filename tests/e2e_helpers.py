@@ -27,6 +27,37 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="module")
+def projector_browser(browser, chromium_path):
+    """Chromium as a student's browser draws it: with scrollbars (Playwright's headless default hides them, which
+    would also widen the page by a scrollbar's width and hide a sideways scrollbar from every screenshot). A fixture:
+    a test module imports it to use it."""
+    from conftest import CHROMIUM_ARGS
+
+    shown = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+                                        ignore_default_args=["--hide-scrollbars"])
+    try:
+        yield shown
+    finally:
+        shown.close()
+
+
+def set_fact(page, name: str, value, lang: str) -> None:
+    """Set one fact control of an analyzer page the way a user does (a choice by its label in ``lang``)."""
+    from casebook.scenario import FIELD_BY_NAME
+
+    spec = FIELD_BY_NAME[name]
+    control = page.locator(f".ll-fact-{name}")
+    if spec.kind == "choice":
+        control.locator("select").select_option(value=spec.label_of(value, lang))  # an option's value is its label
+    elif spec.kind == "bool":
+        control.locator("input[type=checkbox]").set_checked(bool(value))
+    else:
+        field = control.locator("input")
+        field.fill(f"{value:g}")
+        field.press("Enter")
+
+
 def axe_check(
     page: Any,
     *,

@@ -51,6 +51,23 @@ def copy_notebooks(dest: Path) -> Path:
     return dest
 
 
+# A notebook of one dropdown and an outcome display: enough for the protocol tests, quick for a kernel to run.
+TINY = '''import ipywidgets as W
+d = W.Dropdown(options=["a", "b"], description="x")
+d.add_class("ll-fact-tiny")
+W.VBox([d, W.HTML('<div class="ll-outcome" data-liability-form="none">tiny</div>')])'''
+
+
+def write_notebook(path: Path, code: str = TINY) -> None:
+    """A one-cell Python notebook holding ``code`` at ``path``."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
 class PublicServer:
     """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch)."""
 

@@ -23,7 +23,8 @@ from casebook import share, statutes
 from casebook.cases import decision
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME, FIELDS, validate
-from e2e_helpers import axe_check, format_violations
+from e2e_helpers import projector_browser  # noqa: F401 (a fixture this module uses)
+from e2e_helpers import axe_check, format_violations, set_fact
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -31,12 +32,6 @@ ANALYZER = "voila/render/analyzer.ipynb"
 PROJECTOR = {"width": 1280, "height": 720}
 FIELD_NAMES = [f.name for f in FIELDS]
 TITLE = {"zh": "平台责任实验室 · 案例分析器", "en": "Platform Liability Lab · Case analyzer"}
-try:
-    from conftest import CHROMIUM_ARGS
-except ImportError:  # pragma: no cover - conftest is always there under pytest
-    CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
 # Chinese that an English page may still show: the switch's own label and button, court case numbers, and the
 # paper's title and author, which are names and are quoted as the paper gives them.
 ALLOWED_CJK = [re.compile(p) for p in (
@@ -81,17 +76,6 @@ ENGLISH_PAGE_CJK_JS = """() => {
 def base(voila_server) -> str:
     """One Voila server for the whole module (the fixture reuses it for identical arguments)."""
     return voila_server("notebooks")
-
-
-@pytest.fixture(scope="module")
-def projector_browser(browser, chromium_path):
-    """Chromium as a student's browser draws it: with scrollbars (Playwright's headless default hides them)."""
-    shown = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
-                                        ignore_default_args=["--hide-scrollbars"])
-    try:
-        yield shown
-    finally:
-        shown.close()
 
 
 @pytest.fixture
@@ -165,16 +149,7 @@ class Analyzer:
     # acting
 
     def set_fact(self, name: str, value, lang: str) -> None:
-        spec = FIELD_BY_NAME[name]
-        control = self.page.locator(f".ll-fact-{name}")
-        if spec.kind == "choice":
-            control.locator("select").select_option(value=spec.label_of(value, lang))  # an option's value is its label
-        elif spec.kind == "bool":
-            control.locator("input[type=checkbox]").set_checked(bool(value))
-        else:
-            field = control.locator("input")
-            field.fill(f"{value:g}")
-            field.press("Enter")
+        set_fact(self.page, name, value, lang)
 
     def wait_for(self, facts: dict, regime: str = "statute") -> dict:
         """Wait until the kernel has answered: the outcome is the engine's and the share link holds ``facts``."""

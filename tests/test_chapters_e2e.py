@@ -41,14 +41,9 @@ import pytest
 
 from server import template as voila_template
 from casebook.scenario import FIELD_BY_NAME
+from e2e_helpers import projector_browser  # noqa: F401 (a fixture this module uses)
 from e2e_helpers import axe_check, format_violations
 from widgets.nav import ANALYZER, CHAPTERS, neighbours, title
-
-try:
-    from conftest import CHROMIUM_ARGS
-except ImportError:  # pragma: no cover - conftest is always there under pytest
-    CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -366,18 +361,6 @@ TIMINGS: dict[str, dict] = {}
 def base(voila_server) -> str:
     """The one Voila server for the notebooks folder (the fixture reuses it for identical arguments)."""
     return voila_server("notebooks")
-
-
-@pytest.fixture(scope="module")
-def projector_browser(browser, chromium_path):
-    """Chromium as a student's browser draws it: with scrollbars (Playwright's headless default hides them, which
-    would also widen the page by a scrollbar's width and hide a sideways scrollbar from every screenshot)."""
-    shown = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
-                                        ignore_default_args=["--hide-scrollbars"])
-    try:
-        yield shown
-    finally:
-        shown.close()
 
 
 @pytest.fixture(scope="module")

@@ -24,29 +24,17 @@ from public_helpers import (
     copy_notebooks,
     kernel_id_from_html,
     msg_type,
+    write_notebook,
 )
 
 pytestmark = [pytest.mark.timeout(240)]
 
-TINY = '''import ipywidgets as W
-d = W.Dropdown(options=["a", "b"], description="x")
-d.add_class("ll-fact-tiny")
-W.VBox([d, W.HTML('<div class="ll-outcome" data-liability-form="none">tiny</div>')])'''
-
-
-def _notebook(path: Path, code: str = TINY) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
 
 
 @pytest.fixture(scope="module")
 def tiny_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("attack-site")
-    _notebook(root / "tiny.ipynb")
+    write_notebook(root / "tiny.ipynb")
     return root
 
 
@@ -325,7 +313,7 @@ def test_a_page_cannot_fill_its_kernel_with_models(tiny_site, tmp_path):
 def test_a_kernel_over_its_memory_is_stopped_and_its_page_told(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
-    _notebook(site / "hog.ipynb", HOG)
+    write_notebook(site / "hog.ipynb", HOG)
     srv = PublicServer(site, tmp_path / "serve.log", max_kernels=4,
                        voila_flags=(NO_POOL, "--PublicVoila.max_kernel_memory_mb=250")).wait_ready()
     try:

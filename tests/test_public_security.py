@@ -38,6 +38,7 @@ from public_helpers import (
     outcome_form,
     page_kernel_id,
     widget_states,
+    write_notebook,
 )
 
 pytestmark = [pytest.mark.timeout(180)]
@@ -52,25 +53,11 @@ PNG = base64.b64decode(
 LEAKS = (MARK_PY, MARK_JSON, MARK_HIDDEN, MARK_MD, '"nbformat"', '"cell_type"', "root:x:0:0", "from __future__",
          "def voila_argv", "AnalyzerApp.from_environment", "import ipywidgets")
 
-TINY = '''import ipywidgets as W
-d = W.Dropdown(options=["a", "b"], description="x")
-d.add_class("ll-fact-tiny")
-W.VBox([d, W.HTML('<div class="ll-outcome" data-liability-form="none">tiny</div>')])'''
-
 XSS = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>'
 
 # Issue 18 point 2: seven levels of YAML aliases under an assumption note, about 400 bytes.
 ALIAS_NOTE_BOMB = "a0: &a0 [x,x,x,x,x,x,x,x,x]\n" + "".join(
     f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 7)) + "harm: none\nassumptions: {harm: *a6}\n"
-
-
-def _tiny_notebook(path: Path, code: str = TINY) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +72,8 @@ def site(tmp_path_factory) -> Path:
     (root / "sub" / ".hidden.png").write_text(MARK_HIDDEN)
     (root / "sub" / "private.yaml").write_text(f"bait: {MARK_JSON}\n")
     (root / "figure.png").write_bytes(PNG)
-    _tiny_notebook(root / "tiny.ipynb")
-    _tiny_notebook(root / "broken.ipynb", f"# {MARK_PY}\nimport json\njson.loads('{{')")
+    write_notebook(root / "tiny.ipynb")
+    write_notebook(root / "broken.ipynb", f"# {MARK_PY}\nimport json\njson.loads('{{')")
     return root
 
 
@@ -118,7 +105,7 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatc
     from server.settings import DEFAULT_MAX_KERNELS, PUBLIC_SETTINGS
     from server.public import PublicVoila
 
-    _tiny_notebook(tmp_path / "tiny.ipynb")
+    write_notebook(tmp_path / "tiny.ipynb")
     try:  # serve runs Voila with the project's template on JUPYTER_PATH
         from server.template import environ
 
@@ -586,14 +573,21 @@ def _assert_page_safe(page, dialogs) -> None:
     assert not dialogs, f"an injected script ran: {dialogs}"
 
 
-@pytest.mark.browser
-def test_hostile_widget_values_are_refused_and_the_page_keeps_working(server, browser):
+def _open_analyzer(server, browser):
+    """A new 1280x900 page showing the analyzer in English, and the list its dialogs go to (a script that got in
+    would show itself there)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{server.url}{ANALYZER}?lang=en", timeout=60_000)
     page.locator(OUTCOME).first.wait_for(timeout=60_000)
+    return context, page, dialogs
+
+
+@pytest.mark.browser
+def test_hostile_widget_values_are_refused_and_the_page_keeps_working(server, browser):
+    context, page, dialogs = _open_analyzer(server, browser)
     ch = KernelChannels(server.url, page_kernel_id(page))
     try:
         states = widget_states(ch)
@@ -698,12 +692,7 @@ def test_bad_uploads_change_nothing_and_say_why(server, site, browser, tmp_path)
     for name, (content, _) in cases.items():
         (bad / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{server.url}{ANALYZER}?lang=en", timeout=60_000)
-    page.locator(OUTCOME).first.wait_for(timeout=60_000)
+    context, page, dialogs = _open_analyzer(server, browser)
     before_files = _listing(site)
     try:
         _upload(page, scenario)
@@ -739,7 +728,7 @@ def test_bad_uploads_change_nothing_and_say_why(server, site, browser, tmp_path)
 @pytest.fixture(scope="module")
 def tiny_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tiny-site")
-    _tiny_notebook(root / "tiny.ipynb")
+    write_notebook(root / "tiny.ipynb")
     return root
 
 

@@ -22,7 +22,7 @@ import yaml
 from casebook import share
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME, validate
-from e2e_helpers import skip_or_fail
+from e2e_helpers import set_fact, skip_or_fail
 from widgets.nav import title
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,19 +81,6 @@ def text(page, selector: str) -> str:
     return page.locator(selector).first.inner_text().replace("\xa0", " ")
 
 
-def choose(page, name: str, value, lang: str) -> None:
-    spec = FIELD_BY_NAME[name]
-    control = page.locator(f".ll-fact-{name}")
-    if spec.kind == "choice":
-        control.locator("select").select_option(value=spec.label_of(value, lang))
-    elif spec.kind == "bool":
-        control.locator("input[type=checkbox]").set_checked(bool(value))
-    else:
-        field = control.locator("input")
-        field.fill(f"{value:g}")
-        field.press("Enter")
-
-
 def wait_outcome(page, facts: dict, lang: str, regime: str = "statute") -> dict:
     expected = analyze(facts, regime, lang)
     page.locator(f'.ll-outcome[data-liability-form="{expected["liability_form"]}"][data-regime="{regime}"]').wait_for(
@@ -110,7 +97,7 @@ def test_the_analyzer_runs_in_the_browser_and_a_fact_changes_the_outcome(visit, 
     assert "Case analyzer" in page.inner_text("body")
 
     facts = {"platform_knowledge": "knew"}
-    choose(page, "platform_knowledge", "knew", "en")
+    set_fact(page, "platform_knowledge", "knew", "en")
     expected = wait_outcome(page, facts, "en")
     assert expected["liability_form"] != analyze({}, "statute", "en")["liability_form"]
     assert text(page, ".ll-outcome .ll-form-name") == expected["form_name"]
