@@ -39,6 +39,18 @@ class Lang(Unicode):
         return safe_lang(value)
 
 
+def relabel_fact(ctrl, spec, lang: str, tooltip: str) -> None:
+    """A scenario field's control (``spec``: its :class:`casebook.scenario.Field`) relabelled in ``lang``: its
+    description, tooltip and, for a choice, the options' labels, keeping the value chosen."""
+    with ctrl.hold_sync():
+        ctrl.description = spec.label[lang]
+        ctrl.tooltip = tooltip
+        if spec.kind == "choice":
+            value = ctrl.value
+            ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]
+            ctrl.value = value
+
+
 @contextmanager
 def quietly(widget):
     """Inside this block ``widget._quiet`` is True: the widget's own control handlers ignore the changes it makes."""

@@ -61,10 +61,7 @@ class EvidenceView(View):
         if check["consumer"]:
             parts.append('<ul style="margin:0;padding-left:20px;">')
             for row in check["consumer"]:
-                parts.append(f'<li data-fact="{esc(row["fact"])}"><strong>{esc(row["label"])}</strong>'
-                             + self._open(row, lang)
-                             + f'<br><span style="color:{MUTED};">{esc(row["note"])}</span>'
-                             + self._citations(row.get("citations"), lang))
+                parts.append(self._fact(row, lang))
                 if row.get("evidence"):
                     parts.append('<ul style="padding-left:20px;">')
                     for item in row["evidence"]:
@@ -94,10 +91,7 @@ class EvidenceView(View):
         if check["platform_must_prove"]:
             parts.append('<ul style="margin:0;padding-left:20px;">')
             for row in check["platform_must_prove"]:
-                parts.append(f'<li data-fact="{esc(row["fact"])}"><strong>{esc(row["label"])}</strong>'
-                             + self._open(row, lang)
-                             + f'<br><span style="color:{MUTED};">{esc(row["note"])}</span>'
-                             + self._citations(row.get("citations"), lang) + "</li>")
+                parts.append(self._fact(row, lang) + "</li>")
             parts.append("</ul>")
         else:
             parts.append(f"<p>{esc(tr(UI, 'none_platform', lang))}</p>")
@@ -106,6 +100,12 @@ class EvidenceView(View):
             parts.append(f'<p style="color:{MUTED};margin:10px 0 0;"><em>{esc(note)}</em></p>')
         parts.append("</div>")
         self._html.value = "".join(parts)
+
+    def _fact(self, row: dict, lang: str) -> str:
+        """The opening of a fact's list item: its label, whether it is open, the note and the citations."""
+        return (f'<li data-fact="{esc(row["fact"])}"><strong>{esc(row["label"])}</strong>' + self._open(row, lang)
+                + f'<br><span style="color:{MUTED};">{esc(row["note"])}</span>'
+                + self._citations(row.get("citations"), lang))
 
     @staticmethod
     def _open(row: dict, lang: str) -> str:

@@ -14,7 +14,7 @@ from traitlets import Dict, Unicode, observe
 
 from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assumptions_of, validate
 
-from .base import esc, safe_lang, tr
+from .base import esc, relabel_fact, safe_lang, tr
 from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 from ._view import shared_layout
 from .words import table
@@ -292,14 +292,7 @@ class FactPanel(FixedVBox):
             for group, title in self._group_titles.items():
                 title.value = f'<h3 class="ll-h3">{esc(GROUPS[group][lang])}</h3>'
             for spec in FIELDS:
-                ctrl = self._controls[spec.name]
-                with ctrl.hold_sync():
-                    ctrl.description = spec.label[lang]
-                    ctrl.tooltip = spec.label[lang]
-                    if spec.kind == "choice":
-                        value = ctrl.value
-                        ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]
-                        ctrl.value = value
+                relabel_fact(self._controls[spec.name], spec, lang, spec.label[lang])
                 self._helps[spec.name].value = self._help_html(
                     spec.name, locked=spec.name == "life_health_goods" and bool(self.facts.get("food")))
             if self._auto is not None:

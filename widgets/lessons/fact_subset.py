@@ -13,7 +13,7 @@ from traitlets import Dict
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
 from casebook.texts import fmt_share
 
-from ..base import Lang, LangGuard, esc, quietly, safe_lang
+from ..base import Lang, LangGuard, esc, quietly, relabel_fact, safe_lang
 from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 from ..words import table
 from .._view import shared_layout
@@ -135,13 +135,7 @@ class FactSubset(LangGuard, FixedVBox):
         with quietly(self):
             for name, ctrl in self._controls.items():
                 spec = FIELD_BY_NAME[name]
-                with ctrl.hold_sync():
-                    ctrl.description = spec.label[lang]
-                    ctrl.tooltip = spec.help[lang]
-                    if spec.kind == "choice":
-                        value = ctrl.value
-                        ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]
-                        ctrl.value = value
+                relabel_fact(ctrl, spec, lang, spec.help[lang])
         self._render_status()
 
 
