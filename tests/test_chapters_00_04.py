@@ -24,7 +24,7 @@ from casebook.texts import FORM_NAMES
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("00_start_here", "01_platform_status", "02_rights_and_duties", "03_legal_bases",
             "04_corresponding_liability")
-MY_WIDGETS = ("common", "_controls", "fact_subset", "controls_tour", "instruments_table", "status_theories",
+MY_WIDGETS = ("common", "fact_subset", "controls_tour", "instruments_table", "status_theories",
               "duty_theories", "decision_path", "crpl44_readings", "readings_compare")
 
 
@@ -470,7 +470,7 @@ def test_readings_compare_judge_and_language_and_impossible_shares():
 
 
 def test_guarded_controls_refuse_what_a_browser_should_not_send():
-    from widgets.lessons._controls import Button
+    from widgets.controls import FixedButton as Button
     from widgets.lessons.fact_subset import FactSubset
 
     panel = FactSubset(["seller_can_pay", "platform_knowledge"])

@@ -1,7 +1,8 @@
 """Small helpers shared by the view widgets (burden matrix, pivotal facts, case browser, share, evidence, memo).
 
-Nothing here decides anything: it fetches the engine's analysis in the page's language, formats what others
-produced, and provides widgets that accept no state from the browser.
+Nothing here decides anything: it fetches the engine's analysis in the page's language and formats what others
+produced. The widgets that accept no state from the browser, and the shared layouts, are in :mod:`widgets.controls`
+(re-exported here for the modules that import them from this one).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import base64
 from typing import Any, Mapping
 
-import ipywidgets as _W
-
 from .base import esc, safe_lang
+from .controls import (FixedButton, ReadOnlyText, SharedDefaults, resend, share_defaults,  # noqa: F401
+                       shared, shared_layout)
 
 # Readable on a projector at 1280x720: body text no smaller than 15px, muted text still at 7:1 contrast on white.
 FONT = "font-size:15px;line-height:1.5;"
@@ -69,94 +70,3 @@ def decode_data_uri(uri: str) -> str:
     if not head.endswith(";base64"):
         raise ValueError("not a base64 data URI")
     return base64.b64decode(payload).decode("utf-8")
-
-
-# --- shared layouts and styles ----------------------------------------------------------------------------------
-# Every ipywidgets widget gets its own Layout and Style model unless it is given one, and each model is one more
-# comm for the kernel to describe and the page to build: the analyzer had 473 models, 179 of them identical empty
-# Layouts and 80 identical HTMLStyles, and the page asks for all of them at once when it loads (ipywidgets gives the
-# kernel 4 s to answer, then falls back to one request per model: under a class's burst, pages stayed on "Loading
-# widget..."). The kit's widgets therefore share one model per distinct default layout or style. A shared model is
-# sealed: Python code that would change one widget's shared layout (and with it every other widget's) fails loudly;
-# such a widget asks for its own (``layout=W.Layout(...)``).
-
-class _Sealed:
-    def __setattr__(self, name, value):
-        if getattr(self, "_ll_sealed", False) and not name.startswith("_") and name in self.keys:
-            raise AttributeError(f"this {type(self).__name__} is shared by many widgets: give the widget its own "
-                                 f"(layout=W.Layout(...) / style={{...}}) instead of changing {name!r}")
-        super().__setattr__(name, value)
-
-
-_SHARED: dict = {}
-_SEALED_CLASSES: dict = {}
-
-
-def shared(cls, **traits):
-    """The one sealed instance of ``cls`` (a Layout or Style class) with these trait values, for this kernel.
-
-    A closed one (e.g. after ``Widget.close_all()``) is replaced, so it never hands out a dead model."""
-    key = (cls, tuple(sorted(traits.items())))
-    inst = _SHARED.get(key)
-    if inst is None or inst.comm is None:
-        sealed = _SEALED_CLASSES.get(cls)
-        if sealed is None:
-            sealed = _SEALED_CLASSES[cls] = type(cls.__name__, (_Sealed, cls), {"__module__": cls.__module__})
-        inst = sealed(**traits)
-        inst._ll_sealed = True
-        _SHARED[key] = inst
-    return inst
-
-
-def share_defaults(widget_cls, kwargs: dict) -> dict:
-    """``kwargs`` with a shared layout and style for a ``widget_cls`` that is given none (or a style as a plain
-    mapping of simple values)."""
-    traits = widget_cls.class_traits()
-    if "layout" in traits and kwargs.get("layout") is None:
-        kwargs["layout"] = shared(_W.Layout)
-    style_trait = traits.get("style")
-    if style_trait is not None:
-        style = kwargs.get("style")
-        klass = style_trait.klass
-        if style is None:
-            kwargs["style"] = shared(klass)
-        elif isinstance(style, Mapping) and all(isinstance(v, (str, int, float, bool)) for v in style.values()):
-            kwargs["style"] = shared(klass, **dict(style))
-    return kwargs
-
-
-class SharedDefaults:
-    """Mixin for a kit widget: unless told otherwise, it uses the shared layout and style (see :func:`shared`)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **share_defaults(type(self), kwargs))
-
-
-# --- widgets whose state only the kernel sets ---------------------------------------------------------------------
-# A browser can send any comm message. These accept no state from it: whatever it tries to change is sent back.
-
-def resend(widget, sync_data) -> None:
-    """Put back on the page whatever state the page tried to change."""
-    keys = [k for k in sync_data if k in widget.keys] if isinstance(sync_data, dict) else []
-    if keys:
-        widget.send_state(keys)
-
-
-class FixedButton(SharedDefaults, _W.Button):
-    """A button whose label, style and ``disabled`` only the kernel sets. Clicks still arrive: check them."""
-
-    def set_state(self, sync_data):
-        resend(self, sync_data)
-
-
-class ReadOnlyText(SharedDefaults, _W.Text):
-    """A text field the user can select and copy from, but not change (edits are undone at once)."""
-
-    def set_state(self, sync_data):
-        resend(self, sync_data)
-
-
-def shared_layout(**traits):
-    """A layout for a kit widget, shared with every other widget of the same layout (see :func:`shared`). A widget
-    whose layout the code changes later needs its own ``W.Layout(...)``."""
-    return shared(_W.Layout, **traits)

@@ -1,4 +1,6 @@
-"""Guarded ipywidgets controls and the render-once view base shared by the analyzer's components.
+"""Every widget of the kit that takes state from the browser, in one module: guarded controls, widgets that accept
+nothing (displays, boxes, a button only the kernel labels, a read-only text), the shared layouts and styles, and the
+render-once view base of the analyzer's components.
 
 A browser can send any comm message, so every control here accepts from the browser only the one trait a user can
 change (a Dropdown's ``index``, a Checkbox's ``value`` ...), checks its type and range before ipywidgets sees it,
@@ -9,12 +11,103 @@ Display widgets (HTML, boxes) accept nothing from the browser at all.
 from __future__ import annotations
 
 import math
+from typing import Mapping
 
 import ipywidgets as W
 from traitlets import Dict, TraitError
 
-from ._view import SharedDefaults, resend
 from .base import Lang
+
+
+# --- shared layouts and styles ----------------------------------------------------------------------------------
+# Every ipywidgets widget gets its own Layout and Style model unless it is given one, and each model is one more
+# comm for the kernel to describe and the page to build: the analyzer had 473 models, 179 of them identical empty
+# Layouts and 80 identical HTMLStyles, and the page asks for all of them at once when it loads (ipywidgets gives the
+# kernel 4 s to answer, then falls back to one request per model: under a class's burst, pages stayed on "Loading
+# widget..."). The kit's widgets therefore share one model per distinct default layout or style. A shared model is
+# sealed: Python code that would change one widget's shared layout (and with it every other widget's) fails loudly;
+# such a widget asks for its own (``layout=W.Layout(...)``).
+
+class _Sealed:
+    def __setattr__(self, name, value):
+        if getattr(self, "_ll_sealed", False) and not name.startswith("_") and name in self.keys:
+            raise AttributeError(f"this {type(self).__name__} is shared by many widgets: give the widget its own "
+                                 f"(layout=W.Layout(...) / style={{...}}) instead of changing {name!r}")
+        super().__setattr__(name, value)
+
+
+_SHARED: dict = {}
+_SEALED_CLASSES: dict = {}
+
+
+def shared(cls, **traits):
+    """The one sealed instance of ``cls`` (a Layout or Style class) with these trait values, for this kernel.
+
+    A closed one (e.g. after ``Widget.close_all()``) is replaced, so it never hands out a dead model."""
+    key = (cls, tuple(sorted(traits.items())))
+    inst = _SHARED.get(key)
+    if inst is None or inst.comm is None:
+        sealed = _SEALED_CLASSES.get(cls)
+        if sealed is None:
+            sealed = _SEALED_CLASSES[cls] = type(cls.__name__, (_Sealed, cls), {"__module__": cls.__module__})
+        inst = sealed(**traits)
+        inst._ll_sealed = True
+        _SHARED[key] = inst
+    return inst
+
+
+def share_defaults(widget_cls, kwargs: dict) -> dict:
+    """``kwargs`` with a shared layout and style for a ``widget_cls`` that is given none (or a style as a plain
+    mapping of simple values)."""
+    traits = widget_cls.class_traits()
+    if "layout" in traits and kwargs.get("layout") is None:
+        kwargs["layout"] = shared(W.Layout)
+    style_trait = traits.get("style")
+    if style_trait is not None:
+        style = kwargs.get("style")
+        klass = style_trait.klass
+        if style is None:
+            kwargs["style"] = shared(klass)
+        elif isinstance(style, Mapping) and all(isinstance(v, (str, int, float, bool)) for v in style.values()):
+            kwargs["style"] = shared(klass, **dict(style))
+    return kwargs
+
+
+class SharedDefaults:
+    """Mixin for a kit widget: unless told otherwise, it uses the shared layout and style (see :func:`shared`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **share_defaults(type(self), kwargs))
+
+
+# --- widgets whose state only the kernel sets ---------------------------------------------------------------------
+# A browser can send any comm message. These accept no state from it: whatever it tries to change is sent back.
+
+def resend(widget, sync_data) -> None:
+    """Put back on the page whatever state the page tried to change."""
+    keys = [k for k in sync_data if k in widget.keys] if isinstance(sync_data, dict) else []
+    if keys:
+        widget.send_state(keys)
+
+
+class FixedButton(SharedDefaults, W.Button):
+    """A button whose label, style and ``disabled`` only the kernel sets. Clicks still arrive: check them."""
+
+    def set_state(self, sync_data):
+        resend(self, sync_data)
+
+
+class ReadOnlyText(SharedDefaults, W.Text):
+    """A text field the user can select and copy from, but not change (edits are undone at once)."""
+
+    def set_state(self, sync_data):
+        resend(self, sync_data)
+
+
+def shared_layout(**traits):
+    """A layout for a kit widget, shared with every other widget of the same layout (see :func:`shared`). A widget
+    whose layout the code changes later needs its own ``W.Layout(...)``."""
+    return shared(W.Layout, **traits)
 
 
 # The page never edits these widgets; put back whatever it tried to change (one mechanism for the whole kit).

@@ -15,11 +15,11 @@ from casebook.engine import analyze
 
 from ..base import Lang, esc, safe_lang, tr
 from ..words import table
-from ..controls import Display, FixedHBox, FixedVBox
+from ..controls import Display, FixedButton, FixedHBox, FixedVBox
 from ..outcome_card import OutcomeCard
 from ..theme import style_widget
 from . import common as R
-from ._controls import Button
+
 from .fact_subset import FactsDriven, FactSubset
 from .._view import shared_layout
 from .common import style_widget as lesson_style
@@ -47,7 +47,7 @@ class DecisionPath(FactsDriven, FixedVBox):
         self._facts.observe(self._on_facts, "facts")
         self._path_title = Display()
         self._list = Display()
-        self._prev, self._next, self._first, self._last = (Button(layout=shared_layout(width="auto")) for _ in range(4))
+        self._prev, self._next, self._first, self._last = (FixedButton(layout=shared_layout(width="auto")) for _ in range(4))
         for b, delta in ((self._prev, -1), (self._next, 1)):
             b.on_click(lambda _b, d=delta: self._move(d))
         self._first.on_click(lambda _b: self._goto(0))
