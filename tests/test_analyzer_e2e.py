@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -99,15 +98,13 @@ class Analyzer:
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.url = f"{base}{ANALYZER}" + (f"?{query}" if query else "")
-        started = time.monotonic()
         self.page.goto(self.url)
         self.page.locator(".ll-outcome[data-liability-form]").wait_for(state="visible", timeout=60_000)
         self.page.wait_for_function(
             "(fields) => fields.every(f => document.querySelector('.ll-fact-' + f))"
             " && document.querySelector('.ll-footer p')"
             " && (document.querySelector('.ll-share-link input') || {}).value",
-            arg=FIELD_NAMES, timeout=30_000)
-        self.load_seconds = time.monotonic() - started
+            arg=FIELD_NAMES, timeout=30_000)  # interactive: every control, the footer and the share link drawn
 
     # reading
 
@@ -208,7 +205,6 @@ def test_the_analyzer_loads_in_each_language(projector, base, artifacts_dir, lan
     app = Analyzer(projector, base, f"lang={lang}")
     page = app.page
     assert_clean(app)
-    assert app.load_seconds < 30, f"the page took {app.load_seconds:.1f} s to become interactive"
 
     # The contract's page hooks: a control per fact, the outcome with its form, the language switch.
     for name in FIELD_NAMES:
@@ -252,7 +248,6 @@ def test_the_language_switch_changes_every_text_at_once(projector, base, artifac
     assert app.text(".ll-outcome .ll-form-name") == zh["form_name"]
     page.evaluate("window.__llSamePage = 'yes'")
 
-    clicked = time.monotonic()
     page.locator(".ll-lang button", has_text="English").click()
     spec = FIELD_BY_NAME["platform_knowledge"]
     page.wait_for_function(
@@ -265,9 +260,7 @@ def test_the_language_switch_changes_every_text_at_once(projector, base, artifac
         }""",
         arg=[TITLE["en"], spec.label["en"], spec.label_of("none", "en"), en["form_name"], en["trace"][0]["name"],
              en["summary"]],
-        timeout=10_000)
-    switched = time.monotonic() - clicked
-    assert switched < 8, f"the switch took {switched:.1f} s"
+        timeout=10_000)  # every part of the page switched (speed: benchmarks/, not a test)
 
     # The same page (no reload), the same URL, and nothing left in Chinese but names and the switch itself.
     assert page.evaluate("window.__llSamePage") == "yes"

@@ -127,8 +127,11 @@ def test_a_browser_change_shows_the_outcome_first_and_the_other_views_soon_after
         assert app.outcome.analysis["liability_form"] == expected["liability_form"]
         assert app.trace.analysis["liability_form"] != expected["liability_form"]
         assert _trace_text(app) == trace_before
-        await asyncio.sleep(_kernel.DEFER_S + 0.05)
-        # A moment later: every view.
+        # A moment later (the loop runs the deferred update): every view. Waited for, not slept on.
+        for _ in range(500):
+            if not _kernel._pending:
+                break
+            await asyncio.sleep(0.01)
         assert app.trace.analysis == app.analysis and _trace_text(app) != trace_before
         assert app.parts["pivotal"].analysis == app.analysis
 

@@ -114,6 +114,9 @@ def test_packages_and_data_declared() -> None:
     assert "static/*" in data["widgets"]
     shipped = list((ROOT / "widgets" / "static").glob("*"))
     assert shipped and all(p.suffix == ".css" for p in shipped)  # the style sheet the pages use, shipped as a file
+    words = {str(p.relative_to(ROOT / "widgets")) for p in (ROOT / "widgets" / "words").rglob("*.json")}
+    assert words and {str(Path(p).parent) for p in words} == {"words", "words/lessons"}  # the views' words, as data
+    assert {"words/*.json", "words/lessons/*.json"} <= set(data["widgets"])
 
 
 def test_mismatch_is_detected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,6 @@ project's own notebooks.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import nbformat
@@ -49,7 +48,6 @@ def smoke_notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_dropdown_round_trip_screenshot_and_axe(voila_server, page, artifacts_dir: Path, smoke_notebooks: Path):
-    started = time.monotonic()
     base = voila_server(smoke_notebooks)
 
     page.goto(base + "voila/render/smoke.ipynb")
@@ -79,4 +77,3 @@ def test_dropdown_round_trip_screenshot_and_axe(voila_server, page, artifacts_di
     )
     flagged = {v["id"] for v in axe_check(page)}
     assert "select-name" in flagged, flagged
-    assert time.monotonic() - started < 30, "browser smoke test took longer than 30 s"
