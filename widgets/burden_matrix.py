@@ -11,12 +11,12 @@ from traitlets import Dict
 from .base import esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, in_lang
-from .controls import Display, View
+from .controls import HtmlView
 
 UI = table("burden_matrix")
 
 
-class BurdenMatrix(View):
+class BurdenMatrix(HtmlView):
     """The burden of proof now and under the proposal, for the facts of ``analysis``.
 
     ``analysis`` (in): an engine analysis of the current facts, any regime. ``proposal_analysis`` (optional in): the
@@ -26,11 +26,11 @@ class BurdenMatrix(View):
 
     proposal_analysis = Dict()
     _inputs = ("analysis", "proposal_analysis", "lang")
+    _html_class = "ll-burden-table"
+    _view_class = "ll-burden"
 
     def __init__(self, analysis=None, lang="zh", proposal_analysis=None, **kwargs):
-        self._table = Display()
-        super().__init__(analysis, lang, children=[self._table], proposal_analysis=proposal_analysis or {}, **kwargs)
-        self.add_class("ll-burden")
+        super().__init__(analysis, lang, proposal_analysis=proposal_analysis or {}, **kwargs)
 
     def rows(self) -> list[dict]:
         """One entry per fact, in display order: ``fact``, ``label``, ``current``, ``proposal`` (the bearers),
@@ -68,7 +68,7 @@ class BurdenMatrix(View):
         lang = self.lang
         rows = self.rows()
         if not rows:
-            self._table.value = f'<p style="{FONT}">{esc(tr(UI, "empty", lang))}</p>'
+            self._html.value = f'<p style="{FONT}">{esc(tr(UI, "empty", lang))}</p>'
             return
         cell = f"border:1px solid {BORDER};padding:6px 8px;vertical-align:top;text-align:left;"
         head = "".join(
@@ -105,7 +105,7 @@ class BurdenMatrix(View):
                 f'<td style="{cell}">{current}</td><td style="{cell}">{proposal}</td><td style="{cell}">{notes}</td>'
                 "</tr>"
             )
-        self._table.value = (
+        self._html.value = (
             f'<table style="border-collapse:collapse;width:100%;{FONT}">'
             f'<caption style="text-align:left;font-weight:bold;font-size:17px;padding:4px 0;">'
             f"{esc(tr(UI, 'caption', lang))}</caption>"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .base import esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED
-from .controls import Display, View
+from .controls import HtmlView
 
 UI = table("evidence_view")
 
@@ -23,17 +23,15 @@ def _paren(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f"({text})"
 
 
-class EvidenceView(View):
+class EvidenceView(HtmlView):
     """The evidence checklist of ``analysis``.
 
     Constructor: ``EvidenceView(analysis=None, lang="zh")``. Traits in: ``analysis`` (an engine analysis, any
     regime: the checklist follows its burden of proof), ``lang``. No events.
     """
 
-    def __init__(self, analysis=None, lang="zh", **kwargs):
-        self._html = Display()
-        super().__init__(analysis, lang, children=[self._html], **kwargs)
-        self.add_class("ll-evidence")
+    _html_class = "ll-evidence-list"
+    _view_class = "ll-evidence"
 
     def checklist(self) -> dict | None:
         """The checklist shown (None without a valid analysis)."""

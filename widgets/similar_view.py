@@ -14,7 +14,7 @@ from casebook.texts import fmt_share
 from .base import esc, tr
 from .words import table
 from ._view import BORDER, FONT, MUTED, text_in
-from .controls import Display, View
+from .controls import HtmlView
 
 MAX_K = 5
 
@@ -25,7 +25,7 @@ def _paren(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f"({text})"
 
 
-class SimilarCasesView(View):
+class SimilarCasesView(HtmlView):
     """The ``k`` decisions of the casebook closest to the facts of ``analysis``.
 
     Constructor: ``SimilarCasesView(analysis=None, lang="zh", k=3)``. Traits in: ``analysis`` (its ``scenario`` is
@@ -35,10 +35,11 @@ class SimilarCasesView(View):
     k = Int(3)
     _inputs = ("analysis", "lang", "k")
 
+    _html_class = "ll-similar-list"
+    _view_class = "ll-similar"
+
     def __init__(self, analysis=None, lang="zh", k=3, **kwargs):
-        self._html = Display()
-        super().__init__(analysis, lang, children=[self._html], k=k, **kwargs)
-        self.add_class("ll-similar")
+        super().__init__(analysis, lang, k=k, **kwargs)
 
     @validate("k")
     def _valid_k(self, proposal):
