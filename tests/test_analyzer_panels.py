@@ -16,6 +16,7 @@ from casebook.engine import analyze
 from casebook.scenario import parse_text
 from casebook.scenario import validate as validate_scenario
 from widgets._view import decode_data_uri
+from widgets.base import part
 from widgets.burden_matrix import BurdenMatrix
 from widgets.case_browser import CaseBrowser
 from widgets.evidence_view import EvidenceView
@@ -69,7 +70,7 @@ BURDEN_CASES = [
 @pytest.mark.parametrize("regime", ["statute", "proposal", "joint"])
 def test_burden_matrix_shows_who_proves_now_and_under_the_proposal(facts, fact, now, proposal, is_open, regime):
     matrix = BurdenMatrix(analyze(facts, regime, "en"), "en")
-    rows = {r["fact"]: r for r in row_attrs(matrix._table.value)}
+    rows = {r["fact"]: r for r in row_attrs(matrix.html)}
     assert rows[fact]["current"] == now
     assert rows[fact]["proposal"] == proposal
     assert rows[fact]["open"] == ("true" if is_open else "false")
@@ -79,18 +80,18 @@ def test_burden_matrix_puts_relevant_facts_first_and_greys_the_rest_in_words():
     matrix = BurdenMatrix(analyze({}, "statute", "en"), "en")
     relevant = [r["relevant"] for r in matrix.rows()]
     assert relevant == sorted(relevant, reverse=True) and False in relevant
-    html = matrix._table.value
+    html = matrix.html
     assert 'class="ll-irrelevant"' in html and "not in issue on these facts" in html
 
 
 def test_burden_matrix_marks_open_points_in_the_page_language():
-    assert "论文未明言" in BurdenMatrix(analyze(LIFE_SAFETY_FAILED, "statute", "zh"), "zh")._table.value
+    assert "论文未明言" in BurdenMatrix(analyze(LIFE_SAFETY_FAILED, "statute", "zh"), "zh").html
     english = BurdenMatrix(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en")
-    assert "open: the paper does not say" in english._table.value
+    assert "open: the paper does not say" in english.html
 
 
 def test_burden_matrix_shows_both_notes_and_the_citations_where_the_burden_shifts():
-    html = BurdenMatrix(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en")._table.value
+    html = BurdenMatrix(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en").html
     assert "Current practice: the consumer must prove the platform failed its safety duty" in html
     assert "the platform must prove" in html
     assert "CPL Interpretation art. 90" in html and "Evidence Rules art. 95" in html
@@ -100,11 +101,11 @@ def test_burden_matrix_uses_a_proposal_analysis_given_by_the_app_and_escapes_its
     proposal = analyze(LIFE_SAFETY_FAILED, "proposal", "en")
     proposal["burden_of_proof"][0]["label"] = "<script>alert(1)</script>"
     matrix = BurdenMatrix(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en", proposal_analysis=proposal)
-    assert "<script>" not in matrix._table.value and "&lt;script&gt;alert(1)&lt;/script&gt;" in matrix._table.value
+    assert "<script>" not in matrix.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in matrix.html
 
 
 def test_burden_matrix_without_an_analysis_asks_for_facts():
-    assert "set the facts first" in BurdenMatrix(lang="en")._table.value
+    assert "set the facts first" in BurdenMatrix(lang="en").html
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def test_a_forged_change_that_is_not_pivotal_is_refused(field, value):
     panel.on_apply(lambda f, v: seen.append((f, v)))
     assert panel.apply(field, value) is False
     assert seen == [] and panel.applied == {}
-    assert "not a pivotal fact" in panel._status.value
+    assert "not a pivotal fact" in part(panel, "ll-pivotal-status").value
 
 
 def test_a_stale_button_from_earlier_facts_is_refused():
@@ -171,7 +172,7 @@ def test_a_stale_button_from_earlier_facts_is_refused():
     seen = []
     panel.on_apply(lambda f, v: seen.append((f, v)))
     stale.click()  # what a page still holding the old button can send
-    assert seen == [] and "not a pivotal fact" in panel._status.value
+    assert seen == [] and "not a pivotal fact" in part(panel, "ll-pivotal-status").value
     assert stale not in panel.buttons
 
 
@@ -187,7 +188,7 @@ def test_pivotal_facts_say_so_when_no_single_change_matters():
     analysis = analyze({"harm": "none"}, "statute", "en")  # without harm, no one fact makes the platform liable
     assert analysis["pivotal_facts"] == []
     panel = PivotalFacts(analysis, "en")
-    assert panel.buttons == () and "No single change" in panel._list.children[0].value
+    assert panel.buttons == () and "No single change" in part(panel, "ll-pivotal-list").children[0].value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -210,14 +211,14 @@ def test_case_browser_loads_every_decision_and_lists_its_assumptions(decision):
     seen = []
     browser.on_load(lambda dec_id, scenario: seen.append((dec_id, scenario)))
     browser.selected = decision["id"]
-    html = browser._detail.value
+    html = part(browser, "ll-case-detail").value
     for field in decision["scenario"]["assumptions"]:
         assert f'data-field="{field}"' in html
     assert "Illustrative assumptions" in html
     if decision["case_number"]:
         assert decision["case_number"] in html  # exactly as the paper cites it
-    assert browser._load.description
-    browser._load.click()
+    assert part(browser, "ll-case-load").description
+    part(browser, "ll-case-load").click()
     assert browser.loaded == decision["id"]
     assert seen == [(decision["id"], decision["scenario"])]
     validate_scenario(seen[0][1])
@@ -232,7 +233,7 @@ def test_a_null_case_number_shows_not_given(lang, words):
     browser = CaseBrowser(lang=lang)
     browser.selected = "sankuai-first-instance"
     card = re.search(r'<section class="ll-case-card" data-decision="sankuai-first-instance".*?</section>',
-                     browser._detail.value, re.S).group(0)
+                     part(browser, "ll-case-detail").value, re.S).group(0)
     assert re.search(r"(Case number|案号)</dt><dd[^>]*><em class=\"ll-not-given\">" + words, card)
 
 
@@ -241,7 +242,7 @@ def test_a_null_case_number_shows_not_given(lang, words):
 def test_the_two_instances_of_one_case_show_side_by_side(chosen):
     browser = CaseBrowser(lang="zh")
     browser.selected = chosen
-    html = browser._detail.value
+    html = part(browser, "ll-case-detail").value
     assert 'data-decision="sankuai-first-instance"' in html and 'data-decision="sankuai-second-instance"' in html
     assert html.index("sankuai-first-instance") < html.index("sankuai-second-instance")
     assert "(2020)黑01民终4637号" in html and "50%" in html
@@ -250,7 +251,7 @@ def test_the_two_instances_of_one_case_show_side_by_side(chosen):
 def test_a_decision_alone_in_its_case_shows_alone():
     browser = CaseBrowser(lang="en")
     browser.selected = "cong-v-taobao"
-    assert browser._detail.value.count('class="ll-case-card"') == 1
+    assert part(browser, "ll-case-detail").value.count('class="ll-case-card"') == 1
 
 
 HOSTILE_SELECT = [
@@ -265,7 +266,7 @@ HOSTILE_SELECT = [
 def test_case_browser_ignores_a_hostile_choice(state):
     browser = CaseBrowser(lang="en")
     before = browser.selected
-    browser._select.set_state(state)
+    part(browser, "ll-case-select").set_state(state)
     assert browser.selected == before
     assert browser.load("no-such-decision") is False
     browser.selected = "no-such-decision"
@@ -275,7 +276,7 @@ def test_case_browser_ignores_a_hostile_choice(state):
 def test_case_browser_follows_a_choice_from_the_page():
     browser = CaseBrowser(lang="en")
     index = browser.decision_ids.index("zhang-v-jd")
-    browser._select.set_state({"index": index})
+    part(browser, "ll-case-select").set_state({"index": index})
     assert browser.selected == "zhang-v-jd"
 
 
@@ -291,7 +292,7 @@ def test_loading_the_same_decision_twice_notifies_twice():
 def test_case_browser_escapes_the_text_of_a_case():
     decision = dict(DECISIONS[0], holding={"zh": "<img src=x onerror=alert(1)>", "en": "<b>bold</b>"})
     browser = CaseBrowser(lang="en", decisions=[decision])
-    assert "<b>bold</b>" not in browser._detail.value and "&lt;b&gt;bold&lt;/b&gt;" in browser._detail.value
+    assert "<b>bold</b>" not in part(browser, "ll-case-detail").value and "&lt;b&gt;bold&lt;/b&gt;" in part(browser, "ll-case-detail").value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -312,7 +313,7 @@ def test_the_share_link_round_trips_the_facts(facts, notes):
 
     full = validate_scenario(facts).to_dict()
     panel = SharePanel(full, "en", BASE, assumptions=notes, regime="proposal")
-    assert panel._link.value == panel.link and panel.link.startswith(BASE + "?")
+    assert part(panel, "ll-share-link").value == panel.link and panel.link.startswith(BASE + "?")
     query = parse_qs(urlsplit(panel.link).query)
     assert query["lang"] == ["en"] and query["regime"] == ["proposal"]
     assert decode(query["scenario"][0]).to_dict() == full
@@ -322,7 +323,7 @@ def test_the_share_link_round_trips_the_facts(facts, notes):
 @pytest.mark.parametrize("facts, notes", [c[1:] for c in SHARED], ids=[c[0] for c in SHARED])
 def test_the_downloads_hold_the_facts_as_json_and_yaml(facts, notes):
     full = validate_scenario(facts).to_dict()
-    files = hrefs(SharePanel(full, "en", BASE, assumptions=notes)._downloads.value)
+    files = hrefs(part(SharePanel(full, "en", BASE, assumptions=notes), "ll-downloads").value)
     assert set(files) == {"scenario.json", "scenario.yaml"}
     for text in files.values():
         data = parse_text(text)
@@ -333,13 +334,13 @@ def test_the_downloads_hold_the_facts_as_json_and_yaml(facts, notes):
 def test_the_share_link_is_read_only_on_the_page():
     panel = SharePanel({"food": True}, "en", BASE)
     link = panel.link
-    panel._link.set_state({"value": "http://evil.example/"})
-    assert panel._link.value == link == panel.link
+    part(panel, "ll-share-link").set_state({"value": "http://evil.example/"})
+    assert part(panel, "ll-share-link").value == link == panel.link
 
 
 def test_a_base_url_that_is_not_http_gets_no_clickable_link():
     panel = SharePanel({}, "en", "javascript:alert(1)")
-    assert "javascript:" not in panel._link_help.value
+    assert "javascript:" not in part(panel, "ll-share-help").value
 
 
 def test_the_share_link_follows_the_facts():
@@ -399,44 +400,44 @@ def test_upload(state, accepted, words):
     panel = SharePanel({"harm": "none"}, "en", BASE)
     seen = []
     panel.on_upload(seen.append)
-    panel._upload.set_state(state)  # as a comm update from the page
+    part(panel, "ll-upload").set_state(state)  # as a comm update from the page
     assert words in panel.message
-    assert ("role=\"alert\"" in panel._status.value) is not accepted
+    assert ("role=\"alert\"" in part(panel, "ll-upload-status").value) is not accepted
     if accepted:
         assert len(seen) == 1 and panel.uploaded == seen[0]
         validate_scenario(seen[0])
     else:
         assert seen == [] and panel.uploaded == {}
         assert panel.scenario == {"harm": "none"}  # nothing changed
-    assert panel._upload.value == ()  # nothing stays in the kernel
+    assert part(panel, "ll-upload").value == ()  # nothing stays in the kernel
 
 
 def test_an_uploaded_scenario_keeps_its_notes():
     panel = SharePanel({}, "en", BASE)
-    panel._upload.set_state(_file("n.yaml", "harm: none\nassumptions:\n  harm: {zh: 假设, en: assumed}\n".encode()))
+    part(panel, "ll-upload").set_state(_file("n.yaml", "harm: none\nassumptions:\n  harm: {zh: 假设, en: assumed}\n".encode()))
     assert panel.uploaded["harm"] == "none" and panel.uploaded["assumptions"] == {"harm": {"zh": "假设", "en": "assumed"}}
 
 
 def test_a_bad_upload_after_a_good_one_leaves_the_good_one():
     panel = SharePanel({}, "en", BASE)
-    panel._upload.set_state(_file("a.json", b'{"food": true}'))
+    part(panel, "ll-upload").set_state(_file("a.json", b'{"food": true}'))
     good = dict(panel.uploaded)
-    panel._upload.set_state(_file("b.json", b'{"food": 1}'))
+    part(panel, "ll-upload").set_state(_file("b.json", b'{"food": 1}'))
     assert panel.uploaded == good and "invalid" in panel.message
 
 
 def test_upload_messages_are_escaped_and_follow_the_language():
     panel = SharePanel({}, "en", BASE)
-    panel._upload.set_state(_file("<img src=x onerror=alert(1)>.txt", b"{}"))
-    assert "<img" not in panel._status.value and "&lt;img" in panel._status.value
+    part(panel, "ll-upload").set_state(_file("<img src=x onerror=alert(1)>.txt", b"{}"))
+    assert "<img" not in part(panel, "ll-upload-status").value and "&lt;img" in part(panel, "ll-upload-status").value
     panel.lang = "zh"
     assert "只接受" in panel.message
 
 
 def test_the_page_cannot_change_what_the_upload_accepts():
     panel = SharePanel({}, "en", BASE)
-    panel._upload.set_state({"accept": "*", "multiple": True})
-    assert panel._upload.accept == ".json,.yaml,.yml" and panel._upload.multiple is False
+    part(panel, "ll-upload").set_state({"accept": "*", "multiple": True})
+    assert part(panel, "ll-upload").accept == ".json,.yaml,.yml" and part(panel, "ll-upload").multiple is False
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -453,7 +454,7 @@ EVIDENCE = [
 
 @pytest.mark.parametrize("regime, section, fact", [c[1:] for c in EVIDENCE], ids=[c[0] for c in EVIDENCE])
 def test_evidence_view_sorts_each_fact_under_whoever_bears_it(regime, section, fact):
-    html = EvidenceView(analyze(LIFE_SAFETY_FAILED, regime, "en"), "en")._html.value
+    html = EvidenceView(analyze(LIFE_SAFETY_FAILED, regime, "en"), "en").html
     consumer, rest = html.split('class="ll-evidence-demand"')
     platform = rest.split('class="ll-evidence-platform"')[1]
     assert (f'data-fact="{fact}"' in consumer) is (section == "consumer")
@@ -461,28 +462,28 @@ def test_evidence_view_sorts_each_fact_under_whoever_bears_it(regime, section, f
 
 
 def test_evidence_view_quotes_ecl_62_verbatim_among_the_demands():
-    html = EvidenceView(analyze(LIFE_SAFETY_FAILED, "statute", "zh"), "zh")._html.value
+    html = EvidenceView(analyze(LIFE_SAFETY_FAILED, "statute", "zh"), "zh").html
     assert 'data-demand="transaction_records"' in html
     assert "在电子商务争议处理中，电子商务经营者应当提供原始合同和交易记录。" in html
     assert "本教程的实务建议" in html  # suggestions are marked as the tutorial's
 
 
 def test_evidence_view_without_an_analysis_asks_for_facts():
-    assert "set the facts first" in EvidenceView(lang="en")._html.value
+    assert "set the facts first" in EvidenceView(lang="en").html
 
 
 @pytest.mark.parametrize("k", [1, 3, 5], ids=["one nearest decision", "three nearest decisions", "five"])
 def test_similar_cases_view_lists_the_nearest_decisions_nearest_first(k):
     analysis = analyze(DECISIONS[0]["scenario"], "statute", "en")
     view = SimilarCasesView(analysis, "en", k=k)
-    ids = re.findall(r'class="ll-similar-case" data-decision="([^"]+)"', view._html.value)
+    ids = re.findall(r'class="ll-similar-case" data-decision="([^"]+)"', view.html)
     assert len(ids) == k and ids[0] == DECISIONS[0]["id"]  # a decision is nearest to its own facts
     assert ids == [d["id"] for d in view.decisions()]
 
 
 def test_similar_cases_view_shows_how_they_came_out_and_marks_assumed_differences():
     view = SimilarCasesView(analyze({"food": True, "qualification_review": "failed"}, "statute", "en"), "en", k=5)
-    html = view._html.value
+    html = view.html
     assert "Joint and several liability" in html and "not given" in html  # Sankuai's first instance has no number
     assert 'class="ll-assumed"' in html and "illustrative assumption" in html
 
@@ -503,10 +504,10 @@ def _memo(lang="en", notes=None):
 
 def test_memo_is_built_only_when_asked():
     memo = _memo()
-    assert memo.markdown == memo.html == "" and hrefs(memo._links.value) == {}
-    assert "ll-memo" in memo._dom_classes and memo._button.description == "Prepare memo"
-    memo._button.click()
-    assert set(hrefs(memo._links.value)) == {MD_NAME, HTML_NAME}
+    assert memo.markdown == memo.html == "" and hrefs(part(memo, "ll-memo-links").value) == {}
+    assert part(memo, "ll-memo") is memo and part(memo, "ll-memo-prepare").description == "Prepare memo"
+    part(memo, "ll-memo-prepare").click()
+    assert set(hrefs(part(memo, "ll-memo-links").value)) == {MD_NAME, HTML_NAME}
 
 
 MEMO_CONTENT = [
@@ -519,7 +520,7 @@ MEMO_CONTENT = [
 def test_memo_links_hold_escaped_content_and_the_verbatim_article(name):
     memo = _memo()
     memo.prepare()
-    text = hrefs(memo._links.value)[name]
+    text = hrefs(part(memo, "ll-memo-links").value)[name]
     # The note is there, but no renderer can read a tag in it (how casebook.memo escapes is its own business).
     assert "alert(1)" in text and "<script>alert" not in text and "</script>" not in text
     # ECL art. 38 para. 2, the article that decides these facts, in its own words
@@ -531,9 +532,9 @@ def test_memo_links_are_withdrawn_when_the_facts_change():
     memo = _memo()
     memo.prepare()
     memo.analysis = analyze({"food": True}, "proposal", "en")
-    assert hrefs(memo._links.value) == {} and "prepare the memo again" in memo._links.value
-    memo._button.click()
-    assert "food" in hrefs(memo._links.value)[MD_NAME].lower()
+    assert hrefs(part(memo, "ll-memo-links").value) == {} and "prepare the memo again" in part(memo, "ll-memo-links").value
+    part(memo, "ll-memo-prepare").click()
+    assert "food" in hrefs(part(memo, "ll-memo-links").value)[MD_NAME].lower()
 
 
 def test_a_repeated_click_does_not_rebuild_the_memo(monkeypatch):
@@ -543,17 +544,17 @@ def test_a_repeated_click_does_not_rebuild_the_memo(monkeypatch):
     memo.prepare()
     calls = []
     monkeypatch.setattr(casebook.memo, "memo_markdown", lambda *a, **k: calls.append(a) or "")
-    memo._button.click()
+    part(memo, "ll-memo-prepare").click()
     assert calls == [] and memo.markdown
 
 
 def test_memo_without_facts_cannot_be_prepared_even_by_a_forged_click():
     memo = MemoExport(lang="en")
-    assert memo._button.disabled
-    memo._button.set_state({"disabled": False})
-    assert memo._button.disabled
-    memo._button.click()
-    assert memo.markdown == "" and "set the facts first" in memo._links.value
+    assert part(memo, "ll-memo-prepare").disabled
+    part(memo, "ll-memo-prepare").set_state({"disabled": False})
+    assert part(memo, "ll-memo-prepare").disabled
+    part(memo, "ll-memo-prepare").click()
+    assert memo.markdown == "" and "set the facts first" in part(memo, "ll-memo-links").value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -612,6 +613,6 @@ def test_switching_language_keeps_the_selected_decision():
     b.selected = "zhang-v-jd"
     for lang in ("en", "zh", "en"):
         b.lang = lang
-        assert b.selected == "zhang-v-jd" and b._select.value == "zhang-v-jd"
-        assert b._select.label.startswith("Zhang" if lang == "en" else "张")
-        assert 'data-decision="zhang-v-jd"' in b._detail.value
+        assert b.selected == "zhang-v-jd" and part(b, "ll-case-select").value == "zhang-v-jd"
+        assert part(b, "ll-case-select").label.startswith("Zhang" if lang == "en" else "张")
+        assert 'data-decision="zhang-v-jd"' in part(b, "ll-case-detail").value

@@ -15,6 +15,7 @@ import pytest
 from casebook.engine import READINGS, REGIMES, analyze, payments
 from casebook.scenario import DEFAULTS, validate
 from widgets.app import AnalyzerApp
+from widgets.base import part
 from widgets.fact_panel import FactPanel
 from widgets.language_switch import LanguageSwitch
 from widgets.outcome_card import OutcomeCard
@@ -58,7 +59,7 @@ OUTCOMES = [
 def test_outcome_card_shows_the_engines_form(facts, regime, form):
     card = OutcomeCard(analysis=analyze(facts, regime, "zh"))
     assert form_shown(card.html) == form
-    assert "ll-outcome-card" in card._dom_classes
+    assert part(card, "ll-outcome-card") is card
 
 
 @pytest.mark.parametrize("facts, regime, form", [o[1:] for o in OUTCOMES], ids=[o[0] for o in OUTCOMES])
@@ -89,11 +90,11 @@ def _comparison(w):
 
 
 def _chart(w):
-    return w._pick.description + w.html
+    return part(w, "ll-payments-form").description + w.html
 
 
 def _switch(w):
-    return w._buttons.value
+    return part(w, "ll-lang").value
 
 
 ANALYSIS = {"life_health_goods": True, "safety_duty": "failed"}
@@ -139,9 +140,9 @@ def test_switching_language_keeps_the_facts_and_relabels_the_whole_app():
 
 def test_language_switch_buttons_drive_the_app():
     app = AnalyzerApp()
-    comm_update(app._switch._buttons, {"index": 1})
+    comm_update(part(app, "ll-lang"), {"index": 1})
     assert app.lang == "en"
-    assert "Platform Liability Lab" in app._title.value
+    assert "Platform Liability Lab" in part(app, "ll-title").value
 
 
 # --- hostile messages from the page -----------------------------------------------------------------------------
@@ -175,12 +176,12 @@ def test_hostile_message_leaves_a_message_and_the_last_good_facts(field, state):
     assert panel.message, "the panel says what it refused"
     assert panel.facts == good
     assert panel.control(field).value == shown
-    assert "<b>" not in panel._status.value
+    assert "<b>" not in part(panel, "ll-fact-status").value
 
 
 def test_a_change_the_model_refuses_is_undone_with_a_message():
     panel = FactPanel()
-    comm_update(panel._auto, {"value": False})  # fault share: from auto to a number
+    comm_update(part(panel, "ll-fact-platform_fault_share-auto"), {"value": False})  # fault share: from auto to a number
     comm_update(panel.control("platform_fault_share"), {"value": 0.6})
     assert panel.facts["platform_fault_share"] == 0.6
     good = dict(panel.facts)
@@ -196,7 +197,7 @@ def test_hostile_messages_never_reach_the_app_as_an_analysis():
     app = AnalyzerApp()
     before = app.analysis
     comm_update(app.fact_panel.control("damages"), {"value": math.nan})
-    comm_update(app._regime, {"index": 99})
+    comm_update(part(app, "ll-regime"), {"index": 99})
     assert app.analysis is before
     assert len(app.messages) == 2
     assert all("⚠" in line for line in app.status_html.split("</div>") if line)
@@ -230,10 +231,10 @@ def test_set_facts_is_one_change_and_one_analysis(monkeypatch):
 def test_assumption_notes_are_shown_labelled_and_escaped():
     panel = FactPanel()
     panel.set_facts({"damages": 500.0, "assumptions": {"damages": {"zh": "<img src=x onerror=alert(1)>", "en": "x"}}})
-    html = panel._notes_html["damages"].value
+    html = part(panel, "ll-note-damages").value
     assert "示例性假设" in html and "&lt;img" in html and "<img" not in html
     comm_update(panel.control("damages"), {"value": 600.0})
-    assert panel._notes_html["damages"].value == ""
+    assert part(panel, "ll-note-damages").value == ""
 
 
 # --- the trace, the comparison and the chart come from the engine ----------------------------------------------
@@ -323,7 +324,7 @@ def test_app_from_a_query_string_with_lang_and_a_scenario_token():
     assert app.messages == []
     assert form_shown(app.outcome.html) == analyze(facts, "proposal", "en")["liability_form"] == "joint"
     assert app.fact_panel.control("damages").value == 8000.0
-    assert "Platform Liability Lab" in app._title.value
+    assert "Platform Liability Lab" in part(app, "ll-title").value
 
 
 def test_app_reads_the_environment(monkeypatch):
@@ -332,7 +333,7 @@ def test_app_reads_the_environment(monkeypatch):
     app = AnalyzerApp.from_environment()
     assert app.lang == "en"
     assert app.facts["food"] is True
-    assert "Illustrative assumption" in app.fact_panel._notes_html["damages"].value
+    assert "Illustrative assumption" in part(app, "ll-note-damages").value
 
 
 JUNK = [
@@ -371,7 +372,7 @@ def test_loading_a_decision_sets_the_facts_and_shows_its_assumptions():
     app = AnalyzerApp()
     assert app.load_case("cong-v-taobao")
     assert app.facts["food"] is True
-    assert "示例性假设" in app.fact_panel._notes_html["platform_tier"].value
+    assert "示例性假设" in part(app, "ll-note-platform_tier").value
     assert "已载入判决" in app.status_html
     assert not app.load_case("no-such-case")
     assert app.messages
@@ -479,9 +480,9 @@ def test_the_teacher_view_says_plainly_that_nothing_is_collected_in_the_static_e
     from widgets.lessons.exercise_deck import ExerciseDeck
     from widgets.lessons.teacher_view import TeacherView
 
-    assert "ll-static-note" not in TeacherView(ExerciseDeck())._head.value
+    assert "ll-static-note" not in part(TeacherView(ExerciseDeck()), "ll-teacher-head").value
     monkeypatch.setattr(query, "in_browser", lambda: True)
     view = TeacherView(ExerciseDeck(), lang="en")
-    assert "sent to no one" in view._head.value and "cannot be collected" in view._head.value
+    assert "sent to no one" in part(view, "ll-teacher-head").value and "cannot be collected" in part(view, "ll-teacher-head").value
     view.lang = "zh"
-    assert "不会发送给任何人" in view._head.value
+    assert "不会发送给任何人" in part(view, "ll-teacher-head").value

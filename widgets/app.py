@@ -97,6 +97,7 @@ class AnalyzerApp(FixedVBox):
         self._regime.add_class("ll-regime")
         self._regime.observe(lambda c: setattr(self, "regime", c["new"]), "value")
         self._title = Display()
+        self._title.add_class("ll-title")
         self._status = Display()
         self._status.add_class("ll-status")
         self._footer = Display()

@@ -39,6 +39,18 @@ class Lang(Unicode):
         return safe_lang(value)
 
 
+def part(widget, css_class: str):
+    """The first widget in ``widget``'s tree (itself, then its children, depth first) that carries the CSS class
+    ``css_class``: the page hook a browser test selects, for code and tests in Python. None if there is none."""
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        if css_class in getattr(w, "_dom_classes", ()):
+            return w
+        stack.extend(reversed(getattr(w, "children", ()) or ()))
+    return None
+
+
 def relabel_fact(ctrl, spec, lang: str, tooltip: str) -> None:
     """A scenario field's control (``spec``: its :class:`casebook.scenario.Field`) relabelled in ``lang``: its
     description, tooltip and, for a choice, the options' labels, keeping the value chosen."""

@@ -66,7 +66,9 @@ class CaseBrowser(FixedVBox):
         self._load.add_class("ll-case-load")
         self._load.on_click(lambda _button: self.load())
         self._detail = Display()
+        self._detail.add_class("ll-case-detail")
         self._status = Display()
+        self._status.add_class("ll-case-status")
         style = Display(f"<style>{CSS}</style>")
         super().__init__(
             children=[style, FixedHBox([self._select, self._load],

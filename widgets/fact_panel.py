@@ -110,6 +110,7 @@ class FactPanel(FixedVBox):
         self._helps[spec.name] = help_
         note = Display()
         note.add_class("ll-note")
+        note.add_class(f"ll-note-{spec.name}")
         self._notes_html[spec.name] = note
         row = FixedVBox([ctrl, *extra, help_, note])
         row.add_class("ll-field")

@@ -44,6 +44,7 @@ class MemoExport(FixedVBox):
         self._button.add_class("ll-memo-prepare")
         self._button.on_click(lambda _button: self.prepare())
         self._links = Display()
+        self._links.add_class("ll-memo-links")
         super().__init__(children=[self._title, FixedHBox([self._button]), self._links], **kwargs)
         self.add_class("ll-memo")
         with self.hold_trait_notifications():

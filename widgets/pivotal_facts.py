@@ -64,7 +64,9 @@ class PivotalFacts(FixedVBox):
     def __init__(self, analysis=None, lang="zh", **kwargs):
         self._title = Display()
         self._list = FixedVBox()
+        self._list.add_class("ll-pivotal-list")
         self._status = Display()
+        self._status.add_class("ll-pivotal-status")
         self._callbacks: list = []
         self._pivots: list[dict] = []
         self._buttons: list[FixedButton] = []

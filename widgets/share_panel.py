@@ -141,12 +141,15 @@ class SharePanel(FixedVBox):
         self._link = ReadOnlyText(layout=shared_layout(width="100%"), style={"description_width": "initial"})
         self._link.add_class("ll-share-link")
         self._link_help = Display()
+        self._link_help.add_class("ll-share-help")
         self._downloads = Display()
+        self._downloads.add_class("ll-downloads")
         self._upload = _Upload(self.receive_upload, accept=",".join(EXTENSIONS), multiple=False,
                                layout=shared_layout(width="auto"))
         self._upload.add_class("ll-upload")
         self._upload_hint = Display()
         self._status = Display()
+        self._status.add_class("ll-upload-status")
         super().__init__(
             children=[self._title, self._link, self._link_help, self._downloads,
                       FixedHBox([self._upload, self._upload_hint], layout=shared_layout(align_items="center",

@@ -43,6 +43,7 @@ class TeacherView(LangGuard, FixedVBox):
         self.set_trait("lang", safe_lang(lang))
         self._deck = deck
         self._head = Display()
+        self._head.add_class("ll-teacher-head")
         self._toggle = Checkbox(value=False, indent=False, layout=shared_layout(width="auto", max_width="100%"))
         self._toggle.add_class("ll-teacher-toggle")
         self._toggle.observe(lambda _c: self._render(), "value")
