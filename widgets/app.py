@@ -15,7 +15,7 @@ from casebook.scenario import ScenarioError
 
 from casebook.share import parse_query
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, safe_lang, tr
 from .burden_matrix import BurdenMatrix
 from .case_browser import CaseBrowser
 from .controls import Accordion, Display, Dropdown, FixedHBox, FixedVBox
@@ -72,7 +72,7 @@ class AnalyzerApp(FixedVBox):
 
     facts = Dict()
     regime = Unicode("statute")
-    lang = Unicode("zh")
+    lang = Lang()
     analysis = Dict()
     messages = List()
 
@@ -299,10 +299,7 @@ class AnalyzerApp(FixedVBox):
 
     @observe("lang")
     def _on_lang(self, change) -> None:
-        lang = safe_lang(change["new"])
-        if lang != change["new"]:
-            self.lang = lang
-            return
+        lang = change["new"]
         if self._batch:
             return
         self._switch.lang = lang

@@ -14,7 +14,7 @@ from traitlets import Dict, Unicode, observe
 
 from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assumptions_of, validate
 
-from .base import esc, relabel_fact, safe_lang, tr
+from .base import Lang, esc, relabel_fact, safe_lang, tr
 from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
 from ._view import shared_layout
 from .words import table
@@ -38,7 +38,7 @@ class FactPanel(FixedVBox):
     """
 
     facts = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
     notes = Dict()
     message = Unicode("")
 
@@ -259,9 +259,6 @@ class FactPanel(FixedVBox):
 
     @observe("lang")
     def _on_lang(self, change) -> None:
-        if change["new"] != safe_lang(change["new"]):
-            self.lang = safe_lang(change["new"])
-            return
         if self._built:
             self._relabel()
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 from ipywidgets import Layout
-from traitlets import Dict, Unicode, observe, validate
+from traitlets import Dict, Unicode, observe
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from .words import table
 from ._view import FONT, MUTED, FixedButton, download_link
 from .controls import Display, FixedHBox, FixedVBox
@@ -32,7 +32,7 @@ class MemoExport(FixedVBox):
 
     analysis = Dict()
     assumptions = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
     markdown = Unicode("")
     html = Unicode("")
 
@@ -52,10 +52,6 @@ class MemoExport(FixedVBox):
             self.assumptions = assumptions or {}
             self.analysis = analysis or {}
         self._render()
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     def _inputs(self):
         scenario = self.analysis.get("scenario")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from traitlets import Dict, Unicode, observe, validate
+from traitlets import Dict, observe
 
 from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from .words import table
 from ._view import FONT, MUTED, FixedButton, in_lang, shared_layout
 from .controls import Display, FixedHBox, FixedVBox
@@ -58,7 +58,7 @@ class PivotalFacts(FixedVBox):
     """
 
     analysis = Dict()
-    lang = Unicode("zh")
+    lang = Lang()
     applied = Dict()
 
     def __init__(self, analysis=None, lang="zh", **kwargs):
@@ -80,10 +80,6 @@ class PivotalFacts(FixedVBox):
             self.lang = lang
             self.analysis = analysis or {}
         self._render()
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     @observe("analysis", "lang")
     def _on_change(self, change):

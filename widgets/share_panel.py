@@ -13,12 +13,12 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 import ipywidgets as W
-from traitlets import Dict, Unicode, observe, validate
+from traitlets import Dict, Unicode, observe
 
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, assumptions_of, parse_text
 from casebook.scenario import validate as validate_scenario
 
-from .base import esc, safe_lang, tr
+from .base import Lang, esc, tr
 from ._view import FONT, MUTED, ReadOnlyText, download_link, resend
 from .controls import Display, FixedHBox, FixedVBox
 from ._view import shared_layout
@@ -130,7 +130,7 @@ class SharePanel(FixedVBox):
     assumptions = Dict()
     base_url = Unicode("")
     regime = Unicode("")
-    lang = Unicode("zh")
+    lang = Lang()
     link = Unicode("")
     uploaded = Dict()
 
@@ -194,10 +194,6 @@ class SharePanel(FixedVBox):
         return True
 
     # --- traits -----------------------------------------------------------------------------------------------
-
-    @validate("lang")
-    def _valid_lang(self, proposal):
-        return safe_lang(proposal["value"])
 
     @observe("scenario", "assumptions", "base_url", "regime", "lang")
     def _on_change(self, change):
