@@ -486,3 +486,15 @@ def test_the_teacher_view_says_plainly_that_nothing_is_collected_in_the_static_e
     assert "sent to no one" in part(view, "ll-teacher-head").value and "cannot be collected" in part(view, "ll-teacher-head").value
     view.lang = "zh"
     assert "不会发送给任何人" in part(view, "ll-teacher-head").value
+
+
+def test_the_app_is_wired_by_links_language_and_regime_both_ways():
+    app = AnalyzerApp()
+    app.lang = "en"
+    assert part(app, "ll-lang").value == "en" and app.fact_panel.lang == "en" and app.parts["cases"].lang == "en"
+    app.regime = "joint"
+    assert part(app, "ll-regime").value == "joint" and app.analysis["regime"] == "joint"
+    app.regime = "no-such-regime"  # refused by the app itself: the current regime stays
+    assert app.regime == "joint" and part(app, "ll-regime").value == "joint"
+    comm_update(part(app, "ll-regime"), {"index": 0})
+    assert app.regime == REGIMES[0]

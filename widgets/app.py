@@ -2,13 +2,16 @@
 
 The app owns the facts, the regime and the language; it runs :func:`casebook.engine.analyze` once per change and
 hands the result to each view through its ``analysis`` trait, the language with it (one render per view per change:
-a separate link per trait would render each view twice on a language switch). The fact panel's assumption notes
-reach the share panel and the memo by ``dlink``. It decides nothing itself.
+a separate link per trait would render each view twice on a language switch, and the outcome card goes first, the
+other views a moment later: widgets/_kernel.py). The rest is wired by traitlets: the language with the switch
+(``link``), to the fact panel and the case browser (``dlink``); the regime with its dropdown (``link``; the app
+refuses a regime the engine does not know); the fact panel's assumption notes to the share panel and the memo
+(``dlink``). It decides nothing itself.
 """
 
 from __future__ import annotations
 
-from traitlets import Dict, List, Unicode, dlink, observe
+from traitlets import Dict, List, Unicode, dlink, link, observe, validate
 
 from casebook.engine import REGIMES, analyze
 from casebook.scenario import ScenarioError
@@ -90,12 +93,12 @@ class AnalyzerApp(FixedVBox):
         self._info = None  # an informational line ({zh, en}), e.g. after loading a decision
 
         self._switch = LanguageSwitch(lang=lang)
-        self._switch.observe(lambda c: setattr(self, "lang", c["new"]), "lang")
+        link((self, "lang"), (self._switch, "lang"))
         self._regime = Dropdown(options=[(regime_name(r, lang), r) for r in REGIMES], value=regime,
                                 style={"description_width": "initial"}, layout=shared_layout(width="auto"),
                                 on_reject=self._regime_refused)
         self._regime.add_class("ll-regime")
-        self._regime.observe(lambda c: setattr(self, "regime", c["new"]), "value")
+        link((self, "regime"), (self._regime, "value"))
         self._title = Display()
         self._title.add_class("ll-title")
         self._status = Display()
@@ -106,6 +109,7 @@ class AnalyzerApp(FixedVBox):
         self._lang_style = Display()
 
         self.fact_panel = FactPanel(facts=None, lang=lang)
+        dlink((self, "lang"), (self.fact_panel, "lang"))
         self.outcome = OutcomeCard(lang=lang)
         self.comparison = RegimeComparison(lang=lang)
         self.trace = TraceView(lang=lang)
@@ -115,6 +119,7 @@ class AnalyzerApp(FixedVBox):
             "share": SharePanel(lang=lang, base_url=base_url), "evidence": EvidenceView(lang=lang),
             "similar": SimilarCasesView(lang=lang), "memo": MemoExport(lang=lang),
         }
+        dlink((self, "lang"), (self.parts["cases"], "lang"))
         self._wire_parts()
 
         header = FixedHBox([self._title, FixedHBox([self._switch, self._regime], layout=shared_layout(width="auto"))],
@@ -200,10 +205,6 @@ class AnalyzerApp(FixedVBox):
                 self.load_case(wanted["case"])
         finally:
             self._batch = False
-        self._switch.lang = self.lang
-        self.fact_panel.lang = self.lang
-        if self._regime.value != self.regime:
-            self._regime.value = self.regime
         self.facts = dict(self.fact_panel.facts)
         self._relabel()
         self._recompute()
@@ -233,7 +234,7 @@ class AnalyzerApp(FixedVBox):
             from casebook.cases import decision
 
             dec = decision(decision_id)
-        except (KeyError, ImportError, ValueError):
+        except (KeyError, ValueError):
             self._add_message({k: tr(UI, "case_unknown", k).format(id=str(decision_id)[:60]) for k in ("zh", "en")})
             return False
         return self._loaded(dec["id"], dec["scenario"], dec.get("short_name"))
@@ -286,24 +287,22 @@ class AnalyzerApp(FixedVBox):
 
     # --- reacting ----------------------------------------------------------------------------------------------
 
+    @validate("regime")
+    def _valid_regime(self, proposal) -> str:
+        """A regime the engine does not know leaves the current one in place."""
+        value = proposal["value"]
+        return value if value in REGIMES else (self.regime if self.regime in REGIMES else "statute")
+
     @observe("facts", "regime")
     def _on_inputs(self, change) -> None:
-        if change["name"] == "regime" and change["new"] not in REGIMES:
-            self.regime = change["old"] if change["old"] in REGIMES else "statute"
-            return
         if self._batch:
             return
-        if change["name"] == "regime" and self._regime.value != change["new"]:
-            self._regime.value = change["new"]
         self._recompute(outcome_first=True)
 
     @observe("lang")
     def _on_lang(self, change) -> None:
-        lang = change["new"]
         if self._batch:
             return
-        self._switch.lang = lang
-        self.fact_panel.lang = lang
         self._relabel()
         self._recompute()
 
@@ -369,7 +368,6 @@ class AnalyzerApp(FixedVBox):
                 p[key].analysis = a
         if "proposal" in self.comparison.by_regime:
             p["burden"].proposal_analysis = self.comparison.by_regime["proposal"]
-        p["cases"].lang = lang
         with p["share"].hold_trait_notifications():
             p["share"].lang = lang
             p["share"].scenario = dict(self.facts)
