@@ -9,19 +9,19 @@ from __future__ import annotations
 import json
 
 from ipywidgets import Layout
-from traitlets import Dict, Unicode, observe
+from traitlets import Dict, Unicode
 
-from .base import Lang, esc, tr
+from .base import esc, tr
 from .words import table
 from ._view import FONT, MUTED, FixedButton, download_link
-from .controls import Display, FixedHBox, FixedVBox
+from .controls import Display, FixedHBox, View
 
 MD_NAME, HTML_NAME = "liability-memo.md", "liability-memo.html"
 
 UI = table("memo_export")
 
 
-class MemoExport(FixedVBox):
+class MemoExport(View):
     """Markdown and HTML downloads of the memo, built on request.
 
     Constructor: ``MemoExport(analysis=None, lang="zh", assumptions=None)``. Traits in: ``analysis`` (its
@@ -30,11 +30,10 @@ class MemoExport(FixedVBox):
     the current inputs ("" otherwise).
     """
 
-    analysis = Dict()
     assumptions = Dict()
-    lang = Lang()
     markdown = Unicode("")
     html = Unicode("")
+    _inputs = ("analysis", "assumptions", "lang")
 
     def __init__(self, analysis=None, lang="zh", assumptions=None, **kwargs):
         self._built_for = None
@@ -45,15 +44,11 @@ class MemoExport(FixedVBox):
         self._button.on_click(lambda _button: self.prepare())
         self._links = Display()
         self._links.add_class("ll-memo-links")
-        super().__init__(children=[self._title, FixedHBox([self._button]), self._links], **kwargs)
+        super().__init__(analysis, lang, children=[self._title, FixedHBox([self._button]), self._links],
+                         assumptions=assumptions or {}, **kwargs)
         self.add_class("ll-memo")
-        with self.hold_trait_notifications():
-            self.lang = lang
-            self.assumptions = assumptions or {}
-            self.analysis = analysis or {}
-        self._render()
 
-    def _inputs(self):
+    def _memo_inputs(self):
         scenario = self.analysis.get("scenario")
         if not isinstance(scenario, dict):
             return None
@@ -67,7 +62,7 @@ class MemoExport(FixedVBox):
         from casebook.memo import memo_html, memo_markdown
         from casebook.scenario import ScenarioError
 
-        inputs = self._inputs()
+        inputs = self._memo_inputs()
         if inputs is None:
             self._render()
             return False
@@ -89,9 +84,9 @@ class MemoExport(FixedVBox):
         self._render()
         return True
 
-    @observe("analysis", "assumptions", "lang")
-    def _on_change(self, change):
-        inputs = self._inputs()
+    def render(self):
+        """A change of inputs makes a memo already built stale."""
+        inputs = self._memo_inputs()
         if self._built_for is not None and (inputs is None or inputs[-1] != self._built_for):
             self._built_for = None
             self.markdown = self.html = ""
@@ -105,7 +100,7 @@ class MemoExport(FixedVBox):
                              f'<p style="{FONT}color:{MUTED};margin:0 0 4px;">{esc(tr(UI, "intro", lang))}</p>')
         self._button.description = tr(UI, "prepare", lang)
         self._button.tooltip = tr(UI, "prepare_tip", lang)
-        self._button.disabled = self._inputs() is None
+        self._button.disabled = self._memo_inputs() is None
         if self._built_for is not None:
             self._links.value = (
                 f'<p style="{FONT}margin:4px 0 0;" role="status">{esc(tr(UI, "ready", lang))}</p><p style="margin:0;">'
@@ -113,7 +108,7 @@ class MemoExport(FixedVBox):
                 + download_link(self.html, "text/html", HTML_NAME, tr(UI, "html", lang), "ll-memo-html")
                 + "</p>"
             )
-        elif self._inputs() is None:
+        elif self._memo_inputs() is None:
             self._links.value = f'<p style="{FONT}">{esc(tr(UI, "empty", lang))}</p>'
         elif self._note is not None:
             key, detail = self._note

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from traitlets import Dict, observe
+from traitlets import Dict
 
 from casebook.scenario import FIELD_BY_NAME
 from casebook.texts import FORM_NAMES
 
-from .base import Lang, esc, tr
+from .base import esc, tr
 from .words import table
 from ._view import FONT, MUTED, FixedButton, in_lang, shared_layout
-from .controls import Display, FixedHBox, FixedVBox
+from .controls import Display, FixedHBox, FixedVBox, View
 
 UI = table("pivotal_facts")
 
@@ -49,7 +49,7 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-class PivotalFacts(FixedVBox):
+class PivotalFacts(View):
     """Buttons for the engine's pivotal facts of ``analysis``.
 
     ``analysis`` (in), ``lang`` (in). A valid click sets ``applied`` to ``{"field": ..., "value": ...}`` and calls
@@ -57,8 +57,6 @@ class PivotalFacts(FixedVBox):
     twice in a row, ``applied`` passes through ``{}`` first so that observers see every click; ignore ``{}``.
     """
 
-    analysis = Dict()
-    lang = Lang()
     applied = Dict()
 
     def __init__(self, analysis=None, lang="zh", **kwargs):
@@ -73,20 +71,8 @@ class PivotalFacts(FixedVBox):
         self._rows: dict[tuple, tuple] = {}  # change key -> (button, info, row), reused while the change is pivotal
         self._spare: OrderedDict[tuple, tuple] = OrderedDict()  # rows not shown now, least recently shown first
         self._note = Display()  # "no analysis" / "no single change": one widget, kept
-        self._rendered_for = (None, None)
-        super().__init__(children=[self._title, self._list, self._status], **kwargs)
+        super().__init__(analysis, lang, children=[self._title, self._list, self._status], **kwargs)
         self.add_class("ll-pivotal")
-        with self.hold_trait_notifications():
-            self.lang = lang
-            self.analysis = analysis or {}
-        self._render()
-
-    @observe("analysis", "lang")
-    def _on_change(self, change):
-        # Both traits set together (as the app does, inside hold_trait_notifications) render once.
-        if self.analysis is self._rendered_for[0] and self.lang == self._rendered_for[1]:
-            return
-        self._render()
 
     @property
     def buttons(self) -> tuple:
@@ -119,9 +105,8 @@ class PivotalFacts(FixedVBox):
             callback(change["field"], change["value"])
         return True
 
-    def _render(self):
+    def render(self):
         lang = self.lang
-        self._rendered_for = (self.analysis, lang)
         self._title.value = (f'<p style="{FONT}font-weight:bold;font-size:17px;margin:4px 0;">'
                              f'{esc(tr(UI, "title", lang))}</p>')
         self._status.value = ""
