@@ -17,6 +17,7 @@ import pytest
 
 from casebook import lessons, statutes
 from test_quotations import is_papers_words
+from widgets.base import part
 from casebook.engine import FORMS, READINGS, RULES, analyze, payments
 from casebook.scenario import FIELD_BY_NAME, validate
 from casebook.texts import FORM_NAMES
@@ -170,15 +171,15 @@ def test_controls_tour_follows_the_language_and_the_facts():
 
     w = ControlsTour()
     assert w.analysis["liability_form"] == "none"
-    zh = visible(w._out.value)
+    zh = visible(part(w, "ll-outcome-html").value)
     assert "结论" in zh
     w.facts.control("platform_knowledge").value = "should_have_known"
     assert w.analysis["liability_form"] == "joint"
-    assert FORM_NAMES["joint"]["zh"] in visible(w._out.value)
+    assert FORM_NAMES["joint"]["zh"] in visible(part(w, "ll-outcome-html").value)
     w.facts.control("necessary_measures").value = True
     assert w.analysis["liability_form"] == "none"
     w.lang = "en"
-    assert "Result" in visible(w._out.value) and "结论" not in visible(w._out.value)
+    assert "Result" in visible(part(w, "ll-outcome-html").value) and "结论" not in visible(part(w, "ll-outcome-html").value)
     assert w.facts.control("platform_knowledge").description == FIELD_BY_NAME["platform_knowledge"].label["en"]
 
 
@@ -186,7 +187,7 @@ def test_controls_tour_carries_the_outcome_page_hook():
     from widgets.lessons.controls_tour import ControlsTour
 
     w = ControlsTour(lang="en")
-    assert 'class="ll-card ll-card-on ll-outcome" data-liability-form="none"' in w._out.value
+    assert 'class="ll-card ll-card-on ll-outcome" data-liability-form="none"' in part(w, "ll-outcome-html").value
     assert "ll-fact-platform_knowledge" in w.facts.control("platform_knowledge")._dom_classes
 
 
@@ -199,10 +200,10 @@ def test_instruments_table_lists_the_five_instruments_in_both_languages():
     assert list(frame.iloc[:, 1]) == ["电子商务平台", "网络交易平台", "第三方交易平台", "网络交易平台提供者", "电子商务平台经营者"]
     assert len(w.frame(words=False).columns) == 3
     w.lang = "en"
-    assert "Instrument" in w._table.value and "规范" not in visible(w._table.value)
-    assert "e-commerce platform operator (电子商务平台经营者)" in w._table.value
-    w._words.value = False
-    assert "The paper&#x27;s words" not in w._table.value
+    assert "Instrument" in part(w, "ll-instruments-table").value and "规范" not in visible(part(w, "ll-instruments-table").value)
+    assert "e-commerce platform operator (电子商务平台经营者)" in part(w, "ll-instruments-table").value
+    part(w, "ll-show-words").value = False
+    assert "The paper&#x27;s words" not in part(w, "ll-instruments-table").value
     ecl9 = statutes.paragraph_text("e-commerce-law", 9, 2, "zh")
     assert html.escape(ecl9, quote=True) in w._after.value
 
@@ -214,8 +215,8 @@ def test_instruments_table_escapes_its_cells():
     w._data["instruments"][0]["term"]["zh"] = "<script>x</script>"
     w._render()
     # A changed cell has no stored rendering: pandas renders the table live, escaped.
-    assert "<script>x</script>" not in w._table.value
-    assert "&lt;script&gt;x&lt;/script&gt;" in w._table.value
+    assert "<script>x</script>" not in part(w, "ll-instruments-table").value
+    assert "&lt;script&gt;x&lt;/script&gt;" in part(w, "ll-instruments-table").value
 
 
 class _TableCells(__import__("html.parser").parser.HTMLParser):
@@ -270,10 +271,13 @@ def test_the_stored_instruments_table_is_pandas_rendering_of_the_current_data(la
 
 def test_chapter_01_shows_its_table_without_importing_pandas():
     code = ("import sys\n"
+            "from widgets.base import part\n"
             "from widgets.lessons.instruments_table import InstrumentsTable\n"
             "w = InstrumentsTable()\n"
-            "w._words.value = False; w.lang = 'en'; w._words.value = True\n"
-            "assert 'll-tbl' in w._table.value and 'Instrument' in w._table.value\n"
+            "words = part(w, 'll-show-words')\n"
+            "words.value = False; w.lang = 'en'; words.value = True\n"
+            "table = part(w, 'll-instruments-table').value\n"
+            "assert 'll-tbl' in table and 'Instrument' in table\n"
             "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
@@ -295,7 +299,7 @@ def test_a_missing_or_broken_rendering_file_only_makes_the_page_render_live(tmp_
         T.stored_renderings.cache_clear()
         assert T.stored_renderings() == {}
         w = T.InstrumentsTable(lang="en")
-        assert "e-commerce platform operator (电子商务平台经营者)" in w._table.value
+        assert "e-commerce platform operator (电子商务平台经营者)" in part(w, "ll-instruments-table").value
     T.stored_renderings.cache_clear()
 
 
@@ -351,7 +355,7 @@ def test_decision_path_walks_the_engines_trace_step_by_step():
     seen = []
     while w.step < len(w.steps):
         s = w.steps[w.step]
-        detail = w._detail.value
+        detail = part(w, "ll-path-step").value
         assert f'data-rule="{s["rule"]}"' in detail
         info = lessons.load("decision_path")["steps"][s["rule"]]
         for ref in info["show"]:
@@ -375,13 +379,13 @@ def test_decision_path_changes_outcome_with_the_facts_and_keeps_the_step():
     w.step = 4
     w.facts.control("platform_knowledge").value = "knew"
     assert w.analysis["liability_form"] == "joint" and w.step == 4
-    assert "holds" in visible(w._detail.value) and "ecl_38_1" in w._detail.value
+    assert "holds" in visible(part(w, "ll-path-step").value) and "ecl_38_1" in part(w, "ll-path-step").value
     w.facts.control("platform_knowledge").value = "none"
     w.facts.control("life_health_goods").value = True
     w.facts.control("safety_duty").value = "failed"
     assert w.analysis["liability_form"] == "undetermined"
     w._last.click()
-    result = visible(w._detail.value)
+    result = visible(part(w, "ll-path-step").value)
     assert "four readings" in result
     for reading in READINGS:
         assert FORM_NAMES[reading]["en"] in result
@@ -402,8 +406,8 @@ def test_decision_path_food_flags_the_special_law_as_the_tutorials_addition():
     w.facts.control("qualification_review").value = "failed"
     assert w.analysis["deciding_rule"] == "fsl_131_1"
     w.step = [s["rule"] for s in w.steps].index("fsl_131_1")
-    assert "本教程的补充" in visible(w._detail.value)
-    assert html.escape(statutes.paragraph_text("food-safety-law", 131, 1, "zh"), quote=True) in w._detail.value
+    assert "本教程的补充" in visible(part(w, "ll-path-step").value)
+    assert html.escape(statutes.paragraph_text("food-safety-law", 131, 1, "zh"), quote=True) in part(w, "ll-path-step").value
 
 
 def test_crpl44_readings_shows_the_engines_numbers_under_both_labels():
@@ -432,8 +436,8 @@ def test_readings_compare_puts_the_four_readings_side_by_side_with_the_engines_m
     assert set(w.analyses) == set(READINGS)
     for r, a in w.analyses.items():
         assert a == analyze(w.scenario, r, "zh", pivotal=False)
-        assert f'data-reading="{r}"' in w._cols.value
-    assert "相应的补充责任" in visible(w._cols.value)
+        assert f'data-reading="{r}"' in part(w, "ll-readings-cols").value
+    assert "相应的补充责任" in visible(part(w, "ll-readings-cols").value)
     w.facts.control("seller_can_pay").value = 0.3
     w.facts.control("consumer_fault").value = 0.2
     assert w.scenario["seller_can_pay"] == 0.3 and w.scenario["consumer_fault"] == 0.2
@@ -444,8 +448,8 @@ def test_readings_compare_puts_the_four_readings_side_by_side_with_the_engines_m
     assert series["proportional"][0][1] == payments(validate({**w.scenario, "seller_can_pay": 0.0}), "proportional")["payments"]
     assert series["supplementary_capped"][1][1] == payments(validate({**w.scenario, "seller_can_pay": 0.5}), "supplementary")["capped_payments"]
     p = payments(validate({**w.scenario, "seller_can_pay": 0.25}), "joint")["payments"]
-    assert f'{p["platform"]:,.0f} / {p["consumer_unrecovered"]:,.0f}' in w._table.value
-    assert "<svg" in w._chart.value and w._chart.value.count("<figure") == 5
+    assert f'{p["platform"]:,.0f} / {p["consumer_unrecovered"]:,.0f}' in part(w, "ll-readings-table").value
+    assert "<svg" in part(w, "ll-readings-chart").value and part(w, "ll-readings-chart").value.count("<figure") == 5
 
 
 def test_readings_compare_judge_and_language_and_impossible_shares():
@@ -454,17 +458,17 @@ def test_readings_compare_judge_and_language_and_impossible_shares():
     w = ReadingsCompare()
     w._judge.value = "consumers"
     assert w.picked() == "joint"
-    assert re.search(r'class="ll-card ll-card-on" data-reading="joint"', w._cols.value)
+    assert re.search(r'class="ll-card ll-card-on" data-reading="joint"', part(w, "ll-readings-cols").value)
     w.judge = "platforms"
     assert w._judge.value == "platforms" and w.picked() == "supplementary"
     w.judge = "nobody"
     assert w.judge == "platforms"
     w.lang = "en"
-    assert "this judge applies this reading" in visible(w._cols.value)
+    assert "this judge applies this reading" in visible(part(w, "ll-readings-cols").value)
     assert w._judge.description == "The judge leans towards"
     w._share.value = "0.5"
     w.facts.control("consumer_fault").value = 0.6
-    assert w.analyses == {} and "Not a possible combination" in visible(w._cols.value)
+    assert w.analyses == {} and "Not a possible combination" in visible(part(w, "ll-readings-cols").value)
     w._share.value = "auto"
     assert set(w.analyses) == set(READINGS)
 

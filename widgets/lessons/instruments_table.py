@@ -91,6 +91,7 @@ class InstrumentsTable(LangGuard, FixedVBox):
         self.add_class("ll-controls")
         self._words.observe(self._render, "value")
         self._table = Display()
+        self._table.add_class("ll-instruments-table")
         self._after = Display()
         self.children = [lesson_style(), self._words, self._table, self._after]
         self.set_trait("lang", safe_lang(lang))

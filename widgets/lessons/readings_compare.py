@@ -63,8 +63,11 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._judge.add_class("ll-buttons")
         self._judge.observe(self._on_judge, "value")
         self._cols = Display()
+        self._cols.add_class("ll-readings-cols")
         self._table = Display()
+        self._table.add_class("ll-readings-table")
         self._chart = Display()
+        self._chart.add_class("ll-readings-chart")
         self._words = Display()
         self.children = [lesson_style(), self._setup, self._facts, self._share, self._share_help, self._judge, self._cols, self._table, self._chart,
                          self._words]
