@@ -17,6 +17,7 @@ from casebook.cases import decision, decisions
 from casebook.engine import READINGS, analyze
 from casebook.proving import UNPROVEN, assess
 from casebook.scenario_sets import MAX_BYTES, check_answer, verify_set
+from widgets.base import part
 from widgets.lessons.case_replay import CaseReplay
 from widgets.lessons.evidence_checker import EvidenceChecker
 from widgets.lessons.exercise_deck import ExerciseDeck
@@ -106,17 +107,17 @@ def test_replay_gives_the_holding_for_every_decision(decision_id):
 @pytest.mark.parametrize("decision_id", DECISION_IDS)
 def test_the_replay_widget_shows_the_holding_matched(decision_id):
     w = CaseReplay(decision_id, lang="en")
-    assert not w.replayed and w._result.value == ""
+    assert not w.replayed and part(w, "ll-replay-result").value == ""
     w.replay()
     assert w.replayed
     held = decision(decision_id)["liability_form"]
-    assert f"data-liability-form='{held}'" in w._result.value
-    assert "data-replayed='true'" in w._result.value
+    assert f"data-liability-form='{held}'" in part(w, "ll-replay-result").value
+    assert "data-replayed='true'" in part(w, "ll-replay-result").value
 
 
 def test_the_case_card_lists_the_assumptions_and_says_what_the_paper_does_not_give():
     w = CaseReplay("sankuai-first-instance", lang="en")
-    html = w._card.value
+    html = part(w, "ll-replay-card").value
     assert "not given by the paper" in html
     notes = decision("sankuai-first-instance")["scenario"]["assumptions"]
     assert f"({len(notes)})" in html
@@ -127,14 +128,14 @@ def test_what_if_changes_the_form():
     w = CaseReplay("wang-v-huolala", lang="en")
     w.whatif_regime = "proposal"
     assert w.what_if("causation", "decisive")
-    assert "data-liability-form='joint'" in w._whatif.value
-    assert "Supplementary liability" in w._whatif.value and "Joint and several liability" in w._whatif.value
+    assert "data-liability-form='joint'" in part(w, "ll-whatif-result").value
+    assert "Supplementary liability" in part(w, "ll-whatif-result").value and "Joint and several liability" in part(w, "ll-whatif-result").value
 
 
 def test_what_if_refuses_a_change_that_is_not_pivotal():
     w = CaseReplay("wang-v-huolala", lang="en")
     assert not w.what_if("platform_tier", "small")
-    assert "data-field" not in w._whatif.value
+    assert "data-field" not in part(w, "ll-whatif-result").value
 
 
 def test_a_shared_link_opens_the_named_decision(monkeypatch):
@@ -149,7 +150,7 @@ def test_changing_the_decision_hides_the_old_replay():
     w = CaseReplay("zhang-v-jd")
     w.replay()
     w.decision = "cong-v-taobao"
-    assert not w.replayed and w._result.value == ""
+    assert not w.replayed and part(w, "ll-replay-result").value == ""
     w.decision = "no-such-decision"
     assert w.decision == "cong-v-taobao"
 
@@ -162,7 +163,7 @@ def test_the_two_instances_of_sankuai_replay_as_joint_and_as_50_30_20():
     assert second["held"]["payments"] == {"seller": 5000.0, "platform": 3000.0, "consumer_unrecovered": 2000.0}
     assert first["held"]["platform_exposure"] > second["held"]["platform_exposure"]
     assert first["proposal"]["liability_form"] == second["proposal"]["liability_form"] == "joint"
-    assert "come out the same" in w._html.value
+    assert "come out the same" in part(w, "ll-instances").value
 
 
 # --- the burden of proof and the evidence -------------------------------------------------------------------------
@@ -202,10 +203,10 @@ def test_evidence_ticks_change_the_verdict():
     w.tick("transaction", "harm", "causation")
     results = w.results()
     assert not results["statute"]["succeeds"] and results["proposal"]["succeeds"]
-    assert "data-regime='proposal' data-succeeds='true'" in w._out.value
+    assert "data-regime='proposal' data-succeeds='true'" in part(w, "ll-evidence-result").value
     w.tick(*w.facts_to_prove())
     assert w.results()["statute"]["succeeds"]
-    assert "a count, not a chance of winning" in w._out.value
+    assert "a count, not a chance of winning" in part(w, "ll-evidence-result").value
 
 
 def test_article_62_proves_the_transaction_and_article_95_the_platforms_records():
@@ -240,9 +241,9 @@ def test_one_rule_settles_all_five_decisions_and_aligns_sankuais_two_instances()
 
 def test_the_unification_table_shows_the_ladder_conflict_as_open():
     w = UnificationTable(lang="en")
-    assert "does not say which prevails" not in w._table.value
+    assert "does not say which prevails" not in part(w, "ll-unify-table").value
     w.risk_level = "major_public_safety"
-    assert "does not say which prevails" in w._table.value
+    assert "does not say which prevails" in part(w, "ll-unify-table").value
     w.risk_level = "nonsense"
     assert w.risk_level == "major_public_safety"
     with pytest.raises(ValueError):
@@ -261,14 +262,14 @@ def test_the_tier_ladder_disagrees_only_for_large_platforms():
 
 def test_the_safety_checklist_counts_ticks_but_never_turns_them_into_a_finding():
     w = SafetyDutyChecklist(lang="en")
-    before = w._result.value
+    before = part(w, "ll-safety-result").value
     for box in w.measures:
         box.value = True
     assert w.ticked.count(",") == len(w.measures) - 1
-    assert "5 of 5 ticked" in w._count.value
-    assert w._result.value == before, "ticks alone must not change the engine's result"
-    w._judgment.value = "fulfilled"
-    assert "No liability" in w._result.value
+    assert "5 of 5 ticked" in part(w, "ll-measure-count").value
+    assert part(w, "ll-safety-result").value == before, "ticks alone must not change the engine's result"
+    part(w, "ll-safety-judgment").value = "fulfilled"
+    assert "No liability" in part(w, "ll-safety-result").value
 
 
 # --- the exercises ----------------------------------------------------------------------------------------------
@@ -281,10 +282,10 @@ def test_a_wrong_prediction_names_the_deciding_rule_and_the_missed_fact():
     deck.predict("joint")
     graded = deck.reveal()
     assert not graded["correct"] and graded["engine_form"] == "supplementary"
-    html = deck._feedback.value
+    html = part(deck, "ll-exercise-feedback").value
     assert "Deciding rule" in html and "ECL art. 38 para. 2" in html
     assert "The fact your answer missed" in html and "Decisive" in html
-    assert deck._answer.disabled
+    assert part(deck, "ll-exercise-answer").disabled
 
 
 def test_a_right_prediction_is_confirmed_and_scored():
@@ -292,14 +293,14 @@ def test_a_right_prediction_is_confirmed_and_scored():
     item = deck.item()
     deck.predict(check_answer(item, "none")["engine_form"])
     assert deck.reveal()["correct"]
-    assert "Correct" in deck._feedback.value
-    assert "1 revealed, 1 correct" in deck._score.value
+    assert "Correct" in part(deck, "ll-exercise-feedback").value
+    assert "1 revealed, 1 correct" in part(deck, "ll-exercise-score").value
 
 
 def test_revealing_without_a_prediction_asks_for_one():
     deck = ExerciseDeck(lang="en")
     assert deck.reveal() is None
-    assert "Pick your prediction first" in deck._feedback.value
+    assert "Pick your prediction first" in part(deck, "ll-exercise-feedback").value
 
 
 def test_the_missed_fact_is_a_pivot_that_gives_the_answer():
@@ -312,14 +313,14 @@ def test_the_missed_fact_is_a_pivot_that_gives_the_answer():
 def test_the_teachers_view_lists_every_answer_of_the_set():
     deck = ExerciseDeck(lang="en")
     teacher = TeacherView(deck, lang="en")
-    assert teacher._table.value == ""
+    assert part(teacher, "ll-teacher-answers").value == ""
     teacher.show()
-    html = teacher._table.value
+    html = part(teacher, "ll-teacher-answers").value
     for item in deck.current_set()["scenarios"]:
         assert f"data-item='{item['id']}'" in html
     assert "Every stored answer agrees with the engine." in html
     deck.current = "classroom-basics"
-    html = teacher._table.value
+    html = part(teacher, "ll-teacher-answers").value
     assert html.count("data-item=") == len(deck.current_set()["scenarios"])
 
 
@@ -329,7 +330,7 @@ def test_the_teachers_view_shows_what_was_answered_here():
     teacher.show()
     deck.predict("joint")
     deck.reveal()
-    assert "✗ Joint and several liability" in teacher._table.value
+    assert "✗ Joint and several liability" in part(teacher, "ll-teacher-answers").value
 
 
 # --- uploads ------------------------------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_a_bad_set_upload_gives_a_clear_message(name, content, status, words):
     up.on_load(lambda key, s: loaded.append(s))
     assert up.load_bytes(name, content) is None
     assert loaded == []
-    assert f"data-status='{status}'" in up._status.value
+    assert f"data-status='{status}'" in part(up, "ll-set-status").value
     assert words in up.message
 
 
@@ -368,9 +369,9 @@ def test_a_good_upload_is_loaded_into_the_deck_and_its_text_escaped():
     assert deck.current == "upload"
     assert "differ from the engine" in teacher.upload.message
     teacher.show()
-    for html in (deck._question.value, teacher._table.value, teacher.upload._status.value):
+    for html in (part(deck, "ll-exercise-question").value, part(teacher, "ll-teacher-answers").value, part(teacher.upload, "ll-set-status").value):
         assert "<script>" not in html and "<img" not in html and "<b>t</b>" not in html
-    assert "&lt;img src=x" in deck._question.value
+    assert "&lt;img src=x" in part(deck, "ll-exercise-question").value
 
 
 def test_the_browser_cannot_push_a_hostile_upload():

@@ -91,6 +91,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._feedback = Display()
         self._feedback.add_class("ll-exercise-feedback")
         self._score = Display()
+        self._score.add_class("ll-exercise-score")
         nav = FixedHBox([self._prev, self._counter, self._next], layout=shared_layout(align_items="center"))
         actions = FixedHBox([self._reveal, self._again])
         nav.add_class("ll-row-wide")
