@@ -205,7 +205,7 @@ def test_instruments_table_lists_the_five_instruments_in_both_languages():
     part(w, "ll-show-words").value = False
     assert "The paper&#x27;s words" not in part(w, "ll-instruments-table").value
     ecl9 = statutes.paragraph_text("e-commerce-law", 9, 2, "zh")
-    assert html.escape(ecl9, quote=True) in w._after.value
+    assert html.escape(ecl9, quote=True) in part(w, "ll-instruments-after").value
 
 
 def test_instruments_table_escapes_its_cells():
@@ -307,14 +307,14 @@ def test_status_theories_shows_one_theory_with_the_papers_words_and_the_marked_a
     from widgets.lessons.status_theories import StatusTheories
 
     w = StatusTheories()
-    card = visible(w._card.value)
+    card = visible(part(w, "ll-theory-card").value)
     assert "卖方或合营方说" in card and "本教程的补充" in card and "以偏概全" in card
-    w._pick.value = "new_market_subject"
+    part(w, "ll-theory-pick").value = "new_market_subject"
     assert w.theory == "new_market_subject"
-    card = visible(w._card.value)
+    card = visible(part(w, "ll-theory-card").value)
     assert "新型市场主体说" in card and "更倾向于此种观点" in card and "新型交易中介" in card
     w.lang = "en"
-    card = visible(w._card.value)
+    card = visible(part(w, "ll-theory-card").value)
     assert "new-type market subject" in card.lower() and "Tutorial's addition" in card
     w.theory = "no_such_theory"
     assert w.theory == "new_market_subject"
@@ -333,7 +333,7 @@ def test_duty_theories_lights_the_theory_the_engine_cites():
     w.facts.control("risk_level").value = "major_public_safety"
     assert w.ladder_analysis["liability_form"] == "joint"
     assert w.states()["csr"] == ("conflicts", "joint")
-    assert "论文未明言" in visible(w._result.value)
+    assert "论文未明言" in visible(part(w, "ll-duty-result").value)
     w.facts.control("risk_level").value = "label_defect"
     assert w.states()["csr"] == ("supports", "supplementary")
     w.facts.control("platform_tier").value = "medium"
@@ -342,7 +342,7 @@ def test_duty_theories_lights_the_theory_the_engine_cites():
     assert w.analysis["liability_form"] == "none"
     assert all(state == "idle" for state, _ in w.states().values())
     w.lang = "en"
-    assert "The paper's proposal" in visible(w._result.value)
+    assert "The paper's proposal" in visible(part(w, "ll-duty-result").value)
 
 
 def test_decision_path_walks_the_engines_trace_step_by_step():
@@ -351,7 +351,7 @@ def test_decision_path_walks_the_engines_trace_step_by_step():
     w = DecisionPath()
     rules = [s["rule"] for s in w.steps]
     assert rules == [r.id for r in RULES]
-    assert w.step == 0 and w._prev.disabled and not w._next.disabled
+    assert w.step == 0 and part(w, "ll-path-prev").disabled and not part(w, "ll-path-next").disabled
     seen = []
     while w.step < len(w.steps):
         s = w.steps[w.step]
@@ -363,10 +363,10 @@ def test_decision_path_walks_the_engines_trace_step_by_step():
         if s["addition"]:
             assert "本教程的补充" in visible(detail)
         seen.append(s["rule"])
-        w._next.click()
-    assert seen == rules and w._next.disabled
-    assert w._outcome_box.children and 'data-liability-form="none"' in all_html(w._outcome_box)
-    w._first.click()
+        part(w, "ll-path-next").click()
+    assert seen == rules and part(w, "ll-path-next").disabled
+    assert part(w, "ll-path-outcome").children and 'data-liability-form="none"' in all_html(part(w, "ll-path-outcome"))
+    part(w, "ll-path-first").click()
     assert w.step == 0
     w.step = 999
     assert w.step == len(w.steps)
@@ -384,7 +384,7 @@ def test_decision_path_changes_outcome_with_the_facts_and_keeps_the_step():
     w.facts.control("life_health_goods").value = True
     w.facts.control("safety_duty").value = "failed"
     assert w.analysis["liability_form"] == "undetermined"
-    w._last.click()
+    part(w, "ll-path-last").click()
     result = visible(part(w, "ll-path-step").value)
     assert "four readings" in result
     for reading in READINGS:
@@ -392,9 +392,9 @@ def test_decision_path_changes_outcome_with_the_facts_and_keeps_the_step():
     w.facts.control("harm").value = "none"
     assert [s["rule"] for s in w.steps] == ["harm_required"]
     assert w.step == 1
-    assert "not reached" in visible(w._list.value)
+    assert "not reached" in visible(part(w, "ll-path-list").value)
     w.lang = "zh"
-    assert "走完全程" in visible(w._list.value)
+    assert "走完全程" in visible(part(w, "ll-path-list").value)
 
 
 def test_decision_path_food_flags_the_special_law_as_the_tutorials_addition():
@@ -421,12 +421,12 @@ def test_crpl44_readings_shows_the_engines_numbers_under_both_labels():
     whole = s.damages
     assert nums["paper"]["unknown"]["payments"]["platform"] == nums["alternative"]["unknown"]["payments"]["platform"] == whole
     assert nums["paper"]["later"]["platform_exposure"] != nums["alternative"]["later"]["platform_exposure"]
-    text = visible(w._body.value)
+    text = visible(part(w, "ll-crpl44-body").value)
     assert "补充赔偿责任" in text and "不真正连带" in text and "本教程的补充" in text
     w.facts.control("seller_can_pay").value = 0.4
     assert w.numbers()["paper"]["later"]["payments"]["seller"] == pytest.approx(0.4 * whole)
     w.lang = "en"
-    assert "supplementary compensation liability" in visible(w._body.value)
+    assert "supplementary compensation liability" in visible(part(w, "ll-crpl44-body").value)
 
 
 def test_readings_compare_puts_the_four_readings_side_by_side_with_the_engines_money():
@@ -456,20 +456,20 @@ def test_readings_compare_judge_and_language_and_impossible_shares():
     from widgets.lessons.readings_compare import ReadingsCompare
 
     w = ReadingsCompare()
-    w._judge.value = "consumers"
+    part(w, "ll-judge").value = "consumers"
     assert w.picked() == "joint"
     assert re.search(r'class="ll-card ll-card-on" data-reading="joint"', part(w, "ll-readings-cols").value)
     w.judge = "platforms"
-    assert w._judge.value == "platforms" and w.picked() == "supplementary"
+    assert part(w, "ll-judge").value == "platforms" and w.picked() == "supplementary"
     w.judge = "nobody"
     assert w.judge == "platforms"
     w.lang = "en"
     assert "this judge applies this reading" in visible(part(w, "ll-readings-cols").value)
-    assert w._judge.description == "The judge leans towards"
-    w._share.value = "0.5"
+    assert part(w, "ll-judge").description == "The judge leans towards"
+    part(w, "ll-fact-platform_fault_share").value = "0.5"
     w.facts.control("consumer_fault").value = 0.6
     assert w.analyses == {} and "Not a possible combination" in visible(part(w, "ll-readings-cols").value)
-    w._share.value = "auto"
+    part(w, "ll-fact-platform_fault_share").value = "auto"
     assert set(w.analyses) == set(READINGS)
 
 
@@ -483,9 +483,9 @@ def test_guarded_controls_refuse_what_a_browser_should_not_send():
     for bad in ({"index": 99}, {"index": -1}, {"index": "3"}, {"index": True}, {"options": ["x"]}):
         share.set_state(bad)
         assert share.value == 1.0 and panel.facts["seller_can_pay"] == 1.0
-    assert "⚠" in panel._status.value
+    assert "⚠" in part(panel, "ll-subset-status").value
     share.set_state({"index": 5})
-    assert panel.facts["seller_can_pay"] == 0.25 and panel._status.value == ""
+    assert panel.facts["seller_can_pay"] == 0.25 and part(panel, "ll-subset-status").value == ""
     panel.control("platform_knowledge").set_state({"index": 7})
     assert panel.facts["platform_knowledge"] == "none"
     b = Button(description="ok")
@@ -509,7 +509,7 @@ def test_fact_subset_keeps_the_fixed_facts_and_refuses_impossible_ones():
     assert panel.facts["harm"] == "personal_injury"
     panel.control("consumer_fault").value = 0.7
     assert panel.facts["consumer_fault"] == 0.0 and panel.control("consumer_fault").value == 0.0
-    assert "consumer_fault" in panel._status.value or "platform_fault_share" in panel._status.value
+    assert "consumer_fault" in part(panel, "ll-subset-status").value or "platform_fault_share" in part(panel, "ll-subset-status").value
     with pytest.raises(ValueError):
         FactSubset(["no_such_field"])
 

@@ -39,6 +39,7 @@ class Crpl44Readings(FactsDriven, FixedVBox):
         self._facts = FactSubset(["seller_can_pay"], fixed=FIXED, lang="zh")
         self._facts.observe(self._render, "facts")
         self._body = Display()
+        self._body.add_class("ll-crpl44-body")
         self.children = [lesson_style(), self._head, self._facts, self._body]
         self.set_trait("lang", safe_lang(lang))
         self._facts.lang = self.lang

@@ -47,7 +47,10 @@ class DecisionPath(FactsDriven, FixedVBox):
         self._facts.observe(self._on_facts, "facts")
         self._path_title = Display()
         self._list = Display()
+        self._list.add_class("ll-path-list")
         self._prev, self._next, self._first, self._last = (FixedButton(layout=shared_layout(width="auto")) for _ in range(4))
+        for button, name in ((self._prev, "prev"), (self._next, "next"), (self._first, "first"), (self._last, "last")):
+            button.add_class(f"ll-path-{name}")
         for b, delta in ((self._prev, -1), (self._next, 1)):
             b.on_click(lambda _b, d=delta: self._move(d))
         self._first.on_click(lambda _b: self._goto(0))
@@ -61,6 +64,7 @@ class DecisionPath(FactsDriven, FixedVBox):
         self._detail.add_class("ll-path-step")
         self._outcome = OutcomeCard()
         self._outcome_box = FixedVBox([])
+        self._outcome_box.add_class("ll-path-outcome")
         # The step list beside the current step, so that both fit on one projected screen.
         left = FixedVBox([self._list], layout=shared_layout(flex="1 1 300px", max_width="400px", min_width="260px"))
         right = FixedVBox([nav, self._detail, self._outcome_box], layout=shared_layout(flex="3 1 520px", min_width="320px"))

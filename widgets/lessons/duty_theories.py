@@ -43,6 +43,7 @@ class DutyTheories(FactsDriven, FixedVBox):
         self._facts = FactSubset(["causation", "platform_tier", "risk_level"], fixed=FIXED, lang=self.lang)
         self._facts.observe(self._render, "facts")
         self._result = Display()
+        self._result.add_class("ll-duty-result")
         self._cards = Display()
         self.children = [lesson_style(), self._setup, self._facts, self._result, self._cards]
         self.analysis: dict = {}

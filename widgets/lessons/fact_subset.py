@@ -43,6 +43,7 @@ class FactSubset(LangGuard, FixedVBox):
         self.set_trait("facts", validate(fixed or {}).to_dict())
         self._controls = {name: self._make(name) for name in self._fields}
         self._status = Display(layout=W.Layout())  # its own: shown only when a choice is refused
+        self._status.add_class("ll-subset-status")
         self.children = [*self._controls.values(), self._status]
         self.set_trait("lang", safe_lang(lang))
         self._relabel()

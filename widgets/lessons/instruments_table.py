@@ -93,6 +93,7 @@ class InstrumentsTable(LangGuard, FixedVBox):
         self._table = Display()
         self._table.add_class("ll-instruments-table")
         self._after = Display()
+        self._after.add_class("ll-instruments-after")
         self.children = [lesson_style(), self._words, self._table, self._after]
         self.set_trait("lang", safe_lang(lang))
         self._render()
