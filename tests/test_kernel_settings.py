@@ -15,6 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 from widgets import _kernel
+from widgets.base import part
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -109,7 +110,7 @@ def run_loop(coro) -> None:
 
 
 def _trace_text(app):
-    return app.trace._html.value
+    return app.trace.html
 
 
 def test_a_browser_change_shows_the_outcome_first_and_the_other_views_soon_after(fake_kernel):
@@ -202,21 +203,21 @@ def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_a
 
     kernel, seen = fake_kernel
     w = ReadingsCompare(lang="en")
-    table, chart, cols = w._table.value, w._chart.value, w._cols.value
+    table, chart, cols = part(w, "ll-readings-table").value, part(w, "ll-readings-chart").value, part(w, "ll-readings-cols").value
 
     async def scenario():
         w.facts.control("seller_can_pay").value = 0.3
-        assert w._cols.value != cols  # the readings' results at once
-        assert (w._table.value, w._chart.value) == (table, chart)  # pending
+        assert part(w, "ll-readings-cols").value != cols  # the readings' results at once
+        assert (part(w, "ll-readings-table").value, part(w, "ll-readings-chart").value) == (table, chart)  # pending
         kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the next browser message completes it
-        assert w._table.value != table and w._chart.value != chart
+        assert part(w, "ll-readings-table").value != table and part(w, "ll-readings-chart").value != chart
         assert not _kernel._pending
 
     run_loop(scenario())
     monkeypatch.setattr(_kernel, "in_kernel", lambda: False)
     fresh = ReadingsCompare(lang="en")  # outside a kernel: everything at once, and the same result
     fresh.facts.control("seller_can_pay").value = 0.3
-    assert (fresh._cols.value, fresh._table.value, fresh._chart.value) == (w._cols.value, w._table.value, w._chart.value)
+    assert (part(fresh, "ll-readings-cols").value, part(fresh, "ll-readings-table").value, part(fresh, "ll-readings-chart").value) == (part(w, "ll-readings-cols").value, part(w, "ll-readings-table").value, part(w, "ll-readings-chart").value)
 
 
 def test_chapter_06_shows_the_case_card_first_and_its_what_if_section_soon_after(fake_kernel, monkeypatch):
@@ -229,21 +230,21 @@ def test_chapter_06_shows_the_case_card_first_and_its_what_if_section_soon_after
     # A decision whose court held another regime than the first one's: its what-if regimes differ.
     other = next(i for i in ids[1:] if replay.holding_regime(w._decisions[i])
                  != replay.holding_regime(w._decisions[ids[0]]))
-    card, regimes = w._card.value, list(w._regime.options)
+    card, regimes = part(w, "ll-replay-card").value, list(part(w, "ll-whatif-regime").options)
 
     async def scenario():
-        w._select.value = other  # as the browser's change of the select does
-        assert w._card.value != card and f"data-decision='{other}'" in w._card.value  # the card at once
-        assert list(w._regime.options) == regimes  # the what-if section: pending
+        part(w, "ll-replay-select").value = other  # as the browser's change of the select does
+        assert part(w, "ll-replay-card").value != card and f"data-decision='{other}'" in part(w, "ll-replay-card").value  # the card at once
+        assert list(part(w, "ll-whatif-regime").options) == regimes  # the what-if section: pending
         kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the next browser message completes it
-        assert list(w._regime.options) != regimes
+        assert list(part(w, "ll-whatif-regime").options) != regimes
         assert not _kernel._pending
 
     run_loop(scenario())
     monkeypatch.setattr(_kernel, "in_kernel", lambda: False)
     fresh = CaseReplay(decision=other, lang="en")  # outside a kernel: everything at once, and the same page
-    assert (fresh._card.value, list(fresh._regime.options), fresh._regime.value, fresh._whatif.value) == \
-        (w._card.value, list(w._regime.options), w._regime.value, w._whatif.value)
+    assert (part(fresh, "ll-replay-card").value, list(part(fresh, "ll-whatif-regime").options), part(fresh, "ll-whatif-regime").value, part(fresh, "ll-whatif-result").value) == \
+        (part(w, "ll-replay-card").value, list(part(w, "ll-whatif-regime").options), part(w, "ll-whatif-regime").value, part(w, "ll-whatif-result").value)
 
 
 # --- in a real page -----------------------------------------------------------------------------------------------
