@@ -475,13 +475,14 @@ def test_guarded_controls_refuse_what_a_browser_should_not_send():
 
     panel = FactSubset(["seller_can_pay", "platform_knowledge"])
     share = panel.control("seller_can_pay")
-    assert share.value == 1.0 and len(share.options) == 21
-    for bad in ({"index": 99}, {"index": -1}, {"index": "3"}, {"index": True}, {"options": ["x"]}):
+    assert share.value == 1.0 and share.get_state()["value"] == "100%"  # a share is shown in percent
+    for bad in ({"value": "101"}, {"value": "-1"}, {"value": "abc"}, {"value": True}, {"value": 0.5},
+                {"placeholder": "x"}, {"index": 3}):
         share.set_state(bad)
         assert share.value == 1.0 and panel.facts["seller_can_pay"] == 1.0
     assert "⚠" in panel._status.value
-    share.set_state({"index": 5})
-    assert panel.facts["seller_can_pay"] == 0.25 and panel._status.value == ""
+    share.set_state({"value": "25"})
+    assert panel.facts["seller_can_pay"] == 0.25 and panel._status.value == "" and share.error == ""
     panel.control("platform_knowledge").set_state({"index": 7})
     assert panel.facts["platform_knowledge"] == "none"
     b = Button(description="ok")

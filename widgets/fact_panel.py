@@ -15,7 +15,7 @@ from traitlets import Dict, Unicode, observe
 from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assumptions_of, validate
 
 from .base import esc, safe_lang, tr
-from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
 from ._view import shared_layout
 
 UI = {
@@ -28,8 +28,6 @@ UI = {
     "assumption": {"zh": "示例性假设", "en": "Illustrative assumption"},
     "source": {"zh": "依据", "en": "Source"},
 }
-
-_FRACTION_STEP = 0.05
 
 
 def _note_text(note, lang: str) -> str:
@@ -96,10 +94,11 @@ class FactPanel(FixedVBox):
         elif spec.kind == "bool":
             ctrl = Checkbox(value=value, indent=False, **common)
         else:
-            fraction = spec.maximum == 1.0
-            ctrl = FloatText(
-                value=spec.default if value is None and spec.default is not None else (value or 0.0),
-                min=spec.minimum, max=spec.maximum, step=_FRACTION_STEP if fraction else 100.0, **common)
+            if spec.maximum == 1.0:  # a share: shown and typed in percent, kept as a fraction (the contract)
+                ctrl = PercentText(value=value or 0.0, min=spec.minimum, max=spec.maximum, lang=self.lang, **common)
+                extra.append(ctrl.feedback)
+            else:
+                ctrl = FloatText(value=value or 0.0, min=spec.minimum, max=spec.maximum, step=100.0, **common)
             if spec.optional:
                 self._auto = Checkbox(value=value is None, indent=False, on_reject=self._on_reject,
                                       layout=shared_layout(width="100%"))
@@ -212,6 +211,8 @@ class FactPanel(FixedVBox):
         except ScenarioError as exc:
             self._revert(name)
             self._set_message(name, str(exc))
+            if isinstance(self._controls[name], PercentText):
+                self._controls[name].show_model_refusal(exc, candidate)
             return False
         self._imply(good)
         with self._quiet():
@@ -302,8 +303,10 @@ class FactPanel(FixedVBox):
             for spec in FIELDS:
                 ctrl = self._controls[spec.name]
                 with ctrl.hold_sync():
-                    ctrl.description = spec.label[lang]
+                    ctrl.description = spec.label[lang] + (" (%)" if isinstance(ctrl, PercentText) else "")
                     ctrl.tooltip = spec.label[lang]
+                    if isinstance(ctrl, PercentText):
+                        ctrl.lang = lang
                     if spec.kind == "choice":
                         value = ctrl.value
                         ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]
