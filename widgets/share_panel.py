@@ -30,10 +30,13 @@ UI = {
     "title": {"zh": "分享与保存", "en": "Share and save"},
     "link": {"zh": "分享链接", "en": "Share link"},
     "copy_hint": {
-        "zh": "复制：点击链接框，按 Ctrl+A 全选，再按 Ctrl+C（Mac 上用 ⌘）。打开链接的人会看到同样的事实。",
-        "en": "To copy: click in the box, press Ctrl+A, then Ctrl+C (⌘ on a Mac). Whoever opens the link sees the "
-              "same facts.",
+        "zh": "用“复制链接”按钮复制，或选中链接框中的文字复制。打开链接的人会看到同样的事实。",
+        "en": "Copy it with the \u201cCopy link\u201d button, or select the text in the box and copy it. Whoever opens "
+              "the link sees the same facts.",
     },
+    "copy": {"zh": "复制链接", "en": "Copy link"},
+    "copied": {"zh": "已复制", "en": "Copied"},
+    "selected": {"zh": "已选中链接：请用“复制”", "en": "Link selected: now copy it"},
     "open": {"zh": "在新标签页打开此链接", "en": "Open this link in a new tab"},
     "facts_only": {
         "zh": "备注太长，链接中只包含事实，不含示例性假设的说明；下载的文件包含全部内容。",
@@ -208,6 +211,7 @@ class SharePanel(FixedVBox):
         self._upload = _Upload(self.receive_upload, accept=",".join(EXTENSIONS), multiple=False,
                                layout=shared_layout(width="auto"))
         self._upload.add_class("ll-upload")
+        self._upload.add_class("ll-upload-button")  # shows its title, not "(0)": widgets/static/theme.css
         self._upload_hint = Display()
         self._status = Display()
         super().__init__(
@@ -293,7 +297,7 @@ class SharePanel(FixedVBox):
         self._title.value = (f'<p style="{FONT}font-weight:bold;font-size:17px;margin:4px 0;">'
                              f'{esc(tr(UI, "title", lang))}</p>')
         self._link.description = tr(UI, "link", lang)
-        self._upload.description = tr(UI, "upload", lang)
+        self._upload.description = self._upload.tooltip = tr(UI, "upload", lang)
         self._upload_hint.value = f'<span style="{FONT}color:{MUTED};">{esc(tr(UI, "upload_hint", lang))}</span>'
         mapping = self._mapping()
         url, note = self._share(mapping) if mapping is not None else ("", "")
@@ -301,6 +305,10 @@ class SharePanel(FixedVBox):
         self._link.value = url
         help_parts = []
         if url:
+            # The button works through the page's own script (the Voila template; page_setup.js when static).
+            help_parts.append(f'<button type="button" class="ll-copy-link jupyter-button" '
+                              f'data-copied="{esc(tr(UI, "copied", lang))}" '
+                              f'data-selected="{esc(tr(UI, "selected", lang))}">{esc(tr(UI, "copy", lang))}</button>')
             help_parts.append(esc(tr(UI, "copy_hint", lang)))
             if urlsplit(url).scheme in ("http", "https", ""):
                 help_parts.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
