@@ -172,3 +172,83 @@ def test_the_memo_panel_has_title_notes_and_a_word_download():
     assert 'download="liability-memo.docx"' in memo._links.value
     memo.notes_input.set_state({"value": 12})  # a hostile page: refused
     assert memo.memo_notes == "Met the client."
+
+
+# --- smaller items (point 9) that need no browser ------------------------------------------------------------------
+
+def test_chapter_09_first_explanation_does_not_give_away_the_what_if_that_follows():
+    from pathlib import Path
+
+    import yaml
+
+    from casebook.texts import FORM_NAMES
+
+    path = Path(__file__).resolve().parent.parent / "casebook" / "data" / "lessons" / "exercises.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    first, second = items[0], items[1]
+    assert second["decision"] == first["decision"] and second.get("changes")  # the "what if" of the same case
+    answer = analyze({**_case_facts(second)}, second["regime"], "zh")
+    decisive = next(st for st in answer["trace"] if st.get("decisive"))
+    for lang in ("zh", "en"):
+        text = first["explanation"][lang]
+        assert FORM_NAMES[second["expected"]][lang].split()[0].lower() not in text.lower(), text
+        assert decisive["citation"] not in text
+        assert ("第一百三十一条" not in text) if lang == "zh" else ("131" not in text)
+
+
+def _case_facts(item) -> dict:
+    from casebook.cases import decision
+
+    facts = {k: v for k, v in decision(item["decision"])["scenario"].items() if k != "assumptions"}
+    return {**facts, **(item.get("changes") or {})}
+
+
+def test_kit_widgets_never_carry_an_unset_tooltip_and_uploads_hide_their_count():
+    from widgets.app import AnalyzerApp
+    from widgets.share_panel import SharePanel
+
+    app = AnalyzerApp(lang="en")
+    seen = [app]
+    while seen:
+        w = seen.pop()
+        if "tooltip" in w.keys:
+            assert w.tooltip is not None, type(w).__name__  # the page would show "null"
+        seen += [c for c in getattr(w, "children", ()) if hasattr(c, "keys")]
+    panel = SharePanel(lang="zh")
+    upload = next(c for c in panel.children[4].children if "ll-upload" in c._dom_classes)
+    assert upload.tooltip == upload.description == "上传场景文件" and "ll-upload-button" in upload._dom_classes
+
+
+def test_share_panel_offers_a_copy_button_and_no_keyboard_shortcuts():
+    from widgets.share_panel import SharePanel
+
+    panel = SharePanel(scenario={"food": True}, lang="zh", base_url="http://127.0.0.1/voila/render/analyzer.ipynb")
+    html = "".join(c.value for c in panel.children if isinstance(getattr(c, "value", None), str))
+    assert 'class="ll-copy-link' in html and "复制链接" in html and "data-copied=\"已复制\"" in html
+    assert "Ctrl" not in html and "⌘" not in html
+    panel.lang = "en"
+    html = "".join(c.value for c in panel.children if isinstance(getattr(c, "value", None), str))
+    assert "Copy link" in html and "Ctrl" not in html
+
+
+def test_the_analyzer_links_to_the_contents_and_names_its_tab():
+    from widgets.app import AnalyzerApp
+    from widgets.page import PageShell
+
+    app = AnalyzerApp(lang="zh")
+    html = "".join(w.value for w in _displays(app))
+    assert 'href="00_start_here.ipynb?lang=zh"' in html and "目录" in html
+    assert 'data-ll-page-title="平台责任实验室 · 案例分析器"' in html
+    shell = PageShell("04_corresponding_liability", lang="en")
+    html = "".join(w.value for w in _displays(shell))
+    assert 'data-ll-page-title="The &quot;corresponding liability&quot; debate · Platform Liability Lab"' in html
+
+
+def _displays(widget):
+    out, todo = [], [widget]
+    while todo:
+        w = todo.pop()
+        if isinstance(getattr(w, "value", None), str) and "<" in w.value:
+            out.append(w)
+        todo += list(getattr(w, "children", ()))
+    return out

@@ -110,8 +110,11 @@ def shared(cls, **traits):
 
 def share_defaults(widget_cls, kwargs: dict) -> dict:
     """``kwargs`` with a shared layout and style for a ``widget_cls`` that is given none (or a style as a plain
-    mapping of simple values)."""
+    mapping of simple values), and an empty tooltip for one given none (ipywidgets writes an unset tooltip into the
+    label's title as the word "null")."""
     traits = widget_cls.class_traits()
+    if "tooltip" in traits and kwargs.get("tooltip") is None:
+        kwargs["tooltip"] = ""
     if "layout" in traits and kwargs.get("layout") is None:
         kwargs["layout"] = shared(_W.Layout)
     style_trait = traits.get("style")

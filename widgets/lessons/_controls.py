@@ -12,6 +12,10 @@ import ipywidgets as W
 class Button(W.Button):
     """A button: the page may click it, never change it."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("tooltip", "")  # an unset tooltip shows as "null" on the page
+        super().__init__(*args, **kwargs)
+
     def set_state(self, sync_data):
         if isinstance(sync_data, dict):
             keys = [k for k in sync_data if k in self.keys]
