@@ -155,6 +155,7 @@ PERCENT_UI = {
     "placeholder": {"zh": "百分数，如 30", "en": "percent, e.g. 30"},
 }
 
+PERCENT_SUFFIX = {"zh": "（%）", "en": " (%)"}  # after a percent field's label
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*%?$")
 
 

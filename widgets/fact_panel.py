@@ -15,7 +15,7 @@ from traitlets import Dict, Unicode, observe
 from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assumptions_of, validate
 
 from .base import esc, safe_lang, tr
-from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
+from .controls import PERCENT_SUFFIX, Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
 from ._view import shared_layout
 
 UI = {
@@ -303,7 +303,7 @@ class FactPanel(FixedVBox):
             for spec in FIELDS:
                 ctrl = self._controls[spec.name]
                 with ctrl.hold_sync():
-                    ctrl.description = spec.label[lang] + (" (%)" if isinstance(ctrl, PercentText) else "")
+                    ctrl.description = spec.label[lang] + (PERCENT_SUFFIX[lang] if isinstance(ctrl, PercentText) else "")
                     ctrl.tooltip = spec.label[lang]
                     if isinstance(ctrl, PercentText):
                         ctrl.lang = lang

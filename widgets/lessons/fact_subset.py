@@ -12,7 +12,7 @@ from traitlets import Dict, Unicode
 
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
 from ..base import LangGuard, esc, quietly, safe_lang
-from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
+from ..controls import PERCENT_SUFFIX, Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
 from .._view import shared_layout
 
 UI = {
@@ -132,7 +132,7 @@ class FactSubset(LangGuard, FixedVBox):
             for name, ctrl in self._controls.items():
                 spec = FIELD_BY_NAME[name]
                 with ctrl.hold_sync():
-                    ctrl.description = spec.label[lang] + (" (%)" if isinstance(ctrl, PercentText) else "")
+                    ctrl.description = spec.label[lang] + (PERCENT_SUFFIX[lang] if isinstance(ctrl, PercentText) else "")
                     ctrl.tooltip = spec.help[lang]
                     if isinstance(ctrl, PercentText):
                         ctrl.lang = lang
