@@ -29,7 +29,9 @@ UI = {
     "first": WORDS["first"],
     "second": WORDS["second"],
     "held": {"zh": "判决", "en": "Held"},
-    "distance": {"zh": "差异程度", "en": "Distance"},
+    # Said as the memo says it (casebook/memo.py "similarity"): the share of the facts that are the same, weighted.
+    "distance": {"zh": "相似度", "en": "Similarity"},
+    "distance_note": {"zh": "（按事实加权；100% 为事实完全相同）", "en": " (weighted by fact; 100% means the same facts)"},
     "same": {"zh": "事实与当前完全相同。", "en": "The same facts as the current ones."},
     "differs": {"zh": "不同的事实（当前 → 该判决）：", "en": "Facts that differ (current → that decision):"},
     "assumed": WORDS["illustrative"],
@@ -141,7 +143,8 @@ class SimilarCasesView(FixedVBox):
             f' <span style="color:{MUTED};">{esc(_paren(where, lang))}</span>'
             f"<br>{esc(tr(UI, 'court', lang))}{colon}{court}{sep}{esc(tr(UI, 'case_number', lang))}{colon}{number}"
             f"<br>{esc(tr(UI, 'held', lang))}{colon}{held} — {esc(text_in(d.get('holding'), lang))}"
-            f"<br>{esc(tr(UI, 'distance', lang))}{colon}{float(d.get('distance', 0)):.2f}"
+            f"<br>{esc(tr(UI, 'distance', lang))}{colon}{fmt_share(max(0.0, 1.0 - float(d.get('distance', 0))), lang)}"
+            f"{esc(tr(UI, 'distance_note', lang))}"
             f"{differences}</li>"
         )
 
