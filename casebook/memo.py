@@ -58,6 +58,9 @@ W = {
     "illustrative_damages": ("示例性假设：默认金额 10000 元，论文未给出任何金额。",
                              "Illustrative assumption: the default of 10,000 yuan; the paper gives no amounts."),
     "default": ("未填写，取默认值", "Not set: the default"),
+    # As the analyzer's fact panel says them (widgets/fact_panel.py).
+    "auto_share": ("自动（《民法典》第一百七十七条：平均分担）", "Auto (Civil Code art. 177: equal shares)"),
+    "food_implies": ("食品当然关系生命健康", "food always concerns life and health"),
     "outcomes": ("二、各规则体系下的结果", "2. The outcome under each regime"),
     # The outcome table's headers are the analyzer's regime comparison's (widgets/regime_comparison.py).
     "regime_col": ("方案", "Regime"),
@@ -233,6 +236,17 @@ def _table(doc: _Doc, headers: list, rows: list) -> None:
     doc.add("table", ([headers[i] for i in keep], [[r[i] for i in keep] for r in rows]))
 
 
+def _paren(text: str, lang: str, marks: str = "()") -> str:
+    """`` (text)`` in English, ``（text）`` in Chinese (``[]`` marks: `` [text]`` / ``〔text〕``)."""
+    if lang == "zh":
+        return ("（" if marks == "()" else "〔") + text + ("）" if marks == "()" else "〕")
+    return f" {marks[0]}{text}{marks[1]}"
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _sep(lang: str) -> str:
     return "；" if lang == "zh" else "; "
 
@@ -315,6 +329,10 @@ def _facts_blocks(doc: _Doc, s, raw: Mapping | None, notes: dict, lang: str) -> 
             shown = _money(value, lang)
         elif f.kind == "number" and value is not None and f.maximum == 1.0:
             shown = fmt_share(value, lang)  # shares as the page shows them: in percent
+        elif f.name == "platform_fault_share" and value is None:
+            shown = _w("auto_share", lang) + _colon(lang) + fmt_share(s.platform_share, lang)
+        if f.name == "life_health_goods" and s.food and not value:
+            shown = f.label_of(True, lang) + _paren(_w("food_implies", lang), lang)  # the contract: food implies it
         remarks = []
         note = _text_in(notes.get(f.name), lang)
         if note:
@@ -428,7 +446,7 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
             continue
         after_bearer = _w(after["bears"], lang) + (_w("open_mark", lang) if after["open"] else "")
         burden_rows.append([row["label"], _w(row["bears"], lang), after_bearer,
-                            f"{row['note']} ({_sep(lang).join(row['citations'])})",
+                            row["note"] + _paren(_sep(lang).join(row["citations"]), lang),
                             after["note"] if after["note"] != row["note"] else ""])
     _table(doc, [_w("field", lang), _w("now", lang), _w("proposal", lang), _w("now", lang) + " · " + _w("note", lang),
                  _w("proposal", lang) + " · " + _w("note", lang)], burden_rows)
@@ -437,8 +455,8 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
     doc.add("h2", _w("evidence", lang).format(regime=_regime_name(regime, lang)))
     doc.add("h3", _w("gather", lang))
     for row in check["consumer"]:
-        doc.add("meta", (row["label"], f"{row['note']} ({_sep(lang).join(row['citations'])})"))
-        doc.add("ul", [f"{ev['text']} [{_sep(lang).join(ev['sources'])}]" for ev in row["evidence"]])
+        doc.add("meta", (row["label"], row["note"] + _paren(_sep(lang).join(row["citations"]), lang)))
+        doc.add("ul", [ev["text"] + _paren(_sep(lang).join(ev["sources"]), lang, "[]") for ev in row["evidence"]])
     doc.add("h3", _w("demand", lang))
     for item in check["demand_from_platform"]:
         doc.add("meta", (_sep(lang).join(item["citations"]), item["text"]))
@@ -446,7 +464,7 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
             doc.add("ul", [f"{_w('keep', lang)}: {k}" if lang == "en" else f"{_w('keep', lang)}：{k}"
                            for k in item["keep"]])
     doc.add("h3", _w("platform_proves", lang))
-    doc.add("ul", [f"{row['label']}: {row['note']} ({_sep(lang).join(row['citations'])})" for row in
+    doc.add("ul", [row["label"] + _colon(lang) + row["note"] + _paren(_sep(lang).join(row["citations"]), lang) for row in
                    check["platform_must_prove"]] or [_w("none_listed", lang)])
     for note in check["notes"]:
         doc.add("small", note)
