@@ -210,9 +210,10 @@ class FactPanel(FixedVBox):
             good = validate(candidate).to_dict()
         except ScenarioError as exc:
             self._revert(name)
-            self._set_message(name, str(exc))
-            if isinstance(self._controls[name], PercentText):
+            beside = isinstance(self._controls[name], PercentText)
+            if beside:
                 self._controls[name].show_model_refusal(exc, candidate)
+            self._set_message(name, str(exc), beside=beside)
             return False
         self._imply(good)
         with self._quiet():
@@ -243,10 +244,12 @@ class FactPanel(FixedVBox):
         name = next((n for n, c in self._controls.items() if c is control), None)
         if control is self._auto:
             name = "platform_fault_share"
-        self._set_message(name, detail)
+        # A percent field's own refusal (what was typed) is said beside the field (controls.PercentText).
+        self._set_message(name, detail, beside=isinstance(control, PercentText) and detail == control.error)
 
-    def _set_message(self, field, detail=None) -> None:
+    def _set_message(self, field, detail=None, beside: bool = False) -> None:
         self._message_parts = None if field is None and detail is None else (field, detail)
+        self._beside = beside
         self._render_message()
 
     def _render_message(self) -> None:
@@ -261,6 +264,9 @@ class FactPanel(FixedVBox):
         else:
             text = tr(UI, "rejected_any", self.lang).format(detail=detail)
         self.message = text
+        if getattr(self, "_beside", False):
+            self._status.value = ""  # the field says it beside itself: one alert, where the user typed
+            return
         self._status.value = f'<div class="ll-message" role="alert">⚠ {esc(text)}</div>'
 
     # --- language ----------------------------------------------------------------------------------------------

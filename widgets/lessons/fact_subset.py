@@ -97,9 +97,11 @@ class FactSubset(LangGuard, FixedVBox):
         except ScenarioError as exc:
             with quietly(self):
                 self._show(name, self.facts[name])
-            if isinstance(self._controls[name], PercentText):
+            if isinstance(self._controls[name], PercentText):  # said beside the field, once
                 self._controls[name].show_model_refusal(exc, candidate)
-            self._refusal = (name, exc.message)
+                self._refusal = None
+            else:
+                self._refusal = (name, exc.message)
             self._render_status()
             return
         if good.get("food") and "life_health_goods" in self._controls and not self._controls["life_health_goods"].value:
@@ -111,6 +113,8 @@ class FactSubset(LangGuard, FixedVBox):
 
     def _reject(self, control, detail: str) -> None:
         name = next((n for n, c in self._controls.items() if c is control), "")
+        if isinstance(control, PercentText) and detail == control.error:
+            return  # what was typed is refused beside the field itself
         self._refusal = (name, detail)
         self._render_status()
 
