@@ -252,3 +252,24 @@ def _displays(widget):
             out.append(w)
         todo += list(getattr(w, "children", ()))
     return out
+
+
+def test_without_python_docx_the_memo_says_word_needs_the_server_edition(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "docx", None)  # as in the static edition (Pyodide has no lxml): ImportError
+    memo = MemoExport(analysis=analyze(FOOD, "statute", "zh"), lang="zh")
+    assert memo.prepare() and memo.markdown and memo.html and memo.docx == b""
+    shown = "".join(w.value for w in _displays(memo))
+    assert "ll-memo-no-docx" in shown and "需要服务器版" in shown and "ll-memo-docx\"" not in shown
+
+
+def test_nothing_the_pages_import_needs_python_docx():
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys, json, widgets.app, widgets.memo_export, casebook.memo, casebook.memo_render\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'lxml'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []
