@@ -36,9 +36,6 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 .ll-shell-nav a { margin-right: 1.2em; font-weight: 600; color: #1a4480; }
 .ll-credit { color: #444; font-size: 14px; }
 .widget-label, .widget-inline-hbox .widget-label { font-size: 15px; }
-.ll-upload-button.widget-upload { font-size: 0 !important; }
-.ll-upload-button.widget-upload > i { font-size: 15px; }
-.ll-upload-button.widget-upload::after { content: attr(title); font-size: 15px; }
 .ll-field-message .ll-message { color: #8a1c1c; font-weight: 600; margin: 2px 0 6px; }
 """
 

@@ -211,7 +211,7 @@ class SharePanel(FixedVBox):
         self._upload = _Upload(self.receive_upload, accept=",".join(EXTENSIONS), multiple=False,
                                layout=shared_layout(width="auto"))
         self._upload.add_class("ll-upload")
-        self._upload.add_class("ll-upload-button")  # shows its title, not "(0)": widgets/static/theme.css
+        self._upload.add_class("ll-upload-button")  # no "(0)": the page template strips the count
         self._upload_hint = Display()
         self._status = Display()
         super().__init__(

@@ -102,6 +102,17 @@
     var lang = mark && mark.getAttribute("data-ll-page-lang");
     var title = mark && mark.getAttribute("data-ll-page-title");
     if (title && title !== lastTitle) { lastTitle = title; document.title = title; }
+    // ipywidgets writes "description (count)" into an upload button; "(0)" means nothing to a reader (and is read
+    // out): the project"s upload buttons (.ll-upload-button) keep their description only.
+    var uploads = document.querySelectorAll(".ll-upload-button");
+    for (var i = 0; i < uploads.length; i++) {
+      var nodes = uploads[i].childNodes;
+      for (var j = 0; j < nodes.length; j++) {
+        if (nodes[j].nodeType === 3 && / \(\d+\)$/.test(nodes[j].textContent)) {
+          nodes[j].textContent = nodes[j].textContent.replace(/ \(\d+\)$/, "");
+        }
+      }
+    }
     if (lang && lang !== last) {
       last = lang; set(lang);
       try {

@@ -100,7 +100,7 @@ class SetUpload(LangGuard, FixedVBox):
         self._upload = _GuardedUpload(accept=",".join(EXTENSIONS), multiple=False, on_reject=self._say,
                                       layout=shared_layout(width="auto"))
         self._upload.add_class("ll-set-file")
-        self._upload.add_class("ll-upload-button")  # shows its title, not "(0)" (widgets/page.py BASE_CSS)
+        self._upload.add_class("ll-upload-button")  # no "(0)": the page template strips the count
         self._upload.observe(self._on_value, "value")
         self._status = Display()
         self._status.add_class("ll-set-status")
