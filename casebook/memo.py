@@ -1,6 +1,6 @@
 """A memo a practitioner can file: the facts, the outcome under every regime, the reasoning, the texts, the proof.
 
-:func:`memo_markdown` and :func:`memo_html` render the same document model: the facts as set (with every
+:func:`memo_markdown`, :func:`memo_html` and :func:`memo_docx` (Word) render the same document model: the facts as set (with every
 assumption flagged), one table of outcomes under the statute, each reading of "相应的责任" and the paper's proposal,
 the deciding rule and the trace, the verbatim text of every cited article with its source, the burden of proof now
 and under the proposal, the evidence checklist, pivotal facts, open points and the engine's declared choices, the
@@ -14,15 +14,18 @@ document with a restrictive Content-Security-Policy and print styles.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import re
 from typing import Any, Mapping
 
-from .engine import READINGS, analyze
+from .engine import READINGS, REGIMES, analyze
 from .scenario import FIELD_BY_NAME, FIELDS, ILLUSTRATIVE_DAMAGES, LANGS, ScenarioError, validate
-from .texts import FORM_NAMES, READING_TEXT, fmt_money
+from .texts import FORM_NAMES, READING_TEXT, fmt_money, fmt_share
+from .memo_render import render_html as _render_html, render_markdown as _render_md
 
-MEMO_REGIMES = ("statute",) + READINGS + ("proposal",)
+# Every regime the analyzer's comparison shows, in its order and under its names (tests/test_memo_matches_page.py).
+MEMO_REGIMES = REGIMES
+# What a user may type into the memo panel: a title and free notes (untrusted: escaped in every rendering).
+TITLE_LIMIT, NOTES_LIMIT = 120, 2000
 
 PAPER_CREDIT = {
     "zh": "刘燕婷《消费者权益保护视角下电商平台法律责任问题研究》，汉斯出版社（Hans Publishers），2025，CC BY 4.0。",
@@ -48,20 +51,25 @@ W = {
                    "assumptions. Consult a practising lawyer about any real case."),
     "facts": ("一、事实", "1. The facts"),
     "field": ("事实", "Fact"),
+    "notes": ("备注", "Notes"),
     "value": ("取值", "Value"),
     "note": ("说明", "Note"),
     "assumption": ("假设", "Assumption"),
     "illustrative_damages": ("示例性假设：默认金额 10000 元，论文未给出任何金额。",
                              "Illustrative assumption: the default of 10,000 yuan; the paper gives no amounts."),
     "default": ("未填写，取默认值", "Not set: the default"),
+    # As the analyzer's fact panel says them (widgets/fact_panel.py).
+    "auto_share": ("自动（《民法典》第一百七十七条：平均分担）", "Auto (Civil Code art. 177: equal shares)"),
+    "food_implies": ("食品当然关系生命健康", "food always concerns life and health"),
     "outcomes": ("二、各规则体系下的结果", "2. The outcome under each regime"),
-    "regime_col": ("规则体系", "Regime"),
+    # The outcome table's headers are the analyzer's regime comparison's (widgets/regime_comparison.py).
+    "regime_col": ("方案", "Regime"),
     "form_col": ("责任形态", "Liability form"),
     "seller_col": ("销售者支付", "Seller pays"),
     "platform_col": ("平台支付", "Platform pays"),
-    "unrecovered_col": ("消费者未获赔", "Consumer unrecovered"),
-    "recourse_col": ("平台追偿权", "Platform's recourse"),
-    "exposure_col": ("可向平台主张的最高额", "Most the consumer may demand of the platform"),
+    "unrecovered_col": ("消费者未获赔偿", "Consumer unrecovered"),
+    "recourse_col": ("平台可追偿", "Platform's recourse"),
+    "exposure_col": ("可向平台主张的上限", "Most the consumer may demand of the platform"),
     "payments_note": ("支付额假设消费者先向销售者索赔，销售者能付多少付多少，其余依责任形态由平台支付；金额随上表事实（含示例性假设）而定。",
                       "Payments assume the consumer collects from the seller first, as far as it can pay, and the rest "
                       "from the platform where the form allows; they follow the facts above, illustrative "
@@ -107,7 +115,12 @@ W = {
     "case_number": ("案号", "Case number"),
     "court": ("法院", "Court"),
     "held_form": ("法院认定", "Holding"),
-    "distance": ("距离", "Distance"),
+    "similarity": ("相似度", "Similarity"),
+    "similarity_note": ("相似度：本情景与该判例在各项事实上相同的程度，按事实加权（决定责任形态的事实权重最大，金额与比例"
+                        "最小）；100% 表示全部事实相同，0% 表示每一项都不同。",
+                        "Similarity: how far this scenario's facts are the same as the decision's, weighted by fact "
+                        "(the facts that decide the liability form weigh most, amounts and shares least); 100% means "
+                        "every fact is the same, 0% that every fact differs."),
     "differs": ("不同的事实（本情景 → 判例）", "Facts that differ (this scenario → the decision)"),
     "not_given": ("论文未给出", "not given by the paper"),
     "assumed_mark": ("（判例一侧为假设）", " (assumed on the decision's side)"),
@@ -117,15 +130,17 @@ W = {
     "instance_second": ("二审", "second instance"),
 }
 
+# The names the analyzer's regime comparison gives the regimes (widgets/regime_comparison.py; a test keeps them equal).
 REGIME_NAMES = {
-    "statute": ("现行法", "The statute as written"),
-    "joint": ("解释：连带责任", "Reading: joint"),
-    "supplementary": ("解释：补充责任", "Reading: supplementary"),
-    "proportional": ("解释：按份责任", "Reading: several (proportional)"),
-    "non_genuine_joint": ("解释：不真正连带责任", "Reading: non-genuine joint"),
-    "proposal": ("论文方案（§4.1.1）", "The paper's proposal (§4.1.1)"),
-    "proposal_ladder": ("论文方案（阶梯优先，引擎变体）", "The paper's proposal, ladder first (engine variant)"),
+    "statute": ("现行法条文（“相应的责任”未定）", "The statute as written"),
+    "joint": ("解释一：连带责任说", "Reading 1: joint and several"),
+    "supplementary": ("解释二：补充责任说", "Reading 2: supplementary"),
+    "proportional": ("解释三：按份责任说", "Reading 3: several (proportional)"),
+    "non_genuine_joint": ("解释四：不真正连带责任说", "Reading 4: non-genuine joint"),
+    "proposal": ("建议方案（论文§4.1.1）", "The paper's proposal (§4.1.1)"),
+    "proposal_ladder": ("建议方案（阶梯优先）", "Proposal (ladder first)"),
 }
+PARTY_NAMES = {"seller": ("销售者", "seller"), "platform": ("平台", "platform"), "consumer": ("消费者", "consumer")}
 
 
 def _w(key: str, lang: str) -> str:
@@ -147,127 +162,6 @@ class _Doc:
 
     def add(self, kind: str, payload: Any) -> None:
         self.blocks.append((kind, payload))
-
-
-# --- markdown -------------------------------------------------------------------------------------------------
-
-# Intraword underscores (field ids such as platform_mode) cannot start emphasis in CommonMark: left alone.
-_MD_SPECIAL = re.compile(r"([\\`*\[\]#|~]|(?<!\w)_|_(?!\w))")
-
-
-def _md(text: Any) -> str:
-    """Plain text made inert in Markdown: angle brackets and ampersands as entities (no renderer reads a tag in
-    them), other specials backslash-escaped, line breaks flattened."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
-
-
-def _md_cell(text: Any) -> str:
-    return _md(text) or " "
-
-
-def _render_md(doc: _Doc, lang: str) -> str:
-    out: list[str] = []
-    for kind, payload in doc.blocks:
-        if kind in ("h1", "h2", "h3"):
-            out += ["#" * int(kind[1]) + " " + _md(payload), ""]
-        elif kind == "p":
-            out += [_md(payload), ""]
-        elif kind == "small":
-            out += ["*" + _md(payload) + "*", ""]
-        elif kind == "disclaimer":
-            out += ["> **" + _md(payload) + "**", ""]
-        elif kind == "label":
-            out += ["**" + _md(payload) + "**", ""]
-        elif kind == "meta":
-            label, text = payload
-            out += [f"**{_md(label)}**：{_md(text)}" if lang == "zh" else f"**{_md(label)}:** {_md(text)}", ""]
-        elif kind == "ul":
-            out += [f"- {_md(item)}" for item in payload] + [""]
-        elif kind == "quote":
-            for i, line in enumerate(payload):
-                out.append("> " + _md(line))
-                if i < len(payload) - 1:
-                    out.append(">")
-            out.append("")
-        elif kind == "table":
-            headers, rows = payload
-            out.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
-            out.append("|" + "|".join("---" for _ in headers) + "|")
-            for row in rows:
-                out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-# --- HTML -----------------------------------------------------------------------------------------------------
-
-CSS = """
-:root { color-scheme: light; }
-body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", Georgia, serif; line-height: 1.6;
-       color: #111; background: #fff; margin: 0; }
-main { max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; }
-h1 { font-size: 1.6rem; border-bottom: 2px solid #111; padding-bottom: .3rem; }
-h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #999; }
-h3 { font-size: 1.05rem; margin-top: 1.2rem; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .92rem; }
-th, td { border: 1px solid #888; padding: .3rem .45rem; vertical-align: top; text-align: left; }
-th { background: #eee; }
-blockquote { margin: .4rem 0 .8rem; padding: .2rem .9rem; border-left: 3px solid #888; background: #f7f7f7; }
-blockquote p { margin: .3rem 0; }
-.small { font-size: .85rem; color: #333; }
-.disclaimer { border: 1px solid #111; padding: .5rem .8rem; }
-@page { size: A4; margin: 18mm 16mm; }
-@media print {
-  main { max-width: none; margin: 0; padding: 0; }
-  h2 { break-after: avoid; }
-  table, blockquote { break-inside: avoid; }
-  th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _render_html(doc: _Doc, lang: str, title: str) -> str:
-    body: list[str] = []
-    for kind, payload in doc.blocks:
-        if kind in ("h1", "h2", "h3"):
-            body.append(f"<{kind}>{_e(payload)}</{kind}>")
-        elif kind == "p":
-            body.append(f"<p>{_e(payload)}</p>")
-        elif kind == "small":
-            body.append(f'<p class="small">{_e(payload)}</p>')
-        elif kind == "meta":
-            label, text = payload
-            sep = "：" if lang == "zh" else ": "
-            body.append(f"<p><strong>{_e(label)}</strong>{sep}{_e(text)}</p>")
-        elif kind == "disclaimer":
-            body.append(f'<p class="disclaimer">{_e(payload)}</p>')
-        elif kind == "label":
-            body.append(f'<p class="label"><strong>{_e(payload)}</strong></p>')
-        elif kind == "ul":
-            body.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in payload) + "</ul>")
-        elif kind == "quote":
-            body.append("<blockquote>" + "".join(f"<p>{_e(line)}</p>" for line in payload) + "</blockquote>")
-        elif kind == "table":
-            headers, rows = payload
-            head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
-            rows_html = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody></table>")
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="Platform Liability Lab">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body)
-        + "\n</main>\n</body>\n</html>\n"
-    )
 
 
 # --- building the memo ----------------------------------------------------------------------------------------
@@ -309,6 +203,48 @@ def _date_text(date: Any) -> str:
         except ValueError:
             pass
     raise ScenarioError("date", f"got {str(date)[:40]!r}; allowed: a date (YYYY-MM-DD)")
+
+
+def _user_text(value: Any, field: str, limit: int) -> str:
+    """A title or notes the user typed: text of at most ``limit`` characters (control characters other than line
+    breaks dropped); ScenarioError otherwise. Escaped later by every renderer, like all text in the memo."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ScenarioError(field, "must be text")
+    text = "".join(ch for ch in value.replace("\r\n", "\n") if ch == "\n" or ch.isprintable()).strip()
+    if len(text) > limit:
+        raise ScenarioError(field, f"is {len(text)} characters long; allowed: at most {limit}")
+    return text
+
+
+def _source_text(law: str, lang: str) -> str:
+    """Where a law's text comes from, in the memo's language (the repository, each file, the commits)."""
+    from . import statutes
+
+    if lang == "en":
+        return statutes.source_line(law)
+    src = statutes.source_info(law)
+    files = "；".join(f"文件“{f['path']}”（最近修改提交 {f['last_commit']}）" for f in src["files"])
+    return (f"{src['repository']}（{src['url']}）：{files}；取自快照提交 {src['snapshot_commit']}"
+            f"（{src['snapshot_date']}）")
+
+
+def _table(doc: _Doc, headers: list, rows: list) -> None:
+    """A table without the columns that are empty in every row."""
+    keep = [i for i in range(len(headers)) if any(str(r[i]).strip() not in ("", "—") for r in rows)] or [0]
+    doc.add("table", ([headers[i] for i in keep], [[r[i] for i in keep] for r in rows]))
+
+
+def _paren(text: str, lang: str, marks: str = "()") -> str:
+    """`` (text)`` in English, ``（text）`` in Chinese (``[]`` marks: `` [text]`` / ``〔text〕``)."""
+    if lang == "zh":
+        return ("（" if marks == "()" else "〔") + text + ("）" if marks == "()" else "〕")
+    return f" {marks[0]}{text}{marks[1]}"
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
 
 
 def _sep(lang: str) -> str:
@@ -357,7 +293,7 @@ def _article_blocks(doc: _Doc, refs: list[tuple], lang: str) -> None:
             try:
                 meta = statutes.law(law)
                 doc.add("h3", meta["name_zh"] if lang == "zh" else f"{meta['name_zh']} ({meta['name_en']})")
-                doc.add("small", f"{_w('source', lang)}: {statutes.source_line(law)}")
+                doc.add("small", f"{_w('source', lang)}{'：' if lang == 'zh' else ': '}{_source_text(law, lang)}")
             except (KeyError, ValueError):
                 doc.add("h3", law)
         wanted = [None] if whole else sorted(paras)
@@ -391,6 +327,12 @@ def _facts_blocks(doc: _Doc, s, raw: Mapping | None, notes: dict, lang: str) -> 
         shown = f.label_of(value, lang)
         if f.kind == "number" and value is not None and f.name in ("damages", "price"):
             shown = _money(value, lang)
+        elif f.kind == "number" and value is not None and f.maximum == 1.0:
+            shown = fmt_share(value, lang)  # shares as the page shows them: in percent
+        elif f.name == "platform_fault_share" and value is None:
+            shown = _w("auto_share", lang) + _colon(lang) + fmt_share(s.platform_share, lang)
+        if f.name == "life_health_goods" and s.food and not value:
+            shown = f.label_of(True, lang) + _paren(_w("food_implies", lang), lang)  # the contract: food implies it
         remarks = []
         note = _text_in(notes.get(f.name), lang)
         if note:
@@ -399,11 +341,12 @@ def _facts_blocks(doc: _Doc, s, raw: Mapping | None, notes: dict, lang: str) -> 
             remarks.append(_w("illustrative_damages", lang))
         if raw is not None and f.name not in raw:
             remarks.append(_w("default", lang))
-        rows.append([f"{f.label[lang]} ({f.name})", shown, " · ".join(remarks)])
-    doc.add("table", ([_w("field", lang), _w("value", lang), _w("note", lang)], rows))
+        rows.append([f.label[lang], shown, " · ".join(remarks)])
+    _table(doc, [_w("field", lang), _w("value", lang), _w("note", lang)], rows)
 
 
-def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, title: Any) -> tuple[_Doc, str]:
+def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, title: Any,
+           notes_text: Any = None) -> tuple[_Doc, str]:
     if lang not in LANGS:
         raise ScenarioError("lang", f"got {str(lang)[:40]!r}; allowed: zh or en")
     s = validate(scenario)
@@ -415,9 +358,12 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
     date_text = _date_text(date)
     main = analyze(s, regime, lang)  # validates the regime too
     by_regime = {r: (main if r == regime else analyze(s, r, lang)) for r in MEMO_REGIMES}
-    ladder = analyze(s, "proposal_ladder", lang)
 
-    scenario_title = _text_in(title, lang) if title is not None else _text_in((raw or {}).get("title"), lang)
+    if isinstance(title, str):
+        scenario_title = _user_text(title, "title", TITLE_LIMIT)
+    else:
+        scenario_title = _text_in(title, lang) if title is not None else _text_in((raw or {}).get("title"), lang)
+    user_notes = _user_text(notes_text, "notes", NOTES_LIMIT)
     description = _text_in((raw or {}).get("description"), lang)
     heading = _w("title", lang) + (("：" if lang == "zh" else ": ") + scenario_title if scenario_title else "")
 
@@ -425,6 +371,11 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
     doc.add("h1", heading)
     doc.add("meta", (_w("generated", lang), date_text))
     doc.add("meta", (_w("regime", lang), _regime_name(regime, lang)))
+    if user_notes:
+        doc.add("label", _w("notes", lang))
+        for para in user_notes.split("\n"):
+            if para.strip():
+                doc.add("p", para)
     doc.add("disclaimer", _w("disclaimer", lang))
 
     # 1. facts
@@ -436,13 +387,9 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
     # 2. outcomes
     doc.add("h2", _w("outcomes", lang))
     rows = [_outcome_row(a, r, lang) for r, a in by_regime.items()]
-    if ladder["liability_form"] != by_regime["proposal"]["liability_form"]:
-        rows.append(_outcome_row(ladder, "proposal_ladder", lang))
-    if regime not in by_regime and regime != "proposal_ladder":
-        rows.append(_outcome_row(main, regime, lang))
     headers = [_w(k, lang) for k in ("regime_col", "form_col", "seller_col", "platform_col", "unrecovered_col",
                                      "recourse_col", "exposure_col")]
-    doc.add("table", (headers, rows))
+    _table(doc, headers, rows)
     doc.add("small", _w("payments_note", lang))
     statute = by_regime["statute"]
     if statute["liability_form"] == "undetermined":
@@ -499,17 +446,17 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
             continue
         after_bearer = _w(after["bears"], lang) + (_w("open_mark", lang) if after["open"] else "")
         burden_rows.append([row["label"], _w(row["bears"], lang), after_bearer,
-                            f"{row['note']} ({_sep(lang).join(row['citations'])})",
+                            row["note"] + _paren(_sep(lang).join(row["citations"]), lang),
                             after["note"] if after["note"] != row["note"] else ""])
-    doc.add("table", ([_w("field", lang), _w("now", lang), _w("proposal", lang), _w("now", lang) + " · " +
-                       _w("note", lang), _w("proposal", lang) + " · " + _w("note", lang)], burden_rows))
+    _table(doc, [_w("field", lang), _w("now", lang), _w("proposal", lang), _w("now", lang) + " · " + _w("note", lang),
+                 _w("proposal", lang) + " · " + _w("note", lang)], burden_rows)
 
     # 6. evidence
     doc.add("h2", _w("evidence", lang).format(regime=_regime_name(regime, lang)))
     doc.add("h3", _w("gather", lang))
     for row in check["consumer"]:
-        doc.add("meta", (row["label"], f"{row['note']} ({_sep(lang).join(row['citations'])})"))
-        doc.add("ul", [f"{ev['text']} [{_sep(lang).join(ev['sources'])}]" for ev in row["evidence"]])
+        doc.add("meta", (row["label"], row["note"] + _paren(_sep(lang).join(row["citations"]), lang)))
+        doc.add("ul", [ev["text"] + _paren(_sep(lang).join(ev["sources"]), lang, "[]") for ev in row["evidence"]])
     doc.add("h3", _w("demand", lang))
     for item in check["demand_from_platform"]:
         doc.add("meta", (_sep(lang).join(item["citations"]), item["text"]))
@@ -517,7 +464,7 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
             doc.add("ul", [f"{_w('keep', lang)}: {k}" if lang == "en" else f"{_w('keep', lang)}：{k}"
                            for k in item["keep"]])
     doc.add("h3", _w("platform_proves", lang))
-    doc.add("ul", [f"{row['label']}: {row['note']} ({_sep(lang).join(row['citations'])})" for row in
+    doc.add("ul", [row["label"] + _colon(lang) + row["note"] + _paren(_sep(lang).join(row["citations"]), lang) for row in
                    check["platform_must_prove"]] or [_w("none_listed", lang)])
     for note in check["notes"]:
         doc.add("small", note)
@@ -545,9 +492,11 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
     for d in similar_decisions(s, k=3):
         held = d["form_name"][lang]
         if d["shares"]:
-            held += " (" + ", ".join(f"{k} {v:.0%}" for k, v in d["shares"].items()) + ")"
+            parts = [f"{PARTY_NAMES[k][0 if lang == 'zh' else 1] if k in PARTY_NAMES else k} {fmt_share(v, lang)}"
+                     for k, v in d["shares"].items()]
+            held += ("（" + "，".join(parts) + "）") if lang == "zh" else (" (" + ", ".join(parts) + ")")
         differs = ("；" if lang == "zh" else "; ").join(
-            f"{x['label'][lang]}: {x['value_label'][lang]} → {x['decision_value_label'][lang]}"
+            f"{x['label'][lang]}{'：' if lang == 'zh' else ': '}{x['value_label'][lang]} → {x['decision_value_label'][lang]}"
             + (_w("assumed_mark", lang) if x["assumed"] else "") for x in d["differences"])
         sim_rows.append([
             d["short_name"][lang],
@@ -555,11 +504,12 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
             (d["court"] or {}).get(lang) or _w("not_given", lang),
             _w("instance_" + d["instance"], lang),
             held,
-            f"{d['distance']:.3f}",
+            fmt_share(max(0.0, 1.0 - d["distance"]), lang),
             differs or "—",
         ])
-    doc.add("table", ([_w(k, lang) for k in ("decision", "case_number", "court", "instance", "held_form",
-                                             "distance", "differs")], sim_rows))
+    _table(doc, [_w(k, lang) for k in ("decision", "case_number", "court", "instance", "held_form", "similarity",
+                                       "differs")], sim_rows)
+    doc.add("small", _w("similarity_note", lang))
 
     # 10. credits
     doc.add("h2", _w("credits", lang))
@@ -569,19 +519,30 @@ def _build(scenario: Any, lang: str, regime: str, assumptions: Any, date: Any, t
 
 
 def memo_markdown(scenario, lang: str = "zh", regime: str = "statute", assumptions: Mapping | None = None, *,
-                  date: Any = None, title: Any = None) -> str:
+                  date: Any = None, title: Any = None, notes: Any = None) -> str:
     """The memo as Markdown. ``scenario`` is a Scenario or a mapping (its ``title``, ``description`` and
     ``assumptions`` are used); ``assumptions`` adds notes (field -> text or {zh, en}); ``date`` is the generation
-    date (a ``datetime.date`` or ``YYYY-MM-DD``; today when omitted); ``title`` overrides the scenario's title.
-    ScenarioError on any bad input.
+    date (a ``datetime.date`` or ``YYYY-MM-DD``; today when omitted); ``title`` overrides the scenario's title;
+    ``notes`` is the user's own text, shown at the top (at most :data:`NOTES_LIMIT` characters; a title typed as
+    text at most :data:`TITLE_LIMIT`). ScenarioError on any bad input.
     """
-    doc, _ = _build(scenario, lang, regime, assumptions, date, title)
-    return _render_md(doc, lang)
+    doc, _ = _build(scenario, lang, regime, assumptions, date, title, notes)
+    return _render_md(doc.blocks, lang)
 
 
 def memo_html(scenario, lang: str = "zh", regime: str = "statute", assumptions: Mapping | None = None, *,
-              date: Any = None, title: Any = None) -> str:
+              date: Any = None, title: Any = None, notes: Any = None) -> str:
     """The memo as a complete standalone HTML document (escaped, printable, ``lang`` set); arguments as
     :func:`memo_markdown`."""
-    doc, heading = _build(scenario, lang, regime, assumptions, date, title)
-    return _render_html(doc, lang, heading)
+    doc, heading = _build(scenario, lang, regime, assumptions, date, title, notes)
+    return _render_html(doc.blocks, lang, heading)
+
+
+def memo_docx(scenario, lang: str = "zh", regime: str = "statute", assumptions: Mapping | None = None, *,
+              date: Any = None, title: Any = None, notes: Any = None) -> bytes:
+    """The memo as a Word document (the bytes of a .docx); arguments as :func:`memo_markdown`. Needs python-docx
+    (ImportError without it, as in the static edition: see :func:`casebook.memo_render.docx_available`)."""
+    from .memo_render import render_docx
+
+    doc, heading = _build(scenario, lang, regime, assumptions, date, title, notes)
+    return render_docx(doc.blocks, lang, heading)

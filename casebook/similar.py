@@ -13,7 +13,7 @@ import copy
 from functools import lru_cache
 
 from .scenario import FIELD_BY_NAME, FIELD_NAMES, Scenario, ScenarioError, validate
-from .texts import FORM_NAMES
+from .texts import FORM_NAMES, fmt_share
 
 DECIDING = 3.0  # the facts that decide liability
 CONTEXT = 1.0  # facts that shape the outcome only in some regimes or only through other facts
@@ -74,6 +74,8 @@ def _casebook() -> tuple:
 
 def _value_label(name: str, value) -> dict:
     spec = FIELD_BY_NAME[name]
+    if spec.kind == "number" and spec.maximum == 1.0 and value is not None:
+        return {lang: fmt_share(value, lang) for lang in ("zh", "en")}  # shares in percent, as the pages show them
     return {lang: spec.label_of(value, lang) for lang in ("zh", "en")}
 
 

@@ -390,3 +390,11 @@ def cite(slug: str, number: int, paragraph: int | None = None, lang: str = "zh",
 def source_line(slug: str) -> str:
     """Where the law's text comes from: repository, path(s), last commit(s) and snapshot, as the source states."""
     return _load(slug)[0]["source"]["text"]
+
+
+def source_info(slug: str) -> dict:
+    """The same as :func:`source_line`, as data: ``repository``, ``url``, ``snapshot_commit``, ``snapshot_date``,
+    ``files`` (each ``path``, ``last_commit``), for renderings in another language."""
+    src = _load(slug)[0]["source"]
+    return {**{k: src[k] for k in ("repository", "url", "snapshot_commit", "snapshot_date")},
+            "files": [{"path": f["path"], "last_commit": f["last_commit"]} for f in src["files"]]}

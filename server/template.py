@@ -23,8 +23,9 @@ DATA_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def voila_flags() -> list[str]:
-    """The Voila command-line flags that select the template."""
-    return [f"--VoilaConfiguration.template={TEMPLATE}"]
+    """The Voila command-line flags that select the template (and its plain contents page, ``tree.html``: Voila's
+    JupyterLab-based tree logged a 404 and three errors on every visit)."""
+    return [f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.classic_tree=True"]
 
 
 def environ(base: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -54,7 +54,7 @@ def set_fact(page, name: str, value, lang: str) -> None:
         control.locator("input[type=checkbox]").set_checked(bool(value))
     else:
         field = control.locator("input")
-        field.fill(f"{value:g}")
+        field.fill(f"{value * 100:g}" if spec.maximum == 1.0 else f"{value:g}")  # shares are typed in percent
         field.press("Enter")
 
 

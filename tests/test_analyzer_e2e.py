@@ -137,8 +137,8 @@ class Analyzer:
                 by_label = {spec.label_of(v, lang): v for v in spec.options}
                 assert shown in by_label, f"{name}: the page shows {shown!r}, not one of {list(by_label)}"
                 out[name] = by_label[shown]
-            elif spec.kind == "number" and shown is not None:
-                out[name] = float(shown)
+            elif spec.kind == "number" and shown is not None:  # a share is shown in percent ("30%")
+                out[name] = float(shown[:-1]) / 100 if shown.endswith("%") else float(shown)
             else:
                 out[name] = shown
         return out
@@ -418,7 +418,7 @@ def test_the_memo_downloads_with_the_law_the_outcome_and_the_assumptions(project
     assert "Joint and several liability" in html and html.lstrip().lower().startswith(("<!doctype html", "<html"))
     # Each assumption of the loaded decision is flagged next to its fact.
     for field in notes:
-        row = next(line for line in md.splitlines() if line.startswith(f"| {FIELD_BY_NAME[field].label['en']} ("))
+        row = next(line for line in md.splitlines() if line.startswith(f"| {FIELD_BY_NAME[field].label['en']} |"))
         assert "assumption" in row.lower() and "Assumption: Illustrative" not in row, row
     assert html.count("Illustrative assumption") >= sum(
         1 for n in notes.values() if "Illustrative assumption" in n["en"])

@@ -25,7 +25,7 @@ LIFE_SAFETY_FAILED = {"life_health_goods": True, "safety_duty": "failed", "harm"
 
 def _memo_row(markdown: str, field: str) -> str:
     label = FIELD_BY_NAME[field].label["en"]
-    return next(line for line in markdown.splitlines() if line.startswith(f"| {label} ({field}) |"))
+    return next(line for line in markdown.splitlines() if line.startswith(f"| {label} |"))
 
 
 # --- the memo flags the assumptions of what was loaded -----------------------------------------------------------

@@ -278,7 +278,12 @@ def test_the_memo_quotes_every_cited_article_verbatim(scenario, regime, lang):
         for line in statutes.paragraph_text(law, article, paragraph, "zh").split("\n"):
             assert line in text, f"{law} {article} {paragraph}"
             assert line in md, f"{law} {article} {paragraph}"
-        assert statutes.source_line(law) in text
+        if lang == "en":
+            assert statutes.source_line(law) in text
+        else:  # the same provenance, said in Chinese: every file and commit
+            src = statutes.source_info(law)
+            assert src["snapshot_commit"] in text and src["url"] in text
+            assert all(f["path"] in text and f["last_commit"] in text for f in src["files"])
     if lang == "en":
         assert statutes.EN_NOTE in text
 
@@ -292,12 +297,15 @@ def test_the_memo_contains_the_text_of_ecl_38_para_2(lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_memo_shows_every_regime_in_one_table(lang):
     md = memo_markdown(INJURY, lang, date=DATE)
-    names = {"zh": ["现行法", "解释：连带责任", "解释：补充责任", "解释：按份责任", "解释：不真正连带责任", "论文方案"],
-             "en": ["The statute as written", "Reading: joint", "Reading: supplementary",
-                    "Reading: several (proportional)", "Reading: non-genuine joint", "The paper's proposal"]}[lang]
+    from widgets.regime_comparison import REGIME_NAMES as PAGE_NAMES
+
+    # the same seven regimes, in the same order and under the same names as the analyzer's regime comparison
+    names = [PAGE_NAMES[r][lang] for r in ("statute", "joint", "supplementary", "proportional", "non_genuine_joint",
+                                           "proposal", "proposal_ladder")]
     table_rows = [line for line in md.splitlines() if line.startswith("| ")]
-    for name in names:
-        assert any(row.startswith(f"| {name}") for row in table_rows), name
+    first_cells = [row.split(" | ")[0][2:] for row in table_rows]
+    start = first_cells.index(names[0])
+    assert first_cells[start:start + 7] == names
     for reading in READINGS:
         assert analyze(INJURY, reading, lang)["form_name"] in md
 

@@ -182,15 +182,17 @@ def test_hostile_message_leaves_a_message_and_the_last_good_facts(field, state):
 def test_a_change_the_model_refuses_is_undone_with_a_message():
     panel = FactPanel()
     comm_update(part(panel, "ll-fact-platform_fault_share-auto"), {"value": False})  # fault share: from auto to a number
-    comm_update(panel.control("platform_fault_share"), {"value": 0.6})
+    comm_update(panel.control("platform_fault_share"), {"value": "60"})  # shares are typed in percent
     assert panel.facts["platform_fault_share"] == 0.6
     good = dict(panel.facts)
-    comm_update(panel.control("consumer_fault"), {"value": 0.6})  # 0.6 + 0.6 > 1
+    comm_update(panel.control("consumer_fault"), {"value": "60%"})  # 0.6 + 0.6 > 1
     assert panel.facts == good
     assert panel.control("consumer_fault").value == 0.0
     assert "platform_fault_share" in panel.message
-    comm_update(panel.control("consumer_fault"), {"value": 0.3})
+    assert "100%" in panel.control("consumer_fault").error  # said beside the field too, in the page's language
+    comm_update(panel.control("consumer_fault"), {"value": "30"})
     assert panel.message == "" and panel.facts["consumer_fault"] == 0.3
+    assert panel.control("consumer_fault").error == ""
 
 
 def test_hostile_messages_never_reach_the_app_as_an_analysis():

@@ -27,6 +27,7 @@ from .fact_panel import FactPanel
 from .language_switch import LanguageSwitch
 from .memo_export import MemoExport
 from .outcome_card import OutcomeCard
+from .page import contents_link, page_mark
 from .payments_chart import PaymentsChart
 from .pivotal_facts import PivotalFacts
 from . import query as _query
@@ -308,9 +309,9 @@ class AnalyzerApp(FixedVBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._title.value = f'<h1 class="ll-h1">{esc(tr(UI, "title", lang))}</h1>'
+        self._title.value = f'{contents_link(lang)}<h1 class="ll-h1">{esc(tr(UI, "title", lang))}</h1>'
         self._lang_style.value = (f'<style>.ll-{"en" if lang == "zh" else "zh"} {{ display: none !important; }}</style>'
-                                  f'<span data-ll-page-lang="{lang}" hidden></span>')  # <html lang>: index.html.j2
+                                  + page_mark(lang, tr(UI, "title", lang)))  # lang, tab title, ?lang=: index.html.j2
         labels = [regime_name(r, lang) for r in REGIMES]
         if list(self._regime._options_labels) != labels:
             value = self._regime.value

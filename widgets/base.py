@@ -53,10 +53,16 @@ def part(widget, css_class: str):
 
 def relabel_fact(ctrl, spec, lang: str, tooltip: str) -> None:
     """A scenario field's control (``spec``: its :class:`casebook.scenario.Field`) relabelled in ``lang``: its
-    description, tooltip and, for a choice, the options' labels, keeping the value chosen."""
+    description, tooltip and, for a choice, the options' labels, keeping the value chosen; a percent field's label
+    says "%" and its messages follow the language."""
+    from .controls import PERCENT_SUFFIX, PercentText  # controls imports this module
+
+    percent = isinstance(ctrl, PercentText)
     with ctrl.hold_sync():
-        ctrl.description = spec.label[lang]
+        ctrl.description = spec.label[lang] + (PERCENT_SUFFIX[lang] if percent else "")
         ctrl.tooltip = tooltip
+        if percent:
+            ctrl.lang = lang
         if spec.kind == "choice":
             value = ctrl.value
             ctrl.options = [(spec.label_of(v, lang), v) for v in spec.options]

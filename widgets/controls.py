@@ -11,12 +11,14 @@ Display widgets (HTML, boxes) accept nothing from the browser at all.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from typing import Mapping
 
 import ipywidgets as W
-from traitlets import Dict, TraitError
+from traitlets import Dict, Float, TraitError, Unicode, observe
 
-from .base import Lang
+from .base import Lang, esc, safe_lang, tr
 
 
 # --- shared layouts and styles ----------------------------------------------------------------------------------
@@ -58,8 +60,11 @@ def shared(cls, **traits):
 
 def share_defaults(widget_cls, kwargs: dict) -> dict:
     """``kwargs`` with a shared layout and style for a ``widget_cls`` that is given none (or a style as a plain
-    mapping of simple values)."""
+    mapping of simple values), and an empty tooltip for one given none (ipywidgets writes an unset tooltip into the
+    label's title as the word "null")."""
     traits = widget_cls.class_traits()
+    if "tooltip" in traits and kwargs.get("tooltip") is None:
+        kwargs["tooltip"] = ""
     if "layout" in traits and kwargs.get("layout") is None:
         kwargs["layout"] = shared(W.Layout)
     style_trait = traits.get("style")
@@ -225,6 +230,139 @@ class FloatText(_Guarded, W.BoundedFloatText):
         if not self.min <= value <= self.max:
             raise ValueError(f"{value:g} is outside {self.min:g} to {self.max:g}")
         return float(value)
+
+
+# --- percent fields -------------------------------------------------------------------------------------------
+# The scenario keeps shares as fractions 0-1 (the contract); people think and type in percent. A PercentText holds
+# the fraction in ``value`` (kernel side: every panel and test reads and sets 0-1) and shows and takes it on the page
+# as a percentage ("30%"). What the page sends is text: "30", "30%", "３０％" and "12.5" are taken; a non-number or a
+# value outside the range is refused with a message beside the field (``feedback``), never clamped, and the page
+# shows the last good value again.
+
+PERCENT_UI = {
+    "not_number": {"zh": "“{text}”不是数字：请输入 {lo} 到 {hi} 之间的百分数。原值未变。",
+                   "en": "\"{text}\" is not a number: type a percentage from {lo} to {hi}. The value was not changed."},
+    "out_of_range": {"zh": "{text}% 超出范围：请输入 {lo} 到 {hi} 之间的百分数。原值未变。",
+                     "en": "{text}% is out of range: type a percentage from {lo} to {hi}. The value was not changed."},
+    "locked": {"zh": "此项现在不能修改。", "en": "This field cannot be changed now."},
+    "sum": {"zh": "消费者自身过错比例与平台的过错份额合计 {text}%，超过 100%。原值未变。",
+            "en": "The consumer's own share of fault and the platform's share of fault add up to {text}%, more than "
+                  "100%. The value was not changed."},
+    "placeholder": {"zh": "百分数，如 30", "en": "percent, e.g. 30"},
+}
+
+PERCENT_SUFFIX = {"zh": "（%）", "en": " (%)"}  # after a percent field's label
+_NUMBER = re.compile(r"^([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*%?$")
+
+
+def percent_text(fraction) -> str:
+    """A fraction 0-1 as the page shows it: ``0.3`` -> ``"30%"``, ``0.125`` -> ``"12.5%"``; None -> ``""``."""
+    if fraction is None:
+        return ""
+    return f"{round(float(fraction) * 100, 4):g}%"
+
+
+def parse_percent(text) -> float:
+    """What a person typed as a percentage, as that number of percent (not a fraction); ValueError otherwise.
+
+    Full-width digits and signs (a Chinese input method's) count; a decimal comma is read as a point."""
+    if not isinstance(text, str) or len(text) > 40:
+        raise ValueError("not text")
+    match = _NUMBER.match(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        raise ValueError("not a number")
+    number = float(match.group(1).replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError("not a number")
+    return number
+
+
+class PercentText(_Guarded, W.Text):
+    """A share of 0-1 shown and typed as a percentage. ``value`` is the fraction (None shows an empty field);
+    ``min``/``max`` bound it (fractions). ``feedback`` is the message display to place beside the field;
+    ``error`` is its text ("" when the last entry was taken). ``lang`` chooses the message's language."""
+
+    value = Float(None, allow_none=True).tag(sync=True, to_json=lambda v, _w: percent_text(v), echo_update=False)
+    min = Float(0.0)
+    max = Float(1.0)
+    lang = Unicode("zh")
+    error = Unicode("")
+
+    def __init__(self, *args, lang: str = "zh", **kwargs):
+        kwargs.setdefault("continuous_update", False)  # one value per entry (Enter or leaving the field)
+        self._error_parts = None
+        self.feedback = Display(layout=W.Layout(display="none"))
+        self.feedback.add_class("ll-field-message")
+        super().__init__(*args, **kwargs)
+        self.lang = safe_lang(lang)
+        self.placeholder = tr(PERCENT_UI, "placeholder", self.lang)
+        self.add_class("ll-percent")
+
+    def _check(self, value):
+        if self.disabled:
+            self._refused("locked", "")
+        shown = str(value)[:24] if isinstance(value, str) else repr(value)[:24]
+        try:
+            number = parse_percent(value)
+        except ValueError:
+            self._refused("not_number", shown)
+        fraction = number / 100.0
+        if not self.min - 1e-12 <= fraction <= self.max + 1e-12:
+            self._refused("out_of_range", f"{number:g}")
+        return min(max(fraction, self.min), self.max)  # only rounding noise is trimmed here
+
+    def _refused(self, key: str, text: str):
+        self.show_error(key, text)
+        raise ValueError(self.error)
+
+    def set_state(self, sync_data):
+        super().set_state(sync_data)
+        if isinstance(sync_data, dict) and isinstance(sync_data.get("value"), str) \
+                and sync_data["value"] != percent_text(self.value):
+            self.send_state(["value"])  # "30" typed over "30%": show it the page's way
+
+    def _message(self, key: str, text: str) -> str:
+        return tr(PERCENT_UI, key, self.lang).format(text=text, lo=f"{self.min * 100:g}", hi=f"{self.max * 100:g}")
+
+    def show_error(self, key_or_text: str, text: str = "") -> None:
+        """Show a refusal beside the field: a key of :data:`PERCENT_UI` (with the typed ``text``) or a message."""
+        self._error_parts = (key_or_text, text)
+        self._render_error()
+
+    def show_model_refusal(self, exc, facts: dict) -> None:
+        """Show why the scenario model refused a share (``exc``: its ScenarioError; ``facts``: the candidate)."""
+        share, fault = facts.get("platform_fault_share"), facts.get("consumer_fault")
+        if isinstance(share, (int, float)) and isinstance(fault, (int, float)) and share + fault > 1.0 + 1e-9:
+            self.show_error("sum", f"{round((share + fault) * 100, 4):g}")
+        else:
+            self.show_error(getattr(exc, "message", None) or str(exc))
+
+    def clear_error(self) -> None:
+        self._error_parts = None
+        self._render_error()
+
+    def _render_error(self) -> None:
+        if self._error_parts is None:
+            self.error = ""
+            self.feedback.value = ""
+            self.feedback.layout.display = "none"
+            return
+        key, text = self._error_parts
+        self.error = self._message(key, text) if key in PERCENT_UI else key
+        self.feedback.value = f'<div class="ll-message" role="alert">⚠ {esc(self.error)}</div>'
+        self.feedback.layout.display = None
+
+    @observe("lang")
+    def _on_percent_lang(self, change) -> None:
+        if change["new"] != safe_lang(change["new"]):
+            self.lang = safe_lang(change["new"])
+            return
+        self.placeholder = tr(PERCENT_UI, "placeholder", self.lang)
+        self._render_error()
+
+    @observe("value")
+    def _on_percent_value(self, change) -> None:
+        self.clear_error()
 
 
 class Accordion(_Guarded, W.Accordion):

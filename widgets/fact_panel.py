@@ -15,13 +15,11 @@ from traitlets import Dict, Unicode, observe
 from casebook.scenario import FIELD_BY_NAME, FIELDS, GROUPS, ScenarioError, assumptions_of, validate
 
 from .base import Lang, esc, relabel_fact, safe_lang, tr
-from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from .controls import Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
 from ._view import shared_layout
 from .words import table
 
 UI = table("fact_panel")
-
-_FRACTION_STEP = 0.05
 
 
 def _note_text(note, lang: str) -> str:
@@ -88,10 +86,11 @@ class FactPanel(FixedVBox):
         elif spec.kind == "bool":
             ctrl = Checkbox(value=value, indent=False, **common)
         else:
-            fraction = spec.maximum == 1.0
-            ctrl = FloatText(
-                value=spec.default if value is None and spec.default is not None else (value or 0.0),
-                min=spec.minimum, max=spec.maximum, step=_FRACTION_STEP if fraction else 100.0, **common)
+            if spec.maximum == 1.0:  # a share: shown and typed in percent, kept as a fraction (the contract)
+                ctrl = PercentText(value=value or 0.0, min=spec.minimum, max=spec.maximum, lang=self.lang, **common)
+                extra.append(ctrl.feedback)
+            else:
+                ctrl = FloatText(value=value or 0.0, min=spec.minimum, max=spec.maximum, step=100.0, **common)
             if spec.optional:
                 self._auto = Checkbox(value=value is None, indent=False, on_reject=self._on_reject,
                                       layout=shared_layout(width="100%"))
@@ -204,7 +203,10 @@ class FactPanel(FixedVBox):
             good = validate(candidate).to_dict()
         except ScenarioError as exc:
             self._revert(name)
-            self._set_message(name, str(exc))
+            beside = isinstance(self._controls[name], PercentText)
+            if beside:
+                self._controls[name].show_model_refusal(exc, candidate)
+            self._set_message(name, str(exc), beside=beside)
             return False
         self._imply(good)
         with self._quiet():
@@ -235,10 +237,12 @@ class FactPanel(FixedVBox):
         name = next((n for n, c in self._controls.items() if c is control), None)
         if control is self._auto:
             name = "platform_fault_share"
-        self._set_message(name, detail)
+        # A percent field's own refusal (what was typed) is said beside the field (controls.PercentText).
+        self._set_message(name, detail, beside=isinstance(control, PercentText) and detail == control.error)
 
-    def _set_message(self, field, detail=None) -> None:
+    def _set_message(self, field, detail=None, beside: bool = False) -> None:
         self._message_parts = None if field is None and detail is None else (field, detail)
+        self._beside = beside
         self._render_message()
 
     def _render_message(self) -> None:
@@ -253,6 +257,9 @@ class FactPanel(FixedVBox):
         else:
             text = tr(UI, "rejected_any", self.lang).format(detail=detail)
         self.message = text
+        if getattr(self, "_beside", False):
+            self._status.value = ""  # the field says it beside itself: one alert, where the user typed
+            return
         self._status.value = f'<div class="ll-message" role="alert">⚠ {esc(text)}</div>'
 
     # --- language ----------------------------------------------------------------------------------------------

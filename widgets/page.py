@@ -27,13 +27,25 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 .ll-shell-nav a { margin-right: 1.2em; font-weight: 600; color: #1a4480; }
 .ll-credit { color: #444; font-size: 14px; }
 .widget-label, .widget-inline-hbox .widget-label { font-size: 15px; }
+.ll-field-message .ll-message { color: #8a1c1c; font-weight: 600; margin: 2px 0 6px; }
 """
 
 
-def lang_css(lang: str) -> str:
+SITE = {"zh": "平台责任实验室", "en": "Platform Liability Lab"}
+
+
+def page_mark(lang: str, page_title: str = "") -> str:
+    """The mark that tells the page which language it is in and what its tab is called: the template's script
+    (index.html.j2; deploy/static/page_setup.js in the static edition) sets <html lang>, the tab title and the URL's
+    ``?lang=`` from it, so that a reload keeps the language."""
+    lang = safe_lang(lang)
+    full = f"{page_title} · {SITE[lang]}" if page_title and SITE[lang] not in page_title else (page_title or SITE[lang])
+    return f'<span data-ll-page-lang="{lang}" data-ll-page-title="{esc(full)}" hidden></span>'
+
+
+def lang_css(lang: str, page_title: str = "") -> str:
     hide = "en" if safe_lang(lang) == "zh" else "zh"
-    # The mark tells the page template which language the page is in (<html lang>: index.html.j2).
-    mark = f'<span data-ll-page-lang="{safe_lang(lang)}" hidden></span>'
+    mark = page_mark(lang, page_title)
     return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}</style>{mark}"
 
 
@@ -41,6 +53,14 @@ def _link(page_id: str, label: str, lang: str) -> str:
     from .query import page_extension
 
     return f'<a href="{esc(page_id)}{page_extension()}?lang={esc(lang)}">{esc(label)}</a>'
+
+
+def contents_link(lang: str) -> str:
+    """A navigation bar with one link: back to the contents (the first chapter), for pages without a shell."""
+    lang = safe_lang(lang)
+    back = "← " + tr(UI, "contents", lang) + ("：" if lang == "zh" else ": ") + CHAPTERS[0][1][lang]
+    return (f"<nav class='ll-shell-nav ll-contents-nav' aria-label='{esc(tr(UI, 'nav', lang))}'>"
+            f"{_link(CHAPTERS[0][0], back, lang)}</nav>")
 
 
 class PageShell(FixedVBox):
@@ -99,7 +119,7 @@ class PageShell(FixedVBox):
         lang = safe_lang(self.lang)
         if self._switch.lang != lang:
             self._switch.lang = lang
-        self._style.value = lang_css(lang)
+        self._style.value = lang_css(lang, title(self.page_id, lang))
         self._title.value = f"<h1 style='margin:.2em 0'>{esc(title(self.page_id, lang))}</h1>"
         prev, nxt = neighbours(self.page_id)
         links = []

@@ -147,6 +147,7 @@ class SharePanel(FixedVBox):
         self._upload = _Upload(self.receive_upload, accept=",".join(EXTENSIONS), multiple=False,
                                layout=shared_layout(width="auto"))
         self._upload.add_class("ll-upload")
+        self._upload.add_class("ll-upload-button")  # no "(0)": the page template strips the count
         self._upload_hint = Display()
         self._status = Display()
         self._status.add_class("ll-upload-status")
@@ -229,7 +230,7 @@ class SharePanel(FixedVBox):
         self._title.value = (f'<p style="{FONT}font-weight:bold;font-size:17px;margin:4px 0;">'
                              f'{esc(tr(UI, "title", lang))}</p>')
         self._link.description = tr(UI, "link", lang)
-        self._upload.description = tr(UI, "upload", lang)
+        self._upload.description = self._upload.tooltip = tr(UI, "upload", lang)
         self._upload_hint.value = f'<span style="{FONT}color:{MUTED};">{esc(tr(UI, "upload_hint", lang))}</span>'
         mapping = self._mapping()
         url, note = self._share(mapping) if mapping is not None else ("", "")
@@ -237,6 +238,10 @@ class SharePanel(FixedVBox):
         self._link.value = url
         help_parts = []
         if url:
+            # The button works through the page's own script (the Voila template; page_setup.js when static).
+            help_parts.append(f'<button type="button" class="ll-copy-link jupyter-button" '
+                              f'data-copied="{esc(tr(UI, "copied", lang))}" '
+                              f'data-selected="{esc(tr(UI, "selected", lang))}">{esc(tr(UI, "copy", lang))}</button>')
             help_parts.append(esc(tr(UI, "copy_hint", lang)))
             if urlsplit(url).scheme in ("http", "https", ""):
                 help_parts.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'

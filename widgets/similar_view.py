@@ -107,7 +107,8 @@ class SimilarCasesView(HtmlView):
             f' <span style="color:{MUTED};">{esc(_paren(where, lang))}</span>'
             f"<br>{esc(tr(UI, 'court', lang))}{colon}{court}{sep}{esc(tr(UI, 'case_number', lang))}{colon}{number}"
             f"<br>{esc(tr(UI, 'held', lang))}{colon}{held} — {esc(text_in(d.get('holding'), lang))}"
-            f"<br>{esc(tr(UI, 'distance', lang))}{colon}{float(d.get('distance', 0)):.2f}"
+            f"<br>{esc(tr(UI, 'distance', lang))}{colon}{fmt_share(max(0.0, 1.0 - float(d.get('distance', 0))), lang)}"
+            f"{esc(tr(UI, 'distance_note', lang))}"
             f"{differences}</li>"
         )
 

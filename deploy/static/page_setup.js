@@ -95,12 +95,65 @@
   var root = document.documentElement;
   var set = function (lang) { root.lang = lang === "en" ? "en" : "zh-CN"; };
   try { set(new URLSearchParams(window.location.search).get("lang")); } catch (err) { set("zh"); }
-  var last = null;
+  // As in the Voila template: the mark also names the tab (data-ll-page-title), and the language goes into ?lang=.
+  var last = null, lastTitle = null;
   window.setInterval(function () {
     var mark = document.querySelector("[data-ll-page-lang]");
     var lang = mark && mark.getAttribute("data-ll-page-lang");
-    if (lang && lang !== last) { last = lang; set(lang); }
+    var title = mark && mark.getAttribute("data-ll-page-title");
+    if (title && title !== lastTitle) { lastTitle = title; document.title = title; }
+    // ipywidgets writes "description (count)" into an upload button; "(0)" means nothing to a reader (and is read
+    // out): the project"s upload buttons (.ll-upload-button) keep their description only.
+    var uploads = document.querySelectorAll(".ll-upload-button");
+    for (var i = 0; i < uploads.length; i++) {
+      var nodes = uploads[i].childNodes;
+      for (var j = 0; j < nodes.length; j++) {
+        if (nodes[j].nodeType === 3 && / \(\d+\)$/.test(nodes[j].textContent)) {
+          nodes[j].textContent = nodes[j].textContent.replace(/ \(\d+\)$/, "");
+        }
+      }
+    }
+    if (lang && lang !== last) {
+      last = lang; set(lang);
+      try {
+        var url = new URL(window.location.href);
+        if (url.searchParams.get("lang") !== lang) {
+          url.searchParams.set("lang", lang);
+          window.history.replaceState(window.history.state, "", url.toString());
+        }
+      } catch (err) { /* the URL stays as it was */ }
+    }
   }, 400);
+})();
+
+// The share panel"s "copy link" button (widgets/share_panel.py draws it; the kernel cannot run page scripts under
+// Voila): copies the link box"s text with the Clipboard API, or else selects it and asks the browser to copy; the
+// button then says what happened (its data-copied / data-selected words, in the page"s language).
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest(".ll-copy-link");
+    if (!button) return;
+    var panel = button.closest(".ll-share") || document;
+    var input = panel.querySelector(".ll-share-link input");
+    if (!input) return;
+    var label = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", label);
+    var say = function (key) {
+      button.textContent = button.getAttribute(key) || label;
+      window.setTimeout(function () { button.textContent = label; }, 2500);
+    };
+    var fallback = function () {
+      input.focus(); input.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      say(ok ? "data-copied" : "data-selected");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(function () { say("data-copied"); }, fallback);
+    } else {
+      fallback();
+    }
+  });
 })();
 
 // The loading text, in both languages (Voici's own is English: "Starting up kernel...", "Executing 2 of 3"), worded

@@ -11,14 +11,10 @@ import ipywidgets as W
 from traitlets import Dict
 
 from casebook.scenario import FIELD_BY_NAME, ScenarioError, validate
-from casebook.texts import fmt_share
-
 from ..base import Lang, LangGuard, esc, quietly, relabel_fact, safe_lang
-from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText
+from ..controls import Checkbox, Display, Dropdown, FixedVBox, FloatText, PercentText
 from ..words import table
 from .._view import shared_layout
-
-SHARE_STEP = 0.05
 
 UI = table("lessons/fact_subset")
 
@@ -44,7 +40,10 @@ class FactSubset(LangGuard, FixedVBox):
         self._controls = {name: self._make(name) for name in self._fields}
         self._status = Display(layout=W.Layout())  # its own: shown only when a choice is refused
         self._status.add_class("ll-subset-status")
-        self.children = [*self._controls.values(), self._status]
+        rows = []
+        for ctrl in self._controls.values():
+            rows += [ctrl, ctrl.feedback] if isinstance(ctrl, PercentText) else [ctrl]
+        self.children = [*rows, self._status]
         self.set_trait("lang", safe_lang(lang))
         self._relabel()
 
@@ -60,9 +59,9 @@ class FactSubset(LangGuard, FixedVBox):
         elif spec.kind == "bool":
             ctrl = Checkbox(value=bool(value), indent=False, on_reject=self._reject, **common)
         elif spec.maximum == 1.0:
-            # A share as a choice of percentages: a labelled <select> (a slider's handle has no accessible name).
-            current = 0.0 if value is None else float(value)
-            ctrl = Dropdown(options=self._shares(current), value=current, on_reject=self._reject, **common)
+            # A share: shown and typed in percent (the scenario keeps the fraction), refused beside the field.
+            ctrl = PercentText(value=0.0 if value is None else float(value), min=spec.minimum, max=spec.maximum,
+                               on_reject=self._reject, **common)
         else:
             ctrl = FloatText(value=value or 0.0, min=spec.minimum, max=min(spec.maximum or 1e12, 1e12), step=1000.0,
                              on_reject=self._reject, **common)
@@ -70,17 +69,10 @@ class FactSubset(LangGuard, FixedVBox):
         ctrl.observe(lambda change, n=name: self._on_change(n, change), "value")
         return ctrl
 
-    @staticmethod
-    def _shares(current: float) -> list:
-        values = sorted({round(i * SHARE_STEP, 2) for i in range(int(round(1 / SHARE_STEP)) + 1)} | {current})
-        return [(fmt_share(v, "zh"), v) for v in values]
-
     def _show(self, name: str, value) -> None:
         ctrl = self._controls[name]
-        if FIELD_BY_NAME[name].kind == "number" and isinstance(ctrl, Dropdown):
+        if isinstance(ctrl, PercentText):
             value = 0.0 if value is None else float(value)
-            if value not in [v for _, v in ctrl.options]:
-                ctrl.options = self._shares(value)
         ctrl.value = value
 
     def set_facts(self, mapping) -> None:
@@ -104,7 +96,11 @@ class FactSubset(LangGuard, FixedVBox):
         except ScenarioError as exc:
             with quietly(self):
                 self._show(name, self.facts[name])
-            self._refusal = (name, exc.message)
+            if isinstance(self._controls[name], PercentText):  # said beside the field, once
+                self._controls[name].show_model_refusal(exc, candidate)
+                self._refusal = None
+            else:
+                self._refusal = (name, exc.message)
             self._render_status()
             return
         if good.get("food") and "life_health_goods" in self._controls and not self._controls["life_health_goods"].value:
@@ -116,6 +112,8 @@ class FactSubset(LangGuard, FixedVBox):
 
     def _reject(self, control, detail: str) -> None:
         name = next((n for n, c in self._controls.items() if c is control), "")
+        if isinstance(control, PercentText) and detail == control.error:
+            return  # what was typed is refused beside the field itself
         self._refusal = (name, detail)
         self._render_status()
 

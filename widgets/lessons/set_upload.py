@@ -87,6 +87,7 @@ class SetUpload(LangGuard, FixedVBox):
         self._upload = _GuardedUpload(accept=",".join(EXTENSIONS), multiple=False, on_reject=self._say,
                                       layout=shared_layout(width="auto"))
         self._upload.add_class("ll-set-file")
+        self._upload.add_class("ll-upload-button")  # no "(0)": the page template strips the count
         self._upload.observe(self._on_value, "value")
         self._status = Display()
         self._status.add_class("ll-set-status")
@@ -136,7 +137,7 @@ class SetUpload(LangGuard, FixedVBox):
         lang = self.lang
         self._label.value = section(
             f"<p><strong>{esc(tr(UI, 'label', lang).format(kb=MAX_BYTES // 1024))}</strong></p>")
-        self._upload.description = tr(UI, "button", lang)
+        self._upload.description = self._upload.tooltip = tr(UI, "button", lang)
         self._upload.tooltip = tr(UI, "label", lang).format(kb=MAX_BYTES // 1024)
         self._render_message()
 
