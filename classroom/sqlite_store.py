@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from casebook.engine import FORMS
+
 from .codes import (new_class_code, new_teacher_secret, normal_class_code, secret_hash, secret_matches,
                     valid_page_id)
 from .store import ClassError, ClassStore, Limits, NewClass
@@ -29,12 +31,6 @@ CREATE TABLE IF NOT EXISTS pages (code TEXT NOT NULL, page TEXT NOT NULL, PRIMAR
 CREATE TABLE IF NOT EXISTS answers (code TEXT NOT NULL, page TEXT NOT NULL, item_id TEXT NOT NULL,
                                     answer TEXT NOT NULL, PRIMARY KEY (code, page, item_id));
 """
-
-
-def _answers() -> tuple:
-    from casebook.engine import FORMS
-
-    return tuple(FORMS)
 
 
 class SQLiteClassStore(ClassStore):
@@ -156,7 +152,7 @@ class SQLiteClassStore(ClassStore):
     def record(self, code: str, page: str, item_id: str, answer: str) -> None:
         if not valid_page_id(page):
             raise ClassError("bad_page")
-        if answer not in _answers():
+        if answer not in FORMS:
             raise ClassError("bad_answer")
         cap = self.limits.max_pages_per_class
 

@@ -362,3 +362,17 @@ def test_the_classroom_package_imports_no_ui_library_and_the_law_no_storage():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_tally_benchmark_counts_every_writer_and_shows_them_to_the_teacher():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "class_tally.py"
+    spec = importlib.util.spec_from_file_location("class_tally", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = bench.run(1, writers=4)
+    (only,) = result["rounds"]
+    assert only["counted"] == 4 and only["shown"] and only["last_answer_to_tally_s"] is not None
+    assert "last answer -> tally" in bench.report(result)
