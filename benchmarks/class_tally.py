@@ -128,7 +128,7 @@ def report(result: dict) -> str:
         lat = r["last_answer_to_tally_s"]
         lines.append(f"{i:>5} {r['counted']:>8} {('never' if lat is None else f'{lat * 1000:.0f} ms'):>21} "
                      f"{('-' if lat is None else f'{lat / goal:.2f}'):>14} "
-                     f"{r["all_answers_within_s"] * 1000:>17.0f} ms {r['poll_ms']:>6.1f} ms")
+                     f"{r['all_answers_within_s'] * 1000:>17.0f} ms {r['poll_ms']:>6.1f} ms")
     lat, w = result["last_answer_to_tally_s"], result["write_s"]
     if lat["max"] is not None:
         lines.append(f"last answer -> teacher's tally: median {lat['median'] * 1000:.0f} ms, worst {lat['max'] * 1000:.0f} "
