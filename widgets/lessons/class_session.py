@@ -211,20 +211,27 @@ class ClassPanel(LangGuard, FixedVBox):
 
     def _render_status(self) -> None:
         lang = self.lang
-        parts = [text_of(m, lang) for m in self._notices]
+        alerts = [text_of(m, lang) for m in self._notices]  # what went wrong: shown as an alert
+        info = []
         if self.mode == "student":
-            parts.append(tr(UI, "student", lang).format(code=self._code))
+            info.append(tr(UI, "student", lang).format(code=self._code))
         elif self.mode == "teacher":
-            parts.append(tr(UI, "teacher", lang).format(code=self._code))
+            info.append(tr(UI, "teacher", lang).format(code=self._code))
         if self._last is not None:
             key, params = self._last
-            parts.append(text_of(params["messages"], lang) if key == "error" else tr(UI, key, lang).format(**params))
+            if key == "error":
+                alerts.append(text_of(params["messages"], lang))
+            else:
+                info.append(tr(UI, key, lang).format(**params))
+        parts = alerts + info
         if self.mode in ("free", "static") and self._built:
             for k in ("set", "student", "teacher"):
                 self._link_boxes[k].value = self._links.get(k, "")
                 self._link_boxes[k].layout.display = None if k in self._links else "none"
         self.message = " ".join(parts)
-        self._status.value = section("".join(f"<p role='status' class='ll-msg'>{esc(p)}</p>" for p in parts)) if parts else ""
+        self._status.value = section(
+            "".join(f"<p role='alert' class='ll-msg'>{esc(p)}</p>" for p in alerts)
+            + "".join(f"<p role='status' class='ll-class-info' style='font-weight:600'>{esc(p)}</p>" for p in info))
 
 
 class _StudentGate:
