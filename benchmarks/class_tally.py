@@ -112,7 +112,8 @@ def run(rounds: int, writers: int = WRITERS) -> dict:
     with tempfile.TemporaryDirectory(prefix="ll-class-tally-") as tmp:
         results = [one_round(writers, Path(tmp), n) for n in range(rounds)]
     lat = [r["last_answer_to_tally_s"] for r in results]
-    ok = all(x is not None and x <= GOAL_S for x in lat) and all(r["counted"] == writers and r["shown"] for r in results)
+    ok = (all(x is not None and x <= GOAL_S for x in lat)
+          and all(r["counted"] == writers and r["shown"] for r in results))
     writes = sorted(w for r in results for w in r["write_s"])
     return {"goal_s": GOAL_S, "poll_s": POLL_S, "rounds": results, "pass": ok,
             "last_answer_to_tally_s": {"median": statistics.median(x for x in lat if x is not None) if any(

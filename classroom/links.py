@@ -41,7 +41,8 @@ class SetLinkError(ValueError):
 
 def questions_only(loaded: dict) -> dict:
     """A loaded set without its key: no stored answers, no explanations."""
-    out = {"title": loaded["title"], "scenarios": [{k: item[k] for k in LINK_ITEM_KEYS} for item in loaded["scenarios"]]}
+    items = [{k: item[k] for k in LINK_ITEM_KEYS} for item in loaded["scenarios"]]
+    out = {"title": loaded["title"], "scenarios": items}
     if loaded.get("description"):
         out["description"] = loaded["description"]
     return out
@@ -104,7 +105,8 @@ def decode_set(token) -> dict:
         loaded = load_set(json.dumps(data, ensure_ascii=False))
     except ScenarioSetError as exc:
         where = f"{exc.field}: " if exc.field else ""
-        raise SetLinkError(f"链接中的题集有误：{where}{exc.message}", f"The set in the link has a problem: {where}{exc.message}")
+        raise SetLinkError(f"链接中的题集有误：{where}{exc.message}",
+                           f"The set in the link has a problem: {where}{exc.message}") from None
     return _engine_answers(loaded)
 
 

@@ -132,7 +132,8 @@ class ClassPanel(LangGuard, FixedVBox):
             self._start.on_click(lambda _b: self.start_class())
             if mode == "static":
                 self._start.layout.display = "none"
-            self._link_boxes = {k: ReadOnlyText(layout=W.Layout(width="100%"), style={"description_width": "initial"}) for k in ("set", "student", "teacher")}
+            self._link_boxes = {k: ReadOnlyText(layout=W.Layout(width="100%"), style={"description_width": "initial"})
+                                for k in ("set", "student", "teacher")}
             for k, box in self._link_boxes.items():
                 box.add_class(f"ll-class-{k}-url")
                 box.layout.display = "none"

@@ -241,7 +241,8 @@ class ExerciseDeck(LangGuard, FixedVBox):
 
     def _say(self, notice: dict) -> None:
         self._notice = notice
-        self._feedback.value = section(f"<p class='ll-msg ll-class-notice' role='status'>{esc(text_of(notice, self.lang))}</p>")
+        self._feedback.value = section(
+            f"<p class='ll-msg ll-class-notice' role='status'>{esc(text_of(notice, self.lang))}</p>")
 
     def _move(self, step: int) -> None:
         n = len(self.current_set()["scenarios"])

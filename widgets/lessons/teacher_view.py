@@ -3,7 +3,8 @@
 Only the teacher's page of a class (``?class=..&teacher=..``, :mod:`widgets.lessons.class_session`) builds it; a
 checkbox there hides the answers while the screen is projected. For each question: the engine's form, the deciding
 rule, whether the set's stored answer agrees with the engine, the set's explanation and, for this session, the answer
-revealed. Below it (outside a class) a teacher can load their own set (:class:`SetUpload`), which the deck then shows. All set text is the teacher's and is escaped.
+revealed. Below it (outside a class) a teacher can load their own set (:class:`SetUpload`), which the deck then
+shows. All set text is the teacher's and is escaped.
 """
 
 from __future__ import annotations
