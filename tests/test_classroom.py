@@ -376,3 +376,14 @@ def test_the_tally_benchmark_counts_every_writer_and_shows_them_to_the_teacher()
     (only,) = result["rounds"]
     assert only["counted"] == 4 and only["shown"] and only["last_answer_to_tally_s"] is not None
     assert "last answer -> tally" in bench.report(result)
+
+
+def test_the_server_tells_its_kernels_where_the_class_store_is(monkeypatch, tmp_path):
+    from server import cli
+
+    seen = {}
+    monkeypatch.setattr(cli.os, "execve", lambda exe, argv, env: seen.update(env))
+    monkeypatch.delenv("LL_CLASSROOM_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert cli.main(["serve", "--notebooks", str(tmp_path)]) == 0
+    assert seen["LL_CLASSROOM_DB"] == str(tmp_path / "platform-liability-lab" / "classroom.sqlite3")

@@ -242,7 +242,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
     def _say(self, notice: dict) -> None:
         self._notice = notice
         self._feedback.value = section(
-            f"<p class='ll-msg ll-class-notice' role='status'>{esc(text_of(notice, self.lang))}</p>")
+            f"<p class='ll-class-notice' role='status' style='font-weight:600'>{esc(text_of(notice, self.lang))}</p>")
 
     def _move(self, step: int) -> None:
         n = len(self.current_set()["scenarios"])
