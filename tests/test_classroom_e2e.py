@@ -9,6 +9,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+from e2e_helpers import axe_check, format_violations
+
 pytestmark = pytest.mark.browser
 
 RENDERED = "() => !document.querySelector('#loading, .voila-spinner-color1') && document.querySelector('.ll-class-panel')"
@@ -77,6 +79,9 @@ def test_a_class_from_the_teachers_link_to_the_students_pages_and_back(browser, 
         teacher.screenshot(path=str(artifacts_dir / "class-teacher-1280.png"), full_page=True)
         student.screenshot(path=str(artifacts_dir / "class-student-1280.png"), full_page=True)
         assert not (errors or student_errors or teacher_errors), errors + student_errors + teacher_errors
+        for shown in (teacher, student):
+            violations = axe_check(shown)
+            assert not violations, format_violations(violations)
     finally:
         for ctx in pages:
             ctx.close()

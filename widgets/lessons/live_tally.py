@@ -54,7 +54,7 @@ class LiveTally(LangGuard, FixedVBox):
         self._head = Display()
         self._bars = Display()
         self._bars.add_class("ll-tally-bars")
-        self._reveal = FixedButton(button_style="warning", layout=shared_layout(width="auto"))
+        self._reveal = FixedButton(button_style="primary", layout=shared_layout(width="auto"))
         self._reveal.add_class("ll-tally-reveal")
         self._reveal.on_click(lambda _b: self.toggle_reveal())
         self.poller = TallyPoller(store, code, secret, self._on_tally)
