@@ -5,6 +5,8 @@ the student's page only after the teacher reveals it. The student's page never h
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -26,11 +28,9 @@ def _open(browser, url: str):
     return context, page, errors
 
 
-def test_a_class_from_the_teachers_link_to_the_students_pages_and_back(browser, voila_server, monkeypatch,
-                                                                       tmp_path, artifacts_dir):
-    monkeypatch.setenv("LL_CLASSROOM_DB", str(tmp_path / "classes.sqlite3"))
-    # a server of its own (the extra flag is only there to make it one), whose kernels use this store
-    base = voila_server("notebooks", "--MappingKernelManager.cull_idle_timeout=3600")
+def test_a_class_from_the_teachers_link_to_the_students_pages_and_back(browser, voila_server, artifacts_dir):
+    store = Path(os.environ["LL_CLASSROOM_DB"])  # tests/conftest.py: a temporary file for every server of the run
+    base = voila_server("notebooks")
     pages = []
     try:
         ctx, free, errors = _open(browser, f"{base}voila/render/09_exercises.ipynb?lang=en")
@@ -85,4 +85,4 @@ def test_a_class_from_the_teachers_link_to_the_students_pages_and_back(browser, 
     finally:
         for ctx in pages:
             ctx.close()
-    assert (tmp_path / "classes.sqlite3").is_file()  # the server gave its kernels this store
+    assert store.is_file()  # the server's kernels kept the class there
