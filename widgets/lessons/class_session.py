@@ -132,14 +132,15 @@ class ClassPanel(LangGuard, FixedVBox):
             self._start.on_click(lambda _b: self.start_class())
             if mode == "static":
                 self._start.layout.display = "none"
-            self._link_boxes = {k: ReadOnlyText(layout=W.Layout(width="100%"), style={"description_width": "initial"})
+            self._link_boxes = {k: ReadOnlyText(layout=W.Layout(width="100%", flex_flow="row wrap"),
+                                             style={"description_width": "initial"})
                                 for k in ("set", "student", "teacher")}
             for k, box in self._link_boxes.items():
                 box.add_class(f"ll-class-{k}-url")
                 box.layout.display = "none"
             row = FixedHBox([self._set_link, self._start], layout=shared_layout(flex_flow="row wrap"))
             row.add_class("ll-row-wide")
-            children += [self.upload, self._head, row, *self._link_boxes.values()]
+            children = [children[0], self.upload, self._head, row, *self._link_boxes.values(), self._status]
         self.children = children
         self._built = True
         self._relabel()
