@@ -17,7 +17,8 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # setuptools' editable install maps only the packages that exist when it runs: re-run it
 # (quickly, without dependencies) once casebook/ or widgets/ appears.
-PKG_STAMPS := $(patsubst %/__init__.py,$(VENV)/.has-%,$(wildcard casebook/__init__.py widgets/__init__.py server/__init__.py))
+PKG_STAMPS := $(patsubst %/__init__.py,$(VENV)/.has-%,$(wildcard casebook/__init__.py widgets/__init__.py server/__init__.py \
+                classroom/__init__.py))
 CHROMIUM ?= /usr/bin/chromium
 CLASS_CHROMIUM ?= /usr/bin/chromium-headless-shell
 NODE_DIR := tests/e2e/node
@@ -36,7 +37,7 @@ STATIC_TOOLS := build/static-tools
 STATIC_VPY := $(STATIC_TOOLS)/venv/bin/python
 STATIC_SITE := build/static
 STATIC_PAGE := $(STATIC_SITE)/voici/render/analyzer.html
-STATIC_SOURCES := $(shell find casebook widgets notebooks deploy/static -type f -not -path '*/__pycache__/*' \
+STATIC_SOURCES := $(shell find casebook widgets classroom notebooks deploy/static -type f -not -path '*/__pycache__/*' \
                     -not -name '*.pyc' 2>/dev/null) tools/build_static_site.py pyproject.toml
 
 venv: $(STAMP) $(PKG_STAMPS)

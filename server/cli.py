@@ -118,8 +118,12 @@ def cmd_serve(args) -> int:
     print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
     from .template import environ
 
+    from classroom.store import ENV_DB, default_path
+
+    env = environ()
+    env[ENV_DB] = str(default_path())  # every kernel of this server shares one class store (chapter 09)
     # Hand the process over to Voila (nothing of ours is left to clean up), with the project's template on its path.
-    os.execve(sys.executable, argv, environ())
+    os.execve(sys.executable, argv, env)
     return 0  # pragma: no cover
 
 

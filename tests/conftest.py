@@ -33,6 +33,9 @@ import pytest
 from e2e_helpers import in_ci, skip_or_fail  # noqa: F401  (re-exported for tests)
 
 ROOT = Path(__file__).resolve().parent.parent
+# Chapter 09's classes (classroom/): every server the tests start keeps them in a temporary file, never the user's.
+os.environ.setdefault("LL_CLASSROOM_DB", os.path.join(__import__("tempfile").mkdtemp(prefix="ll-classroom-"),
+                                                      "classes.sqlite3"))
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -12,7 +12,7 @@ import pytest
 import casebook
 
 FORBIDDEN = ("ipywidgets", "traitlets", "IPython", "ipykernel", "voila", "tornado", "jupyter_server", "server", "pandas",
-             "matplotlib")
+             "matplotlib", "classroom", "sqlite3")  # classroom/: a class's storage, never the law's
 MODULES = sorted(m.name for m in pkgutil.walk_packages(casebook.__path__, "casebook."))
 
 

@@ -185,6 +185,18 @@ def test_a_bad_link_gets_clear_messages_not_a_traceback(visit):
     assert page.locator(".ll-outcome").get_attribute("data-liability-form") == "none"
 
 
+def test_a_set_link_works_and_a_class_link_says_it_needs_the_server(visit):
+    from casebook.scenario_sets import example_set_path, load_set_file
+    from classroom.links import encode_set
+
+    basics = load_set_file(example_set_path("classroom-basics"))
+    page = visit("09_exercises", f"lang=en&set={encode_set(basics)}&class=ABCD-EFGH-JKMN")
+    page.locator(f".ll-exercise-question [data-item='{basics['scenarios'][0]['id']}']").wait_for(timeout=20_000)
+    assert "needs the tutorial's server" in text(page, ".ll-class-status")
+    assert "the live tally needs the tutorial's server" in text(page, ".ll-static-note")
+    assert page.locator("button.ll-class-start").is_hidden()
+
+
 def test_no_request_left_the_site_and_none_failed(visit):
     # Runs last in this module: everything the pages above asked for.
     assert visit.traffic.requests, "no request was recorded"

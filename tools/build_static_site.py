@@ -55,7 +55,7 @@ DEPLOY = ROOT / "deploy" / "static"
 TOOLS = ROOT / "build" / "static-tools"
 PYODIDE_VERSION = "0.29.3"
 PROJECT = "platform-liability-lab"
-PROJECT_PACKAGES = ("casebook", "widgets")
+PROJECT_PACKAGES = ("casebook", "widgets", "classroom")
 # Files of the project's packages the static pages never read: Voila's page template and its server settings.
 PROJECT_SKIP = re.compile(r"^casebook/data/paper/")  # the quotation tests' copy of the paper: not for pages
 # Requirements of the served wheels that the browser does not need: the widgets' front-end code (Voici brings its

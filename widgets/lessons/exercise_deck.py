@@ -63,6 +63,9 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self.answers: dict = {}
         self._revealed: dict | None = None
         self._listeners: list = []
+        self._predict_listeners: list = []
+        self._notice: dict | None = None  # {zh, en}: a message from the class (widgets/lessons/class_session.py)
+        self.reveal_gate = None  # in a class: callable(set key, item id) -> None, or {zh, en} why not yet
         wide = {"style": {"description_width": "initial"}, "layout": shared_layout(width="auto")}
         self._pick = Dropdown(options=[(k, k) for k in self._sets], value="cases", **wide)
         self._pick.add_class("ll-exercise-set")
@@ -125,6 +128,16 @@ class ExerciseDeck(LangGuard, FixedVBox):
         else:
             self.current = key
 
+    def only_set(self, key: str, loaded: dict) -> None:
+        """Show one set and no other (a class's): the picker offers only it."""
+        self.add_set(key, loaded)
+        self._sets = {key: self._sets[key]}
+        self._relabel_sets()
+
+    def on_predict(self, callback) -> None:
+        """``callback(set key, item id, form)`` when a prediction is chosen; a {zh, en} it returns is shown."""
+        self._predict_listeners.append(callback)
+
     def on_change(self, callback) -> None:
         """``callback()`` after the set, the question or an answer changes (the teacher's view listens)."""
         self._listeners.append(callback)
@@ -141,6 +154,11 @@ class ExerciseDeck(LangGuard, FixedVBox):
             self._feedback.value = section(f"<p class='ll-msg' role='status'>{esc(tr(UI, 'pick_first', lang))}</p>")
             return None
         item = self.item()
+        if self.reveal_gate is not None:
+            notice = self.reveal_gate(self.current, item["id"])
+            if notice:
+                self._say(notice)
+                return None
         graded = check_answer(item, answer)
         self._revealed = {"answer": answer, "graded": graded}
         self.answers[(self.current, item["id"])] = {"answer": answer, "correct": graded["correct"],
@@ -156,6 +174,7 @@ class ExerciseDeck(LangGuard, FixedVBox):
     def reset_item(self) -> None:
         """Clear the prediction and the feedback of the current question (the score keeps the first reveal)."""
         self._revealed = None
+        self._notice = None
         with quietly(self):
             self._answer.disabled = False
             self._answer.value = None
@@ -191,7 +210,17 @@ class ExerciseDeck(LangGuard, FixedVBox):
 
     def _on_answer(self, change):
         if not self._quiet and change["new"] is not None and self._revealed is None:
+            self._notice = None
             self._feedback.value = ""
+            for callback in list(self._predict_listeners):
+                notice = callback(self.current, self.item()["id"], change["new"])
+                if notice:
+                    self._say(notice)
+
+    def _say(self, notice: dict) -> None:
+        self._notice = notice
+        self._feedback.value = section(
+            f"<p class='ll-class-notice' role='status' style='font-weight:600'>{esc(text_of(notice, self.lang))}</p>")
 
     def _move(self, step: int) -> None:
         n = len(self.current_set()["scenarios"])
@@ -225,6 +254,8 @@ class ExerciseDeck(LangGuard, FixedVBox):
         self._render_item()
         if self._revealed is not None:
             self._render_feedback()
+        elif self._notice is not None:
+            self._say(self._notice)
         self._render_score()
 
     def _show_item(self) -> None:

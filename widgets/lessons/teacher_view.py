@@ -1,8 +1,10 @@
 """TeacherView: every answer of the set an ExerciseDeck shows, with the rule that decides it; and a teacher's upload.
 
-A checkbox opens the answers: for each question the engine's form, the deciding rule, whether the set's stored answer
-agrees with the engine, the set's explanation and, for this session, the answer revealed. Below it a teacher can load
-their own set (:class:`SetUpload`), which the deck then shows. All set text is the teacher's and is escaped.
+Only the teacher's page of a class (``?class=..&teacher=..``, :mod:`widgets.lessons.class_session`) builds it; a
+checkbox there hides the answers while the screen is projected. For each question: the engine's form, the deciding
+rule, whether the set's stored answer agrees with the engine, the set's explanation and, for this session, the answer
+revealed. Below it (outside a class) a teacher can load their own set (:class:`SetUpload`), which the deck then
+shows. All set text is the teacher's and is escaped.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class TeacherView(LangGuard, FixedVBox):
 
     lang = Lang()
 
-    def __init__(self, deck: ExerciseDeck, lang: str = "zh", **kwargs):
+    def __init__(self, deck: ExerciseDeck, lang: str = "zh", upload: bool = True, **kwargs):
         super().__init__(**kwargs)
         self._built = False
         self.add_class("ll-teacher-view")
@@ -53,7 +55,9 @@ class TeacherView(LangGuard, FixedVBox):
         self._upload = SetUpload(lang=self.lang)
         self._upload.on_load(lambda key, loaded: deck.add_set(key, loaded))
         deck.on_change(self._render)
-        self.children = [lesson_style(), self._head, self._toggle, self._table, self._upload_head, self._upload]
+        self.children = [lesson_style(), self._head, self._toggle, self._table]
+        if upload:  # a class's teacher's view shows the class's set: no upload there
+            self.children += (self._upload_head, self._upload)
         self._built = True
         self._relabel()
 
