@@ -27,9 +27,10 @@ from classroom.codes import new_page_id
 from classroom.links import SetLinkError, class_urls, parse_class_query, set_url
 from classroom.store import ClassError, open_store
 
-from ..base import LangGuard, esc, safe_lang, tr
+from ..base import Lang, LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedHBox, FixedVBox
 from .._view import FixedButton, ReadOnlyText, shared_layout
+from ..words import table
 from .common import section, text_of
 from .common import large_controls_style as lesson_style
 from .exercise_deck import ExerciseDeck
@@ -42,45 +43,7 @@ LINK_KEY = "link"
 MAX_CHANGES_PER_ITEM = 20  # predictions one page may send for one question (a hostile page cannot flood the store)
 MAX_CLASSES_PER_PAGE = 5
 
-UI = {
-    "hand_title": {"zh": "把题集交给全班", "en": "Hand this set to your class"},
-    "hand_note": {"zh": "先在上面选好题集（或上传自己的题集），再生成链接。本页不列出答案：答案只在教师链接打开的页面上显示。",
-                  "en": "Choose the set above (or upload your own) first, then make a link. This page lists no "
-                        "answers: they show only on the page the teacher's link opens."},
-    "set_link": {"zh": "生成题集链接（题目在链接中）", "en": "Make a set link (the questions in the link)"},
-    "start": {"zh": "开设班级（实时统计）", "en": "Start a class (live tally)"},
-    "set_link_label": {"zh": "题集链接", "en": "Set link"},
-    "set_link_note": {"zh": "链接中只有题目，没有答案和说明；学生自己揭晓答案，不汇总作答。",
-                      "en": "The link holds the questions only, no answers or explanations; students reveal the "
-                            "answers themselves, and nothing is collected."},
-    "student_link": {"zh": "学生链接", "en": "Students' link"},
-    "teacher_link": {"zh": "教师链接（保密）", "en": "Teacher's link (keep it secret)"},
-    "class_made": {"zh": "班级 {code} 已开设。把学生链接发给全班；教师链接只留给自己：它打开实时统计和全部答案。",
-                   "en": "Class {code} is open. Send the students' link to the class; keep the teacher's link to "
-                         "yourself: it opens the live tally and every answer."},
-    "too_many": {"zh": "本页已开设 {n} 个班级，不能再开设。", "en": "This page has started {n} classes; it may start no more."},
-    "student": {"zh": "你在班级 {code} 中。你的预测会匿名计入老师的统计（每题一个答案，改答以最后一次为准）；老师揭晓后，"
-                      "点“揭晓”即可看到答案。",
-                "en": "You are in class {code}. Your predictions count anonymously in your teacher's tally (one answer "
-                      "per question; a change replaces it); once your teacher reveals a question, press Reveal to "
-                      "see its answer."},
-    "counted": {"zh": "你的预测已计入（匿名）。老师揭晓后，点“揭晓”查看答案。",
-                "en": "Your prediction is counted (anonymously). Press Reveal once your teacher has revealed it."},
-    "wait": {"zh": "老师还没有揭晓这道题的答案。你的预测已计入。", "en": "Your teacher has not revealed this question yet. Your "
-                                                         "prediction is counted."},
-    "changes": {"zh": "这道题的改答次数已达上限：之后的更改不再计入。",
-                "en": "You have changed this answer as often as may be counted: further changes are not counted."},
-    "teacher": {"zh": "班级 {code} 的教师视图。", "en": "The teacher's view of class {code}."},
-    "static": {"zh": "本页在您的浏览器中运行，没有服务器：无法开设班级，也无法汇总全班的作答（实时统计需要本教程的服务器）。"
-                     "题集链接在这里可以使用。",
-               "en": "This page runs in your browser, with no server: a class cannot be started and a class's answers "
-                     "cannot be collected (the live tally needs the tutorial's server). Set links work here."},
-    "static_class": {"zh": "班级链接需要本教程的服务器，在这个版本（在浏览器中运行）中无法使用；请让老师改发题集链接。",
-                     "en": "A class link needs the tutorial's server and cannot work in this edition (it runs in your "
-                           "browser); ask your teacher for a set link instead."},
-    "bad_set": {"zh": "本班的题集无法读取：{message}", "en": "The class's set could not be read: {message}"},
-    "link_set": {"zh": "链接中的题集", "en": "The set in the link"},
-}
+UI = table("lessons/class_session")
 
 
 def _page_url() -> str:
@@ -93,7 +56,7 @@ class ClassPanel(LangGuard, FixedVBox):
     """The panel under the deck. Traits: ``lang`` (in), ``mode`` (out: free, student, teacher or static),
     ``message`` (out: the last message, plain text, in ``lang``)."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     mode = Unicode("free")
     message = Unicode("")
 

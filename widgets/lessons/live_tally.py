@@ -8,37 +8,27 @@ show its answer) or hides it again. Counts are anonymous: pages, not people.
 
 from __future__ import annotations
 
-from traitlets import Dict, Unicode
+from traitlets import Dict
 
 from casebook.engine import FORMS, analyze
 from classroom.live import TallyPoller
 from classroom.store import ClassError, ClassStore
 
-from ..base import LangGuard, esc, safe_lang, tr
+from ..base import Lang, LangGuard, esc, safe_lang, tr
 from ..controls import Display, FixedVBox
 from .._view import FixedButton, shared_layout
+from ..words import table
 from .common import form_name, section, text_of
 from .common import large_controls_style as lesson_style
 from .exercise_deck import ExerciseDeck
 
-UI = {
-    "title": {"zh": "全班的预测（实时）", "en": "The class's predictions (live)"},
-    "note": {"zh": "匿名计数：每个页面每题计一个答案（改答以最后一次为准）；约每半秒更新一次。",
-             "en": "Anonymous counts: one answer per question per page (a change replaces it); updated about every "
-                   "half second."},
-    "answers": {"zh": "{n} 个答案", "en": "{n} answer(s)"},
-    "none_yet": {"zh": "还没有答案。", "en": "No answers yet."},
-    "revealed": {"zh": "已向全班揭晓", "en": "revealed to the class"},
-    "reveal": {"zh": "向全班揭晓第 {i} 题", "en": "Reveal question {i} to the class"},
-    "hide": {"zh": "对全班重新隐藏第 {i} 题", "en": "Hide question {i} from the class again"},
-    "engine": {"zh": "引擎的答案", "en": "the engine's answer"},
-}
+UI = table("lessons/live_tally")
 
 
 class LiveTally(LangGuard, FixedVBox):
     """Traits: ``lang`` (in), ``tally`` (out: ``{item id: {form: count}}``, the last read). Follows ``deck``."""
 
-    lang = Unicode("zh")
+    lang = Lang()
     tally = Dict()
 
     def __init__(self, deck: ExerciseDeck, store: ClassStore, code: str, secret: str, lang: str = "zh", **kwargs):
