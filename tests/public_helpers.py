@@ -52,15 +52,17 @@ def copy_notebooks(dest: Path) -> Path:
 
 
 class PublicServer:
-    """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch)."""
+    """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch);
+    ``public=False``: plain ``liability-lab serve`` (``make demo``'s server)."""
 
     def __init__(self, notebook_dir: Path, log_path: Path, max_kernels: int | None = None,
-                 voila_flags: tuple[str, ...] = (LIGHT_POOL,), max_per_client: int | None = None):
+                 voila_flags: tuple[str, ...] = (LIGHT_POOL,), max_per_client: int | None = None,
+                 public: bool = True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
-        cmd = [sys.executable, "-m", "server.cli", "serve", "--public", "--port", str(self.port),
-               "--notebooks", str(notebook_dir)]
+        cmd = [sys.executable, "-m", "server.cli", "serve", *(["--public"] if public else []), "--port",
+               str(self.port), "--notebooks", str(notebook_dir)]
         if max_kernels is not None:
             cmd += ["--max-kernels", str(max_kernels)]
         if max_per_client is not None:  # every test client is 127.0.0.1: a suite of many pages is a class
