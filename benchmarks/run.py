@@ -754,6 +754,14 @@ def public_argv(port: int, root: Path, extra: list[str], max_kernels: int | None
     return [a for i, a in enumerate(argv) if not (a.startswith("--") and "=" in a and last[a.split("=", 1)[0]] != i)]
 
 
+def demo_argv(port: int, root: Path, extra: list[str]) -> list[str]:
+    """`make demo`'s command line (`liability-lab serve`, no --public), with any --extra flags."""
+    sys.path.insert(0, str(ROOT))
+    from server.cli import voila_argv
+
+    return voila_argv(port, False, "127.0.0.1", root, extra=list(extra))
+
+
 def plain_argv(port: int, root: Path) -> list[str]:
     return [sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
 
@@ -810,7 +818,8 @@ async def run(args) -> dict:
     p_port, f_port, plain_port = free_port(), free_port(), free_port()
     servers = {
         "pages": Server("pages (public)", public_argv(p_port, NOTEBOOKS, extra, args.max_kernels, args.analyzer_pool or None),
-                        logs / "pages.log", p_port),
+                        logs / "pages.log", p_port) if args.pages_server == "public" else
+        Server("pages (make demo)", demo_argv(p_port, NOTEBOOKS, extra), logs / "pages.log", p_port),
         "plain": Server("floor (plain voila)", plain_argv(plain_port, FLOOR_DIR), logs / "plain.log", plain_port),
     }
     # The floor of the per-page ratios: plain Voila defaults (as in the baseline figures), or, with
@@ -828,6 +837,7 @@ async def run(args) -> dict:
         "goals": GOALS, "rounds": args.rounds, "clicks_per_visit": args.clicks, "change_start": args.change_start,
         "argv": {k: s.argv[1:] for k, s in servers.items()}, "logs": str(logs),
         "floor_served": "like the pages" if args.floor_like_pages else "plain voila",
+        "pages_server": args.pages_server,
     }
     log(f"pages: {', '.join(pages) or '(none yet: only the floor)'}; logs in {logs}")
     try:
@@ -1204,6 +1214,10 @@ def main(argv=None) -> int:
     parser.add_argument("--analyzer-pool", type=int, default=40,
                         help="preheated kernels waiting for the analyzer (default 40: the class setting of "
                              "docs/deploy.md); 0 uses the project's own pool sizes")
+    parser.add_argument("--pages-server", choices=("public", "demo"), default="public",
+                        help="the server of the measured pages: public (serve --public with the class's settings, "
+                             "default) or demo (make demo's `liability-lab serve`, its laptop-sized pool); the class "
+                             "of 40 is measured only against the public server")
     parser.add_argument("--floor-like-pages", action="store_true",
                         help="serve the floor of the per-page ratios with the pages' public settings instead of plain "
                              "Voila defaults (the class of 40 always compares with plain Voila)")
@@ -1223,7 +1237,7 @@ def main(argv=None) -> int:
     parser.add_argument("--static-pages", default="analyzer,03_legal_bases,09_exercises",
                         help="the static edition's pages to measure (default analyzer,03_legal_bases,09_exercises)")
     args = parser.parse_args(argv)
-    if args.static_only:
+    if args.static_only or args.pages_server == "demo":
         args.class_rounds = 0
     if args.quick:
         args.rounds = min(args.rounds, 2)
