@@ -92,7 +92,9 @@ def pool_kernels_expected(args) -> int:
     except ImportError:
         POOL_SIZES = {"default": 1}
     sizes = {f"{p}.ipynb": POOL_SIZES.get(f"{p}.ipynb", POOL_SIZES.get("default", 1)) for p in discover_pages()}
-    if args.analyzer_pool:
+    if args.analyzer_pool is None:  # serve --class N: one per student
+        sizes["analyzer.ipynb"] = args.class_size
+    elif args.analyzer_pool:
         sizes["analyzer.ipynb"] = args.analyzer_pool
     return sum(sizes.values())
 

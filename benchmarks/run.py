@@ -65,26 +65,19 @@ def _server(name: str, argv: list[str], log_path: Path, port: int) -> Server:
 
 
 def public_argv(port: int, root: Path, extra: list[str], max_kernels: int | None = None,
-                analyzer_pool: int | None = None) -> list[str]:
-    """The project's public-demo command line, as `liability-lab serve --public [--max-kernels N]` runs it, with the
-    analyzer's preheated pool sized for a class (docs/deploy.md, "A class of 40") and any --extra flags."""
+                analyzer_pool: int | None = None, class_size: int | None = CLASS_SIZE) -> list[str]:
+    """`liability-lab serve --public --class N [--max-kernels M]`'s command line (docs/deploy.md, "A class of 40"),
+    with the analyzer's pool set apart when ``analyzer_pool`` is given (0: the project's own pool sizes) and any
+    --extra flags. The class's browsers all come from 127.0.0.1: a class behind one school address."""
     sys.path.insert(0, str(ROOT))
     from server.cli import voila_argv
+    from server.settings import POOL_SIZES, pools_flag
 
+    argv = voila_argv(port, True, "127.0.0.1", root, max_kernels, class_size=class_size)
     if analyzer_pool is not None:
-        try:
-            from server.settings import POOL_SIZES
-        except ImportError:  # a checkout without the pool settings
-            POOL_SIZES = {"default": 1}
-        pools = dict(POOL_SIZES, **{"analyzer.ipynb": analyzer_pool})
-        extra = ["--VoilaConfiguration.preheat_kernel=True",
-                 "--VoilaKernelManager.kernel_pools_config="
-                 + json.dumps({k: {"pool_size": v} for k, v in pools.items()}, separators=(",", ":")), *extra]
-    # The class's browsers all come from 127.0.0.1: a class behind one school address, which raises the cap per
-    # client address to the class (docs/deploy.md) and its page rate with it.
-    per_client = max_kernels or 60
-    argv = voila_argv(port, True, "127.0.0.1", root, max_kernels, max_per_client=per_client) + [
-        f"--PublicVoila.renders_per_minute={10 * per_client}"] + extra
+        pools = dict(POOL_SIZES, **({"analyzer.ipynb": analyzer_pool} if analyzer_pool else {}))
+        argv.append(pools_flag(pools))
+    argv += extra
     # A flag given twice is an error for Voila: keep the last value of each --Key=value.
     last = {}
     for i, a in enumerate(argv):
@@ -114,7 +107,8 @@ async def run(args) -> dict:
     extra = list(args.extra)
     p_port, f_port, plain_port = free_port(), free_port(), free_port()
     servers = {
-        "pages": _server("pages (public)", public_argv(p_port, NOTEBOOKS, extra, args.max_kernels, args.analyzer_pool or None),
+        "pages": _server("pages (public)", public_argv(p_port, NOTEBOOKS, extra, args.max_kernels, args.analyzer_pool,
+                                                       args.class_size),
                         logs / "pages.log", p_port) if args.pages_server == "public" else
         _server("pages (make demo)", demo_argv(p_port, NOTEBOOKS, extra), logs / "pages.log", p_port),
         "plain": _server("floor (plain voila)", plain_argv(plain_port, FLOOR_DIR), logs / "plain.log", plain_port),
@@ -122,7 +116,8 @@ async def run(args) -> dict:
     # The floor of the per-page ratios: plain Voila defaults (as in the baseline figures), or, with
     # --floor-like-pages, the pages' own public settings (preheating included): a stricter yardstick.
     if args.floor_like_pages:
-        servers["floor"] = _server("floor (public)", public_argv(f_port, FLOOR_DIR, extra, args.max_kernels),
+        servers["floor"] = _server("floor (public)", public_argv(f_port, FLOOR_DIR, extra, args.max_kernels,
+                                                                    class_size=args.class_size),
                                   logs / "floor.log", f_port)
     else:
         servers["floor"] = servers["plain"]
@@ -256,13 +251,12 @@ def main(argv=None) -> int:
                         help="the browser the class's 40 students use (default: Chromium's headless shell, "
                              f"{CLASS_CHROMIUM}, if installed, else {CHROMIUM}; see the note at CLASS_CHROMIUM)")
     parser.add_argument("--quick", action="store_true", help="2 rounds, 1 class burst each: a quick look")
-    parser.add_argument("--max-kernels", type=int, default=60,
-                        help="the public server's cap on visitors' kernels (serve --public --max-kernels; default 60, "
-                             "the class setting of docs/deploy.md: the project's default of 20 would refuse half a "
-                             "class)")
-    parser.add_argument("--analyzer-pool", type=int, default=40,
-                        help="preheated kernels waiting for the analyzer (default 40: the class setting of "
-                             "docs/deploy.md); 0 uses the project's own pool sizes")
+    parser.add_argument("--max-kernels", type=int, default=None,
+                        help="the public server's cap on visitors' kernels (default: what serve --public --class N "
+                             "sets, 60 for the class of 40: the project's default of 20 would refuse half a class)")
+    parser.add_argument("--analyzer-pool", type=int, default=None,
+                        help="preheated kernels waiting for the analyzer (default: what --class N sets, one per "
+                             "student); 0 uses the project's own pool sizes")
     parser.add_argument("--pages-server", choices=("public", "demo"), default="public",
                         help="the server of the measured pages: public (serve --public with the class's settings, "
                              "default) or demo (make demo's `liability-lab serve`, its laptop-sized pool); the class "
