@@ -73,27 +73,40 @@ def notebooks_dir() -> Path:
 
 def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | None = None,
                extra: tuple[str, ...] | list[str] = (), max_per_client: int | None = None,
-               client_ip_header: str | None = None) -> list[str]:
+               client_ip_header: str | None = None, class_size: int | None = None) -> list[str]:
     """The Voila command line; ``--public`` adds the hardened settings documented in the README.
 
     A public server runs :mod:`server.public` (Voila's own app with a cap on kernels and a notice when a
-    session ends) instead of plain ``voila``. ``extra`` holds further Voila flags (``--Class.trait=value``); each
-    replaces ours of the same name.
+    session ends), the default one :mod:`server.local` (the same app without the caps and the hardening: it frees a
+    closed or idle page's kernel and preheats what a learner opens first). ``class_size`` sizes the analyzer's pool
+    and, when public, the caps for a class (:func:`server.settings.class_sizes`); an explicit ``max_kernels`` or
+    ``max_per_client`` wins. ``extra`` holds further Voila flags (``--Class.trait=value``); each replaces ours of the
+    same name.
     """
-    module = "server.public" if public else "voila"
-    argv = [sys.executable, "-m", module, str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}"]
-    if public:
-        from .settings import DEFAULT_MAX_KERNELS, performance_settings, public_settings
+    from .settings import (DEFAULT_MAX_KERNELS, LOCAL_POOL_SIZES, class_sizes, local_settings, performance_settings,
+                           public_settings)
 
+    module = "server.public" if public else "server.local"
+    argv = [sys.executable, "-m", module, str(root), "--no-browser", f"--port={port}", f"--Voila.ip={ip}"]
+    sizes = class_sizes(class_size, None if public else LOCAL_POOL_SIZES) if class_size else None
+    if public:
         argv += public_settings()  # starts with show_tracebacks=False; traitlets refuses a scalar given twice
-        argv += performance_settings()  # the preheated pool (docs/deploy.md)
-        argv.append(f"--PublicVoila.max_kernels={DEFAULT_MAX_KERNELS if max_kernels is None else max_kernels}")
+        argv += performance_settings(sizes["pools"] if sizes else None)  # the preheated pool (docs/deploy.md)
+        if max_kernels is None:
+            max_kernels = sizes["max_kernels"] if sizes else DEFAULT_MAX_KERNELS
+        argv.append(f"--PublicVoila.max_kernels={max_kernels}")
+        if max_per_client is None and sizes:
+            max_per_client = sizes["max_per_client"]
         if max_per_client is not None:
             argv.append(f"--PublicVoila.max_per_client={max_per_client}")
+        if sizes:
+            argv.append(f"--PublicVoila.renders_per_minute={sizes['renders_per_minute']}")
         if client_ip_header:
             argv.append(f"--PublicVoila.client_ip_header={client_ip_header}")
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")
+        argv += local_settings()  # a closed or idle page's kernel is freed (server/local.py)
+        argv += performance_settings(sizes["pools"] if sizes else LOCAL_POOL_SIZES)
     from .settings import resilience_settings
     from .template import voila_flags
 
@@ -114,7 +127,8 @@ def cmd_serve(args) -> int:
         if value is not None and not args.public:
             return _fail(f"{flag} applies only with --public")
     argv = voila_argv(args.port, args.public, args.ip, root, args.max_kernels, args.voila,
-                      max_per_client=args.max_per_client, client_ip_header=args.client_ip_header)
+                      max_per_client=args.max_per_client, client_ip_header=args.client_ip_header,
+                      class_size=args.class_size)
     print(f"Serving {root} on http://{args.ip}:{args.port}/", file=sys.stderr)
     from .template import environ
 
@@ -156,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--client-ip-header", type=_header_name, default=None, metavar="NAME",
                    help="with --public behind a reverse proxy: the header the proxy sets to the visitor's address "
                         "(e.g. X-Real-IP); never set it without such a proxy")
+    s.add_argument("--class", dest="class_size", type=_class_size, default=None, metavar="N",
+                   help="a class of N opening one link together: the analyzer's preheated pool holds N kernels, and "
+                        "with --public the caps fit the class behind one school address (--class 40: --max-kernels "
+                        "60, --max-per-client 45); each pooled kernel holds ~45-60 MB while it waits")
     s.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     # Further Voila flags, for tests and benchmarks (e.g. --voila=--MappingKernelManager.cull_idle_timeout=5).
     s.add_argument("--voila", action="append", default=[], help=argparse.SUPPRESS)
@@ -190,6 +208,16 @@ def _max_per_client(text: str) -> int:
         raise argparse.ArgumentTypeError(f"max-per-client must be a whole number from 0 to 10000, not {text!r}") from None
     if not 0 <= n <= 10000:
         raise argparse.ArgumentTypeError(f"max-per-client must be from 0 to 10000, not {n}")
+    return n
+
+
+def _class_size(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"class must be a whole number from 1 to 200, not {text[:40]!r}") from None
+    if not 1 <= n <= 200:
+        raise argparse.ArgumentTypeError(f"class must be from 1 to 200, not {n}")
     return n
 
 

@@ -166,8 +166,10 @@ class PublicRequestInfoHandler(RequestInfoSocketHandler):
     waiter in its table: 16 sockets opened and closed on a made-up id unhooked every preheated kernel, and the
     visitors they were handed to waited on "Preparing the page… (1/3)" for good. Here: only the machine itself may
     connect (a kernel: loopback, no browser ``Origin``, no proxy's forwarded header), only for a live kernel, one
-    socket per kernel, each socket removes only its own entry, and a request is kept for its kernel until delivered
-    (the kernel reconnects if it waited too long: widgets/query.py) and forgotten when the kernel stops.
+    socket per kernel, each socket removes only its own entry, and a request is kept for its kernel until the kernel
+    stops, sent again on every connection: a request written to a socket the kernel was just leaving (its 30-s wait
+    ran out and it reconnects: widgets/query.py) was lost, and in a class of 40 one page in 80 stayed on "Preparing
+    the page… (1/3)" until its kernel was stopped (issue 18, the class burst).
     """
 
     _waiters: dict = {}
@@ -196,7 +198,7 @@ class PublicRequestInfoHandler(RequestInfoSocketHandler):
             return
         self.kernel_id = kernel_id
         cls._waiters[kernel_id] = self
-        payload = cls._cache.pop(kernel_id, None)
+        payload = cls._cache.get(kernel_id)
         if payload is not None:
             self.write_message(payload)
 
@@ -211,14 +213,15 @@ class PublicRequestInfoHandler(RequestInfoSocketHandler):
     @classmethod
     def send_updates(cls, msg: dict) -> None:
         kernel_id, payload = msg["kernel_id"], msg["payload"]
+        # Kept until the kernel stops (forget): a socket that takes the write may be one its kernel is leaving,
+        # and the kernel's next connection must get the request again. A kernel reads one request and stops.
+        cls._cache[kernel_id] = payload
         waiter = cls._waiters.get(kernel_id)
         if waiter is not None:
             try:
                 waiter.write_message(payload)
-                return
-            except Exception:  # the socket closed meanwhile: keep the request for the kernel's next connection
+            except Exception:  # the socket closed meanwhile: the kernel's next connection gets it
                 pass
-        cls._cache[kernel_id] = payload
 
     @classmethod
     def forget(cls, kernel_id: str) -> None:

@@ -271,8 +271,12 @@ class PublicVoila(Voila):
             if self._notice_dir is not None:
                 shutil.rmtree(self._notice_dir, ignore_errors=True)
 
+    # What only a server open to anyone needs (security headers, log redaction, bounded websocket messages); the
+    # default server (server/local.py) keeps the rest: the freed kernels, the pool's refill, the session notice.
+    hardened = True
+
     def init_settings(self):
-        if self.voila_configuration.page_config_hook is None:
+        if self.hardened and self.voila_configuration.page_config_hook is None:
             # The page's config named Voila's version (issue 18 point 9): a public page does not need it.
             self.voila_configuration.page_config_hook = _page_config_without_version
         original = voila_app.voila_kernel_manager_factory
@@ -289,6 +293,8 @@ class PublicVoila(Voila):
         self.kernel_manager.max_per_client = self.max_per_client
         self.kernel_manager.connect_timeout = self.connect_timeout
         self.kernel_manager.max_kernel_memory = self.max_kernel_memory_mb * 2**20
+        if not self.hardened:
+            return settings
         settings["websocket_max_message_size"] = MAX_WS_MESSAGE_BYTES
         settings["transforms"] = [security_transform(self.client_ip_header.strip())]
         settings["log_function"] = log_request

@@ -109,8 +109,51 @@ RESILIENCE_SETTINGS = (
      "pages never loaded; Unix sockets have no ports to race for (not on Windows, which has no Unix sockets)"),
 ) if os.name == "posix" else ())
 
-def performance_settings() -> list[str]:
-    return [flag for flag, _reason in PERFORMANCE_SETTINGS]
+def pools_flag(sizes: dict[str, int]) -> str:
+    """Voila's flag for per-notebook pool sizes (``"default"`` for every other page)."""
+    return "--VoilaKernelManager.kernel_pools_config=" + json.dumps(
+        {name: {"pool_size": size} for name, size in sizes.items()}, separators=(",", ":"))
+
+
+def performance_settings(pools: dict[str, int] | None = None) -> list[str]:
+    """PERFORMANCE_SETTINGS, with ``pools`` (per-notebook sizes) instead of POOL_SIZES when given."""
+    flags = [flag for flag, _reason in PERFORMANCE_SETTINGS]
+    if pools is not None:
+        flags = [pools_flag(pools) if f.startswith("--VoilaKernelManager.kernel_pools_config=") else f for f in flags]
+    return flags
+
+
+# `liability-lab serve` without --public (`make demo`, a laptop, a teacher's machine): the same preheating, but only
+# for what a learner opens first: the analyzer (two, so that a second tab or a reload finds one) and the start page.
+# The budget: 3 pooled kernels × 45-60 MB ≈ 135-180 MB while they wait, besides the server's ~120 MB; every other
+# page starts its kernel when opened (about a second) and frees it when closed.
+LOCAL_POOL_SIZES = {"default": 0, "analyzer.ipynb": 2, "00_start_here.ipynb": 1}
+
+# What frees a page's kernel on the default server (issue 16 point 2: ~80 page views left 86 kernels and 4.9 GB).
+# The server is server/local.py: Voila's page handler there sets the _xsrf cookie, so the shutdown request a page
+# sends when its tab closes is accepted (it was refused with 403); the culler is the safety net for a tab that never
+# sent it (a crashed browser, a laptop lid closed) or was left open and idle.
+LOCAL_SETTINGS = (
+    ("--MappingKernelManager.cull_idle_timeout=1800",
+     "a page idle for half an hour (no click, no change: a tab left open or a browser gone without closing its tab) "
+     "loses its kernel; the page then shows the session-ended notice with a reload button"),
+    ("--MappingKernelManager.cull_interval=60", "idle kernels are looked for every minute"),
+    ("--MappingKernelManager.cull_connected=True", "a tab left open but unused does not keep its kernel forever"),
+)
+
+
+def local_settings() -> list[str]:
+    return [flag for flag, _reason in LOCAL_SETTINGS]
+
+
+# `serve --class N`: a class opening one link together (docs/deploy.md, "A class of 40"). The analyzer's pool holds a
+# kernel for every student; the cap leaves room for half the class opening a second page; the class sits behind one
+# school address, so the per-client cap is the class plus a margin, and the page rate lets everyone reload twice.
+def class_sizes(n: int, pools: dict[str, int] | None = None) -> dict:
+    """The pools (``pools``, default POOL_SIZES, with the analyzer's sized for the class) and caps for a class of n."""
+    per_client = n + max(5, n // 8)
+    return {"pools": dict(POOL_SIZES if pools is None else pools, **{"analyzer.ipynb": n}), "max_kernels": max(DEFAULT_MAX_KERNELS, n + n // 2),
+            "max_per_client": per_client, "renders_per_minute": max(12, 4 * per_client)}
 
 
 def resilience_settings() -> list[str]:

@@ -19,12 +19,6 @@ The project never reads ``../shared``; nothing here does either.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -49,7 +43,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-from server.processes import free_port  # noqa: E402 (one harness for the tests and the benchmark)
+from benchmarks.harness import VoilaServer  # noqa: E402 (one harness for the tests and the benchmark)
+from server.processes import free_port  # noqa: E402,F401 (re-exported for the tests)
 
 
 @pytest.fixture(scope="session")
@@ -70,75 +65,9 @@ def artifacts_dir() -> Path:
     return path
 
 
-class _VoilaProcess:
-    def __init__(self, notebook_dir: Path, extra_args: tuple[str, ...], log_path: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log_path = log_path
-        self._log = open(log_path, "wb")
-        cmd = [
-            sys.executable,
-            "-m",
-            "voila",
-            "--no-browser",
-            f"--port={self.port}",
-            "--Voila.ip=127.0.0.1",
-            *extra_args,
-            str(notebook_dir),
-        ]
-        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-
-    def log_tail(self, n: int = 40) -> str:
-        try:
-            lines = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return ""
-        return "\n".join(lines[-n:])
-
-    def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"voila exited with {self.proc.returncode} before answering:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as resp:
-                    if resp.status < 500:
-                        return
-            except urllib.error.HTTPError as exc:
-                if exc.code < 500:
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"voila did not answer on {self.url} within {timeout}s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        # SIGINT lets Voila shut its kernels down; SIGTERM/SIGKILL if it does not stop.
-        if self.proc.poll() is None:
-            for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-                self.proc.send_signal(sig)
-                try:
-                    self.proc.wait(wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        self._log.close()
-
-
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
-    servers: dict[tuple[str, tuple[str, ...]], _VoilaProcess] = {}
+    servers: dict[tuple[str, tuple[str, ...]], VoilaServer] = {}
     log_dir = tmp_path_factory.mktemp("voila-logs")
 
     def start(notebook_dir: str | os.PathLike[str] = "notebooks", *extra_args: str, timeout: float = 90.0) -> str:
@@ -149,7 +78,7 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
         server = servers.get(key)
         if server is not None and server.proc.poll() is None:
             return server.url
-        server = _VoilaProcess(nb_dir, tuple(extra_args), log_dir / f"voila-{len(servers)}.log")
+        server = VoilaServer.plain(nb_dir, log_dir / f"voila-{len(servers)}.log", tuple(extra_args))
         servers[key] = server
         server.wait_ready(timeout)
         return server.url

@@ -12,14 +12,9 @@ Jupyter websocket protocol as a hostile browser would.
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
-import os
 import queue
 import shutil
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -41,6 +36,7 @@ LIGHT_POOL = ('--VoilaKernelManager.kernel_pools_config='
 NO_POOL = "--VoilaConfiguration.preheat_kernel=False"
 
 
+from benchmarks.harness import VoilaServer, wait_until  # noqa: E402,F401 (the one harness; wait_until re-exported)
 from server.processes import free_port  # noqa: E402,F401 (re-exported for the tests)
 
 
@@ -68,120 +64,24 @@ def write_notebook(path: Path, code: str = TINY) -> None:
     nbformat.write(nb, path)
 
 
-class PublicServer:
-    """``liability-lab serve --public`` as a subprocess (the command execs into Voila: one process to watch)."""
+class PublicServer(VoilaServer):
+    """``liability-lab serve --public`` (``public=False``: plain ``liability-lab serve``, ``make demo``'s server) on a
+    free loopback port: the one harness (benchmarks/harness.py) with this module's defaults."""
 
     def __init__(self, notebook_dir: Path, log_path: Path, max_kernels: int | None = None,
-                 voila_flags: tuple[str, ...] = (LIGHT_POOL,), max_per_client: int | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log_path = log_path
-        cmd = [sys.executable, "-m", "server.cli", "serve", "--public", "--port", str(self.port),
-               "--notebooks", str(notebook_dir)]
+                 voila_flags: tuple[str, ...] = (LIGHT_POOL,), max_per_client: int | None = None,
+                 public: bool = True):
+        flags = []
         if max_kernels is not None:
-            cmd += ["--max-kernels", str(max_kernels)]
+            flags += ["--max-kernels", str(max_kernels)]
         if max_per_client is not None:  # every test client is 127.0.0.1: a suite of many pages is a class
-            cmd += ["--max-per-client", str(max_per_client)]
-        cmd += [f"--voila={flag}" for flag in voila_flags]
-        self.cmd = cmd
-        self._log = open(log_path, "wb")
-        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env=env)
-
-    # --- lifecycle -------------------------------------------------------------------------------------------
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log_text().splitlines()[-n:])
-
-    def wait_ready(self, timeout: float = 60.0) -> "PublicServer":
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"serve --public exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                status, _, _ = self.get("/")
-                if status < 500:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"serve --public did not answer within {timeout}s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        kernels = self.kernel_pids() if self.proc.poll() is None else []
-        if self.proc.poll() is None:
-            for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-                self.proc.send_signal(sig)
-                try:
-                    self.proc.wait(wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        for pid in kernels:  # a kernel the server could not stop in time (it runs in a session of its own)
-            if _is_kernel(pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        self._log.close()
-
-    def settle(self, timeout: float = 60.0, quiet: float = 2.0) -> int:
-        """Wait until the number of kernels has not changed for ``quiet`` seconds (a preheated pool filling up);
-        returns it."""
-        deadline = time.monotonic() + timeout
-        last, since = -1, time.monotonic()
-        while time.monotonic() < deadline:
-            n = len(self.kernel_pids())
-            if n != last:
-                last, since = n, time.monotonic()
-            elif time.monotonic() - since >= quiet:
-                return n
-            time.sleep(0.2)
-        return last
-
-    # --- HTTP, verbatim ---------------------------------------------------------------------------------------
-
-    def get(self, path: str, timeout: float = 60.0, method: str = "GET", body=None, headers=None):
-        """``(status, headers, body)`` for ``path`` sent exactly as given (no normalisation, no re-encoding)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            conn.request(method, path if path.startswith("/") else "/" + path, body=body, headers=headers or {})
-            resp = conn.getresponse()
-            return resp.status, dict(resp.getheaders()), resp.read()
-        finally:
-            conn.close()
-
-    def shutdown_kernel(self, kernel_id: str) -> int:
-        """Shut a kernel down through the API, as the page's beacon or the culler would (the ``_xsrf`` check is a
-        double-submit cookie: any token works when the cookie and the header agree)."""
-        status, _, _ = self.get(f"/api/kernels/{kernel_id}", method="DELETE",
-                                headers={"Cookie": "_xsrf=c0ffee", "X-XSRFToken": "c0ffee"})
-        return status
-
-    # --- processes and memory -------------------------------------------------------------------------------
-
-    def kernel_pids(self) -> list[int]:
-        return [p for p in _children(self.proc.pid) if _is_kernel(p)]
-
-    def rss(self) -> dict:
-        """Resident memory in bytes: ``{"server": .., "kernels": .., "total": .., "n_kernels": ..}``."""
-        kernels = self.kernel_pids()
-        server = _rss(self.proc.pid)
-        k = sum(_rss(p) for p in kernels)
-        return {"server": server, "kernels": k, "total": server + k, "n_kernels": len(kernels)}
+            flags += ["--max-per-client", str(max_per_client)]
+        made = VoilaServer.serve(notebook_dir, log_path, public=public, flags=flags, voila_flags=voila_flags,
+                                 start=False)
+        super().__init__(made.argv, log_path, made.port, made.name)
+        self.cmd = self.argv
 
 
-from server.processes import children as _children  # noqa: E402
-from server.processes import is_kernel as _is_kernel  # noqa: E402
-from server.processes import rss as _rss  # noqa: E402
 
 
 # --- the kernel websocket --------------------------------------------------------------------------------------

@@ -100,3 +100,40 @@ def test_the_per_client_flags_reach_the_public_server(tmp_path):
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path, max_per_client=45, client_ip_header="X-Real-IP")
     assert "--PublicVoila.max_per_client=45" in argv and "--PublicVoila.client_ip_header=X-Real-IP" in argv
     assert not [a for a in voila_argv(8866, True, "127.0.0.1", tmp_path) if "max_per_client" in a]
+
+
+def test_serve_without_public_frees_kernels_and_preheats_for_a_laptop(tmp_path):
+    """`liability-lab serve` runs server.local (the public app without caps): the culler on, the analyzer and the
+    start page preheated, nothing else (issue 16 points 2 and 14)."""
+    from server.cli import voila_argv
+    from server.settings import LOCAL_POOL_SIZES, LOCAL_SETTINGS, pools_flag
+
+    argv = voila_argv(8866, False, "127.0.0.1", tmp_path)
+    assert argv[1:3] == ["-m", "server.local"]
+    assert all(flag in argv for flag, reason in LOCAL_SETTINGS if reason)
+    assert pools_flag(LOCAL_POOL_SIZES) in argv and "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert LOCAL_POOL_SIZES["default"] == 0 and sum(LOCAL_POOL_SIZES.values()) <= 4  # a laptop's budget
+    assert not [a for a in argv if "PublicVoila" in a]
+
+
+def test_serve_class_sizes_the_pool_and_the_caps(tmp_path):
+    from server.cli import voila_argv
+    from server.settings import POOL_SIZES, pools_flag
+
+    argv = voila_argv(8866, True, "127.0.0.1", tmp_path, class_size=40)
+    assert pools_flag(dict(POOL_SIZES, **{"analyzer.ipynb": 40})) in argv
+    assert "--PublicVoila.max_kernels=60" in argv and "--PublicVoila.max_per_client=45" in argv
+    assert "--PublicVoila.renders_per_minute=180" in argv
+    # An explicit cap wins over the class's.
+    argv = voila_argv(8866, True, "127.0.0.1", tmp_path, max_kernels=80, max_per_client=50, class_size=40)
+    assert "--PublicVoila.max_kernels=80" in argv and "--PublicVoila.max_per_client=50" in argv
+    # Without --public the class sizes the analyzer's pool only (no caps on a teacher's own machine).
+    local = voila_argv(8866, False, "127.0.0.1", tmp_path, class_size=30)
+    assert any('"analyzer.ipynb":{"pool_size":30}' in a for a in local)
+    assert not [a for a in local if "PublicVoila" in a]
+
+
+@pytest.mark.parametrize("value", ["0", "201", "forty", "-3"])
+def test_serve_refuses_a_bad_class_size(value, tmp_path):
+    out = run("serve", "--class", value, "--notebooks", str(tmp_path))
+    assert out.returncode == 2 and "class" in out.stderr and "Traceback" not in out.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from public_helpers import (
+    wait_until,
     ANALYZER,
     LIGHT_POOL,
     NO_POOL,
@@ -46,14 +47,6 @@ def full_site(tmp_path_factory) -> Path:
 from server.processes import kernel_pid as _kernel_pid  # noqa: E402
 
 
-def _wait(predicate, timeout: float, step: float = 0.3) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
 
 def _ws_handshake(port: int, path: str, headers: dict | None = None, timeout: float = 5.0) -> int:
     """The status of a websocket handshake on ``path`` (101 when it is accepted); the socket is then closed."""
@@ -82,7 +75,7 @@ def test_sockets_on_made_up_ids_do_not_unhook_the_preheated_kernels(full_site, t
     pools = '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}, "analyzer.ipynb": {"pool_size": 2}}'
     srv = PublicServer(full_site, tmp_path / "serve.log", max_kernels=6, voila_flags=(pools,)).wait_ready()
     try:
-        assert _wait(lambda: len(srv.kernel_pids()) >= 2, 90), "the pool did not fill"
+        assert wait_until(lambda: len(srv.kernel_pids()) >= 2, 90), "the pool did not fill"
         time.sleep(8)  # the pooled kernels run the analyzer up to reading the URL, and wait there
         made_up_ids = [str(uuid.uuid4()) for _ in range(16)]
         for kernel_id in made_up_ids:
@@ -162,7 +155,7 @@ def test_three_plain_gets_no_longer_lock_the_server_out(tiny_site, tmp_path):
         for _ in range(3):
             assert srv.get("/voila/render/tiny.ipynb", timeout=60)[0] == 200
         assert srv.get("/voila/render/tiny.ipynb", timeout=10)[0] == 503
-        assert _wait(lambda: not srv.kernel_pids(), 30), "kernels of pages that never connected stay"
+        assert wait_until(lambda: not srv.kernel_pids(), 30), "kernels of pages that never connected stay"
         assert time.monotonic() - started < 40
         # A page that does connect keeps its kernel.
         status, _, body = srv.get("/voila/render/tiny.ipynb", timeout=60)
@@ -183,7 +176,7 @@ def test_three_plain_gets_no_longer_lock_the_server_out(tiny_site, tmp_path):
             assert srv.get("/voila/static/voila.js", timeout=30)[0] == 200
             time.sleep(2)
         assert srv.get(f"/api/kernels/{slow}")[0] == 200, "a page still loading lost its kernel"
-        assert _wait(lambda: srv.get(f"/api/kernels/{slow}")[0] == 404, 30), "loading stopped, the kernel stayed"
+        assert wait_until(lambda: srv.get(f"/api/kernels/{slow}")[0] == 404, 30), "loading stopped, the kernel stayed"
     finally:
         srv.stop()
 
@@ -214,7 +207,7 @@ def test_one_client_address_cannot_take_every_kernel(tiny_site, tmp_path):
         srv.shutdown_kernel(kernel_id_from_html(body.decode()))
         # A closed page frees its client's place.
         srv.shutdown_kernel(ids[0])
-        assert _wait(lambda: srv.get("/voila/render/tiny.ipynb", timeout=60,
+        assert wait_until(lambda: srv.get("/voila/render/tiny.ipynb", timeout=60,
                                      headers={"X-Real-IP": "198.51.100.7"})[0] == 200, 15)
         # The render rate: 6 a minute per address, whatever the kernels.
         statuses = [srv.get("/voila/", timeout=10)[0]] + [
@@ -237,7 +230,7 @@ def test_voila_parameters_in_the_url_do_not_skip_the_preheated_pool(tiny_site, t
                                     "--VoilaKernelManager.fill_delay=1")).wait_ready()
     try:
         for query in ("template=x", "theme=dark&template=lab", "template=../../etc"):
-            assert _wait(lambda: len(srv.kernel_pids()) >= 1, 30)
+            assert wait_until(lambda: len(srv.kernel_pids()) >= 1, 30)
             time.sleep(1.5)
             pooled = set(srv.kernel_pids())
             status, _, body = srv.get(f"/voila/render/tiny.ipynb?{query}", timeout=60)
@@ -290,7 +283,7 @@ def test_a_page_cannot_fill_its_kernel_with_models(tiny_site, tmp_path):
             _model_open(ch, 5 * 1024 * 1024)
         except WebSocketClosedError:  # the server closed the connection while the message was on its way
             pass
-        assert _wait(lambda: ch.closed, 10), "a 5 MB message from the page was accepted"
+        assert wait_until(lambda: ch.closed, 10), "a 5 MB message from the page was accepted"
         ch.close()
         ch = KernelChannels(srv.url, kernel_id)
         try:
@@ -329,7 +322,7 @@ def test_a_kernel_over_its_memory_is_stopped_and_its_page_told(tmp_path):
             assert dead is not None, "the page was not told its kernel was stopped"
         finally:
             ch.close()
-        assert _wait(lambda: srv.get(f"/api/kernels/{kernel_id}")[0] == 404, 15)
+        assert wait_until(lambda: srv.get(f"/api/kernels/{kernel_id}")[0] == 404, 15)
         assert "over 250 MB of memory" in srv.log_text()
     finally:
         srv.stop()
@@ -382,7 +375,7 @@ def test_one_client_cannot_hold_hundreds_of_connections_or_trickle_headers(tiny_
             except socket.timeout:
                 pass
         assert closed and time.monotonic() - started < 8, "a connection trickling its headers was kept"
-        assert _wait(lambda: srv.get("/", timeout=10)[0] == 200, 10), "the server stopped serving"
+        assert wait_until(lambda: srv.get("/", timeout=10)[0] == 200, 10), "the server stopped serving"
     finally:
         for s in socks:
             s.close()
@@ -418,7 +411,7 @@ def test_a_flood_of_widget_changes_is_throttled_and_the_memory_comes_back(tiny_s
                     except WebSocketClosedError:  # cut off by the server
                         break
                     n += 1
-                assert _wait(lambda: ch.closed, 15), f"run {run}: a flood of {n} messages was never cut off"
+                assert wait_until(lambda: ch.closed, 15), f"run {run}: a flood of {n} messages was never cut off"
             finally:
                 ch.close()
             time.sleep(2)

@@ -18,6 +18,7 @@ import pytest
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
 from public_helpers import (
+    wait_until,
     ANALYZER,
     FORMS,
     LIGHT_POOL,
@@ -116,14 +117,6 @@ class Session(threading.Thread):
             ch.close()  # walks away: no shutdown request, as when a laptop lid closes
 
 
-def _wait(predicate, timeout: float, step: float = 0.5) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
 
 @pytest.mark.browser
 def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
@@ -192,7 +185,7 @@ def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
 
         # Everyone has left: the culler shuts every visitor's kernel down and the memory comes back.
         ids = [s.kernel_id for s in sessions] + [browser_kernel]
-        assert _wait(lambda: all(server.get(f"/api/kernels/{k}")[0] == 404 for k in ids), 90), \
+        assert wait_until(lambda: all(server.get(f"/api/kernels/{k}")[0] == 404 for k in ids), 90), \
             "a visitor's kernel was not culled"
         assert server.settle() == pool, f"kernels left: {server.kernel_pids()} (the pool holds {pool})"
         end = server.rss()

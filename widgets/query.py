@@ -12,7 +12,10 @@ import time
 # in two cells).
 _preheated_query: str | None = None
 RECONNECT_S = 30.0  # seconds a preheated kernel listens for its request on one connection before reconnecting
-MAX_FAILURES = 5  # connections refused in a row before giving up (the server is gone)
+MAX_FAILURES = 5  # connections failed in a row before giving up (the server is gone)
+# The server answers but refuses (the public server's one socket per kernel: this kernel's previous socket is still
+# registered while the server, busy with a class's burst, has not yet seen it close): keep trying this long.
+REFUSED_FOR_S = 60.0
 # The static edition (Voici: Pyodide in a Web Worker) has no request: the page hands its URL over before its first
 # cell runs (deploy/static/page_setup.js calls set_page_url). None elsewhere.
 _page_url: str | None = None
@@ -65,22 +68,32 @@ def _wait_for_request() -> None:
 
         wait_for_request()
         return
+    try:
+        from websockets.exceptions import InvalidHandshake
+    except ImportError:  # pragma: no cover
+        InvalidHandshake = ()
     info = None
     failures = 0
+    refused_since = None
     while info is None:
         # A preheated kernel waits here until a visitor takes it, which may be hours: it reconnects every
         # RECONNECT_S, so a wait the server lost track of (issue 18: a hostile client unhooked every waiting kernel
         # in Voila's own handler) costs a visitor at most that long; the server keeps the request until delivered.
         try:
             with connect(url, open_timeout=5) as ws:
-                failures = 0
+                failures, refused_since = 0, None
                 try:
                     info = json.loads(ws.recv(timeout=RECONNECT_S))
                 except TimeoutError:
                     continue
-        except Exception:  # refused (another connection still registered), or the server is gone
+        except InvalidHandshake:  # the server answered and refused: our previous socket is still registered
+            refused_since = time.monotonic() if refused_since is None else refused_since
+            if time.monotonic() - refused_since > REFUSED_FOR_S:
+                return  # as Voila: no request info leaves the environment as it was
+            time.sleep(0.5)
+        except Exception:  # the server is gone
             failures += 1
-            if failures >= MAX_FAILURES:  # as Voila: no request info leaves the environment as it was
+            if failures >= MAX_FAILURES:
                 return
             time.sleep(1.0)
     if not isinstance(info, dict):
