@@ -201,7 +201,21 @@ def capped_kernel_manager(base: type) -> type:
                 finally:
                     self._release(client)
                 self._handed(kernel_id, client)
+                self.touch(kernel_id)
                 return render_task, rendered_cache, kernel_id
+
+            def touch(self, kernel_id: str) -> None:
+                """A kernel taken from the pool starts its idle time now. Voila's culler spares pooled kernels, but
+                one that waited in the pool longer than the idle timeout (a class arriving ten minutes after the
+                server started) still carried its start-up time as its last activity: a culler pass while its page
+                was loading shut it down (seen in the class burst: "Culling 'busy' kernel" at a hand-out after
+                482 s in the pool), and the page never became interactive."""
+                from jupyter_server._tz import utcnow
+
+                try:
+                    self.get_kernel(kernel_id).last_activity = utcnow()
+                except Exception:  # gone already: nothing to keep alive
+                    pass
 
         if hasattr(base, "fill_if_needed"):  # preheated kernels: when to replace a kernel taken from the pool
 
