@@ -15,7 +15,8 @@
 // from it as usual; no wheel is fetched nor unpacked). It may refer to JavaScript objects only by their place in
 // the worker's global scope or in Pyodide's API; the kernel holds two of Pyodide's API (its `pyodide_js` module
 // and loadPackagesFromImports), written as {"pyodide": name} for the loader to find again. Python's hash secret is
-// fixed (PYTHONHASHSEED=0), so the same sources give the same snapshot; the loader reseeds `random` after loading.
+// fixed (PYTHONHASHSEED=0); the snapshot's bytes still differ from build to build (clock readings and the random
+// state in memory), what it holds does not. The loader reseeds `random` after loading.
 "use strict";
 const fs = require("fs");
 const path = require("path");
