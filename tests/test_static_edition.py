@@ -63,7 +63,7 @@ def visit(site, pw, chromium_path, tmp_path_factory):
         page.on("pageerror", lambda exc: errors.append(f"{page_id}: {exc}"))
         url = site + static_edition.page_path(page_id) + (f"?{query}" if query else "")
         started = time.monotonic()
-        page.goto(url)
+        page.goto(url, wait_until="commit")  # the load event may take long on a busy machine: LOAD_S counts
         static_edition.wait_interactive(page, page_id, LOAD_S)
         page.load_seconds = time.monotonic() - started
         return page
@@ -197,6 +197,15 @@ def test_a_set_link_works_and_a_class_link_says_it_needs_the_server(visit):
     assert page.locator("button.ll-class-start").is_hidden()
 
 
+def test_the_kernel_starts_from_its_snapshot_without_fetching_a_wheel(visit):
+    # Every page above started its kernel from the build's memory snapshot and unpacked site-packages
+    # (deploy/static/snapshot_loader.js); a kernel that fell back to starting Python fetches the wheels of the lock.
+    paths = [urlsplit(url).path for url in visit.traffic.requests]
+    assert "/static/pyodide/kernel-snapshot.bin" in paths
+    assert "/static/pyodide/site-packages.bin" in paths
+    assert [p for p in paths if p.endswith(".whl")] == []
+
+
 def test_no_request_left_the_site_and_none_failed(visit):
     # Runs last in this module: everything the pages above asked for.
     assert visit.traffic.requests, "no request was recorded"
@@ -214,7 +223,7 @@ def test_a_second_visit_is_served_by_the_service_worker(pw, chromium_path, tmp_p
         context = static_edition.launch(pw, chromium=chromium_path, profile=str(tmp_path / "profile"))
         try:
             page = context.new_page()
-            page.goto(server.url + static_edition.page_path("analyzer") + "?lang=en")
+            page.goto(server.url + static_edition.page_path("analyzer") + "?lang=en", wait_until="commit")
             static_edition.wait_interactive(page, "analyzer", LOAD_S)
             assert static_edition.wait_service_worker(page), "the site's service worker was not activated"
             assert [w.url for w in context.service_workers] == [server.url + "ll-service-worker.js"]
@@ -222,7 +231,7 @@ def test_a_second_visit_is_served_by_the_service_worker(pw, chromium_path, tmp_p
 
             before = len(server.requested)
             again = context.new_page()
-            again.goto(server.url + static_edition.page_path("analyzer") + "?lang=en")
+            again.goto(server.url + static_edition.page_path("analyzer") + "?lang=en", wait_until="commit")
             static_edition.wait_interactive(again, "analyzer", LOAD_S)
             reached = [p for p in server.requested[before:] if not p.startswith("/ll-service-worker.js")]
             assert [p.split("?")[0] for p in reached] == ["/" + static_edition.page_path("analyzer")], reached

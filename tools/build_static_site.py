@@ -21,12 +21,18 @@ What it does, each step from PyPI or the npm registry only:
    browser.
 5. ``pyodide-lock.json`` listing exactly those wheels (file, sha256, imports, depends): the kernel loads them all
    at start, in parallel, and ``from widgets.app import ...`` finds the tutorial's wheel without a ``%pip`` cell.
+5b. The kernel's start as a Pyodide memory snapshot (deploy/static/make_snapshot.js, Pyodide under Node.js): the
+   wheels unpacked, the kernel and every module of the tutorial imported, each notebook's cells run once with no
+   kernel (the data files read); its memory and its unpacked site-packages are served beside Pyodide, and the
+   site's pyodide.js (deploy/static/snapshot_loader.js appended) loads them instead of starting Python, importing
+   and unpacking in the browser. The wheels stay, for a browser where the snapshot cannot load.
 6. ``voici build`` of notebooks/ with that Pyodide, then each page is finished: Font Awesome served from the
    site, Voici's remote Mermaid loader removed (no page draws a diagram), and deploy/static/page_setup.js put
    before Voici's script (the page's URL handed to the kernel, JupyterLite's service worker kept out, <html lang>,
    the loading text in both languages). What no page loads is pruned; index.html lists the chapters.
-7. A service worker (deploy/static/service_worker.js, one cache per build) fetches the site's files into the
-   browser's cache once a page's first widget is shown, so a second visit downloads only its page.
+7. A service worker (deploy/static/service_worker.js, one cache per build) fetches the site's files (not the
+   wheels, with the snapshot) into the browser's cache once a page's first widget is shown, so a second visit
+   downloads only its page.
 
 The result is one folder for any static file host.
 """
@@ -253,6 +259,17 @@ def precompile(wheels: list[Path], node_modules: Path) -> None:
     run("node", script, folder, *[w.name for w in wheels], env={**os.environ, "NODE_PATH": str(node_modules)})
 
 
+def make_snapshot(pyodide_dir: Path, node_modules: Path) -> None:
+    """The kernel's start as a Pyodide memory snapshot (deploy/static/make_snapshot.js), loaded by the site's
+    pyodide.js (deploy/static/snapshot_loader.js, appended to it) instead of starting Python and importing again."""
+    log("the kernel's memory snapshot (Pyodide under Node.js: the kernel's and the tutorial's imports)")
+    run("node", DEPLOY / "make_snapshot.js", pyodide_dir, ROOT / "notebooks",
+        env={**os.environ, "NODE_PATH": str(node_modules)})
+    loader = (DEPLOY / "snapshot_loader.js").read_text(encoding="utf-8")
+    with open(pyodide_dir / "pyodide.js", "a", encoding="utf-8") as fh:
+        fh.write("\n" + loader)
+
+
 def wheel_info(path: Path) -> dict:
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
@@ -431,7 +448,7 @@ later visits load from the browser's cache. A teaching tool, not legal advice.</
 """, encoding="utf-8")
 
 
-def build(out: Path, skip_compile: bool = False) -> None:
+def build(out: Path, skip_compile: bool = False, snapshot: bool = True) -> None:
     t0 = time.monotonic()
     pip = [sys.executable, "-m", "pip"]
     work = TOOLS / "work"
@@ -462,6 +479,8 @@ def build(out: Path, skip_compile: bool = False) -> None:
         precompile(wheels + [pyodide_dir / "python_stdlib.zip"], modules)
     lock = write_lock(pyodide_dir, wheels, core / "pyodide-lock.json")
     log(f"pyodide-lock.json: {len(lock['packages'])} wheels")
+    if snapshot:
+        make_snapshot(pyodide_dir, modules)
 
     (lite / "jupyter-lite.json").write_text(json.dumps(lite_config(), indent=1), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
@@ -492,7 +511,8 @@ def build(out: Path, skip_compile: bool = False) -> None:
         build_id.update(path.relative_to(out).as_posix().encode() + b"\0" + path.read_bytes())
     precache = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                       if p.is_file() and p.suffix not in (".html", ".ipynb") and not p.name.endswith(".LICENSE.txt")
-                      and p.relative_to(out).parts[0] not in ("files",))
+                      and p.relative_to(out).parts[0] not in ("files",)
+                      and not (snapshot and p.suffix == ".whl"))  # with the snapshot, wheels only if it fails
     worker = (DEPLOY / "service_worker.js").read_text(encoding="utf-8")
     worker = worker.replace("__LL_BUILD_ID__", build_id.hexdigest()[:16]).replace("__LL_PRECACHE__",
                                                                                   json.dumps(precache))
@@ -507,8 +527,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "static")
     parser.add_argument("--no-compile", action="store_true", help="serve the wheels' sources (a quicker build)")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="no memory snapshot: the kernel starts Python and imports in the browser (to compare)")
     args = parser.parse_args(argv)
-    build(args.out.resolve(), skip_compile=args.no_compile)
+    build(args.out.resolve(), skip_compile=args.no_compile, snapshot=not args.no_snapshot)
     return 0
 
 
