@@ -8,7 +8,7 @@ reach the share panel and the memo by ``dlink``. It decides nothing itself.
 
 from __future__ import annotations
 
-from traitlets import Dict, List, Unicode, dlink, observe
+from traitlets import Bool, Dict, List, Unicode, dlink, observe
 
 from casebook.engine import REGIMES, analyze
 from casebook.scenario import ScenarioError
@@ -23,6 +23,7 @@ from .evidence_view import EvidenceView
 from .fact_panel import FactPanel
 from .language_switch import LanguageSwitch
 from .memo_export import MemoExport
+from .outcome_bar import OutcomeBar, changed_facts
 from .outcome_card import OutcomeCard
 from .payments_chart import PaymentsChart
 from .pivotal_facts import PivotalFacts
@@ -32,7 +33,7 @@ from .share_panel import SharePanel
 from .similar_view import SimilarCasesView
 from .theme import style_widget
 from .trace_view import TraceView
-from ._view import shared_layout
+from ._view import FixedButton, shared_layout
 
 UI = {
     "title": {"zh": "平台责任实验室 · 案例分析器", "en": "Platform Liability Lab · Case analyzer"},
@@ -86,16 +87,18 @@ class AnalyzerApp(FixedVBox):
     """
 
     facts = Dict()
+    present = Bool(False)  # presenter mode (?present=1): large type for the back row (theme.css: .ll-present)
     regime = Unicode("statute")
     lang = Unicode("zh")
     analysis = Dict()
     messages = List()
 
     def __init__(self, facts=None, lang: str = "zh", regime: str = "statute", case: str | None = None,
-                 messages=(), base_url: str = "", **kwargs):
+                 messages=(), base_url: str = "", present: bool = False, **kwargs):
         kwargs.setdefault("layout", shared_layout(width="100%"))
         super().__init__(**kwargs)
         self.add_class("ll-app")
+        self.present = bool(present)
         self._batch = True
         lang = safe_lang(lang)
         regime = regime if regime in REGIMES else "statute"
@@ -121,6 +124,7 @@ class AnalyzerApp(FixedVBox):
 
         self.fact_panel = FactPanel(facts=None, lang=lang)
         self.outcome = OutcomeCard(lang=lang)
+        self.bar = OutcomeBar(lang=lang)  # the outcome's gist, kept on screen (theme.css: sticky)
         self.comparison = RegimeComparison(lang=lang)
         self.trace = TraceView(lang=lang)
         self.chart = PaymentsChart(lang=lang)
@@ -138,7 +142,13 @@ class AnalyzerApp(FixedVBox):
         # The casebook collapsed at first: the facts come first on a small screen; one click opens it.
         self._cases_box = Accordion(children=[self.parts["cases"]], selected_index=None)
         self._cases_box.add_class("ll-cases-accordion")
-        left = [self._cases_box, self.fact_panel]
+        # The accordion's own header is a <div> no keyboard reaches (issue 16 point 7): a real button opens and
+        # closes it instead (theme.css hides the header).
+        self._cases_toggle = FixedButton(layout=shared_layout(width="100%"))
+        self._cases_toggle.add_class("ll-cases-toggle")
+        self._cases_toggle.on_click(lambda _b: self.toggle_cases())
+        self._cases_box.observe(lambda _c: self._label_cases_toggle(), "selected_index")
+        left = [self._cases_toggle, self._cases_box, self.fact_panel]
         right = [self.outcome]
         order = [("pivotal", self.parts["pivotal"]), ("comparison", self.comparison), ("chart", self.chart),
                  ("burden", self.parts["burden"]), ("evidence", self.parts["evidence"]),
@@ -153,7 +163,7 @@ class AnalyzerApp(FixedVBox):
         bottom = [self.parts["share"], self.parts["memo"]]
         app_style = Display(f"<style>{APP_CSS}</style>")
         app_style.add_class("ll-app-style")
-        self.children = [style_widget(), app_style, self._lang_style, header, self._status, main,
+        self.children = [style_widget(), app_style, self._lang_style, header, self._status, self.bar, main,
                          *[_card(w, "ll-card-export") for w in bottom], self._footer]
 
         self.fact_panel.observe(self._on_panel_facts, "facts")
@@ -206,6 +216,7 @@ class AnalyzerApp(FixedVBox):
         try:
             self._url_messages.extend(wanted["messages"])
             self.lang = safe_lang(wanted["lang"])
+            self.present = bool(wanted["present"])
             if wanted["regime"] in REGIMES:
                 self.regime = wanted["regime"]
             if wanted["facts"] is not None:
@@ -252,6 +263,10 @@ class AnalyzerApp(FixedVBox):
             return False
         return self._loaded(dec["id"], dec["scenario"], dec.get("short_name"))
 
+    def toggle_cases(self) -> None:
+        """Open the casebook's section, or close it (the button above it does this)."""
+        self._cases_box.selected_index = None if self._cases_box.selected_index == 0 else 0
+
     @property
     def status_html(self) -> str:
         return self._status.value
@@ -293,6 +308,9 @@ class AnalyzerApp(FixedVBox):
 
     def _on_panel_facts(self, change) -> None:
         self._info = None if not self.fact_panel.notes else self._info
+        if not self._batch:  # name the fact the user changed in the outcome bar (a loaded decision changes many)
+            changes = changed_facts(change["old"] or {}, change["new"] or {})
+            self.bar.mark(changes if len(changes) <= 3 else [])
         self.facts = dict(change["new"])
 
     def _on_panel_message(self, change) -> None:
@@ -309,7 +327,13 @@ class AnalyzerApp(FixedVBox):
             return
         if change["name"] == "regime" and self._regime.value != change["new"]:
             self._regime.value = change["new"]
+        if change["name"] == "regime":
+            self.bar.mark([("regime", change["new"])])
         self._recompute(outcome_first=True)
+
+    @observe("present")
+    def _on_present(self, change) -> None:
+        (self.add_class if change["new"] else self.remove_class)("ll-present")
 
     @observe("lang")
     def _on_lang(self, change) -> None:
@@ -337,8 +361,13 @@ class AnalyzerApp(FixedVBox):
                 self._regime.value = value
         self._regime.description = tr(UI, "regime", lang)
         self._cases_box.titles = (tr(UI, "cases", lang),)
+        self._label_cases_toggle()
         self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
         self._render_status()
+
+    def _label_cases_toggle(self) -> None:
+        arrow = "▾" if self._cases_box.selected_index == 0 else "▸"
+        self._cases_toggle.description = f"{arrow} {tr(UI, 'cases', self.lang)}"
 
     def _render_status(self) -> None:
         lang = self.lang
@@ -363,9 +392,10 @@ class AnalyzerApp(FixedVBox):
         cancel(self)
         a = analyze(self.facts, self.regime, self.lang)
         self.analysis = a
-        with self.outcome.hold_trait_notifications():
-            self.outcome.lang = self.lang
-            self.outcome.analysis = a
+        for view in (self.outcome, self.bar):
+            with view.hold_trait_notifications():
+                view.lang = self.lang
+                view.analysis = a
         if outcome_first:
             later(self, self._push_views)
         else:
@@ -407,7 +437,7 @@ def _query_settings(query_string) -> dict:
     facts = parsed.get("scenario_data") or (parsed["scenario"].to_dict() if parsed.get("scenario") else None)
     return {"facts": facts, "case": parsed.get("case") if facts is None else None,
             "lang": parsed.get("lang") or "zh", "regime": parsed.get("regime") or "statute",
-            "messages": parsed.get("errors") or ()}
+            "messages": parsed.get("errors") or (), "present": bool(parsed.get("present"))}
 
 
 def _parse_query(query: str) -> dict:

@@ -28,6 +28,7 @@ UI = {
     "lead": {"zh": "每一行都是引擎在该方案下对当前事实的分析；金额单位：元。",
              "en": "Each row is the engine's analysis of the current facts under that regime; amounts in yuan."},
     "caption": {"zh": "各方案下的责任形态与赔付", "en": "Liability form and payments under each regime"},
+    "scroll": {"zh": "表格较宽：在表格上左右滑动，查看全部各列。", "en": "A wide table: swipe it sideways to see every column."},
     "regime": WORDS["regime"],
     "form": WORDS["liability_form"],
     "seller": WORDS["seller_pays"],
@@ -103,7 +104,10 @@ class RegimeComparison(HtmlView):
         self._html.value = (
             f'<div class="ll-section"><h3 class="ll-h3">{esc(tr(UI, "title", lang))}</h3>'
             f'<p class="ll-lead">{esc(tr(UI, "lead", lang))}</p>'
-            f'<div class="ll-table-wrap"><table class="ll-table ll-compare-table">'
+            f'<p class="ll-scroll-hint" aria-hidden="true">↔ {esc(tr(UI, "scroll", lang))}</p>'
+            # focusable: a box that scrolls must be reachable by keyboard (axe: scrollable-region-focusable)
+            f'<div class="ll-table-wrap" tabindex="0" role="region" aria-label="{esc(tr(UI, "caption", lang))}">'
+            f'<table class="ll-table ll-compare-table">'
             f'<caption class="ll-sr-only">{esc(tr(UI, "caption", lang))}</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div></div>')
 

@@ -72,6 +72,16 @@ CSS = """<style>
 /* Links inside running text must not rely on colour alone (axe: link-in-text-block). */
 .jp-RenderedHTMLCommon p a, .jp-RenderedHTMLCommon li a, .ll-lesson p a { text-decoration: underline !important; }
 @media (max-width: 900px) { .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; } }
+/* Phones (issue 16 point 5): chapter 06's what-if result stays in view, at the bottom of the screen, while its
+   buttons are (position sticky needs every box up to the page's scroller to let it overflow). */
+@media (max-width: 600px) {
+  .jp-OutputArea:has(.ll-whatif-box), .jp-OutputArea:has(.ll-whatif-box) .jp-OutputArea-child,
+  .jp-OutputArea:has(.ll-whatif-box) .jp-OutputArea-output, .ll-case-replay, .ll-whatif-box { overflow: visible !important; }
+  .ll-whatif-box > .ll-whatif-result { position: sticky; bottom: 0; z-index: 5; background: #fff;
+    box-shadow: 0 -3px 8px rgba(0, 0, 0, .2); }
+  .ll-whatif-card { max-height: 40vh; overflow-y: auto; margin: 0 !important; }
+  .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; }
+}
 </style>"""
 
 UI = {
