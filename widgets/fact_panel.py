@@ -20,7 +20,7 @@ from ._view import shared_layout
 
 UI = {
     "title": {"zh": "案件事实", "en": "The facts"},
-    "intro": {"zh": "改动任何一项，右侧的分析会立即更新。", "en": "Change any fact; the analysis updates at once."},
+    "intro": {"zh": "改动任何一项，分析会立即更新。", "en": "Change any fact; the analysis updates at once."},
     "auto": {"zh": "自动（《民法典》第一百七十七条：平均分担）", "en": "Auto (Civil Code art. 177: equal shares)"},
     "food_implies": {"zh": "已勾选“食品”：食品当然关系生命健康。", "en": "Food is ticked: food always concerns life and health."},
     "rejected": {"zh": "未接受对“{field}”的修改，已恢复原值：{detail}", "en": "The change to \"{field}\" was not accepted and was undone: {detail}"},

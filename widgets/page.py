@@ -40,16 +40,23 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 #rendered_cells :is(button, select, input, textarea, summary, a[href], [tabindex]):focus-visible
   { outline: 3px solid #0b3d91 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #fff, 0 0 0 7px #0b3d91 !important; }
 /* what-if buttons (pivotal facts): the whole label, wrapped, never cut to "..." */
-.ll-pivotal button.jupyter-button { white-space: normal; height: auto; min-height: 36px; text-align: left;
+.ll-pivotal button.jupyter-button { white-space: normal; height: auto; min-height: 44px; text-align: left;
   line-height: 1.3; padding: 6px 10px; overflow: visible; text-overflow: clip; }
 /* phones (issue 16 point 5): wide tables scroll inside their own box, touch targets of at least 44 px */
 @media (max-width: 600px) {
   body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 16px; }
-  .jp-RenderedHTMLCommon table, .ll-lesson table.ll-tbl { display: block; max-width: 100%; overflow-x: auto;
+  .ll-lesson table.ll-tbl { display: block; max-width: 100%; overflow-x: auto;
     background: linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
       linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
       radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .3), transparent) left / 12px 100% no-repeat scroll,
       radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .3), transparent) right / 12px 100% no-repeat scroll; }
+  /* the narrative's tables: one card per row (the column names stay for screen readers) */
+  .jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon tbody, .jp-RenderedHTMLCommon tr,
+  .jp-RenderedHTMLCommon td { display: block; width: 100%; text-align: left !important; }
+  .jp-RenderedHTMLCommon thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .jp-RenderedHTMLCommon tr { border: 1px solid #8a8a8a; border-radius: 6px; margin: 0 0 8px; padding: 4px 8px; }
+  .jp-RenderedHTMLCommon td { border: none !important; padding: 2px 0 !important; }
+  .jp-RenderedHTMLCommon td:first-child { font-weight: 700; }
   #rendered_cells .widget-html-content { min-width: 0; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { min-width: 7em; }
   .ll-shell-nav a { display: inline-flex; align-items: center; min-height: 44px; }
@@ -65,9 +72,11 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 @media print {
   html, body, #main, .jp-LabShell, #jp-main-content-panel, #rendered_cells, #rendered_cells .lm-Widget,
   .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .widget-box, .widget-container
-    { position: static !important; height: auto !important; max-height: none !important; overflow: visible !important; }
+    { position: static !important; height: auto !important; max-height: none !important; overflow: visible !important;
+      contain: none !important; }
   html, body { background: #fff !important; }
-  #rendered_cells { width: auto !important; zoom: 1 !important; }
+  #rendered_cells { width: auto !important; }
+  #rendered_cells > * { zoom: 1 !important; }
   .ll-lang, .ll-shell-nav, .jupyter-button:not(.ll-keep-print), .widget-upload { display: none !important; }
   details::details-content { content-visibility: visible !important; display: block !important; }
   .jupyter-widget-Collapse-contents.lm-mod-hidden { display: block !important; }
@@ -79,9 +88,9 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 
 # Presenter mode (?present=1): large type for the back row; a chapter's outcome stays at the top of the screen.
 PRESENT_CSS = """
-#rendered_cells { zoom: 1.3; }
+#rendered_cells > * { zoom: 1.3; }
 .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .widget-box, .widget-container { overflow: visible !important; }
-.widget-box > .widget-html:has(.ll-outcome) { position: sticky; top: 0; z-index: 10; background: #fff; }
+.widget-box > .widget-html:has(.ll-outcome) { position: sticky; top: 0; bottom: 0; z-index: 10; background: #fff; }
 """
 
 

@@ -9,6 +9,7 @@ came from the lesson files, the statute files or the engine.
 from __future__ import annotations
 
 from casebook import lessons
+import re
 from contextlib import contextmanager
 
 from casebook.scenario import FIELD_BY_NAME
@@ -84,6 +85,8 @@ CSS = """<style>
 }
 </style>"""
 
+_TBL = re.compile(r"<table class=(['\"])ll-tbl")
+
 UI = {
     "unofficial": {"zh": "英文为本教程的非官方译文", "en": "unofficial rendering"},
     "original": {"zh": "原文", "en": "Chinese original"},
@@ -150,7 +153,11 @@ def decisive_step(analysis: dict) -> dict | None:
 
 
 def section(body: str) -> str:
-    """Wrap a widget's HTML in the lesson style (the style sheet itself is the widget's :func:`style_widget`)."""
+    """Wrap a widget's HTML in the lesson style (the style sheet itself is the widget's :func:`style_widget`).
+
+    Every ``ll-tbl`` table is made focusable: on a phone a wide one scrolls sideways in its own box, and a box that
+    scrolls must be reachable by keyboard (axe: scrollable-region-focusable; issue 16 point 5)."""
+    body = _TBL.sub(r"<table tabindex=\g<1>0\g<1> class=\1ll-tbl", body)
     return f'<div class="ll-lesson">{body}</div>'
 
 
