@@ -263,6 +263,11 @@ class AnalyzerApp(FixedVBox):
             return False
         return self._loaded(dec["id"], dec["scenario"], dec.get("short_name"))
 
+    @property
+    def cases_open(self) -> bool:
+        """Whether the casebook's section is open."""
+        return self._cases_box.selected_index == 0
+
     def toggle_cases(self) -> None:
         """Open the casebook's section, or close it (the button above it does this)."""
         self._cases_box.selected_index = None if self._cases_box.selected_index == 0 else 0
