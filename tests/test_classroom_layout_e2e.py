@@ -217,10 +217,11 @@ def test_on_a_projector_two_columns_the_keyboard_and_print(base, shown_browser, 
         # A what-if button pressed with the keyboard changes the facts; the focus stays among the what-if buttons.
         first = page.locator(".ll-pivotal button").first
         first.focus()
-        form = page.locator(".ll-outcome").get_attribute("data-liability-form")
+        pressed = first.inner_text()
         page.keyboard.press("Enter")
-        page.wait_for_function("(f) => document.querySelector('.ll-outcome').dataset.liabilityForm !== f", arg=form,
-                               timeout=15_000)
+        # the pressed change is no longer pivotal: its button has left the page (the focus with it, before)
+        page.wait_for_function("""(t) => { const bs = [...document.querySelectorAll('.ll-pivotal button')];
+            return bs.length && !bs.some(b => b.innerText === t); }""", arg=pressed, timeout=15_000)
         page.wait_for_function("() => document.activeElement.closest('.ll-pivotal')", timeout=10_000)
         focused = page.evaluate(FOCUSED_JS)
         assert focused["tag"] == "button" and focused["outline"] >= 3, focused

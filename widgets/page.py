@@ -40,6 +40,8 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 #rendered_cells :is(button, select, input, textarea, summary, a[href], [tabindex]):focus-visible
   { outline: 3px solid #0b3d91 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #fff, 0 0 0 7px #0b3d91 !important; }
 /* what-if buttons (pivotal facts): the whole label, wrapped, never cut to "..." */
+.ll-pivotal, .ll-pivotal .widget-box { overflow: visible !important; }  /* room for the focus ring */
+.ll-pivotal .widget-hbox { padding: 4px 0 4px 8px; }
 .ll-pivotal button.jupyter-button { white-space: normal; height: auto; min-height: 44px; text-align: left;
   line-height: 1.3; padding: 6px 10px; overflow: visible; text-overflow: clip; }
 /* phones (issue 16 point 5): wide tables scroll inside their own box, touch targets of at least 44 px */
