@@ -60,6 +60,7 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
   .jp-RenderedHTMLCommon td { border: none !important; padding: 2px 0 !important; }
   .jp-RenderedHTMLCommon td:first-child { font-weight: 700; }
   #rendered_cells .widget-html-content { min-width: 0; }
+  .jp-RenderedHTMLCommon blockquote { margin-left: 0; margin-right: 0; }
   #rendered_cells .widget-container > .lm-Widget { margin-left: 0; margin-right: 0; }  /* 100% + 2px margins */
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { min-width: 7em; }
   .ll-shell-nav a { display: inline-flex; align-items: center; min-height: 44px; }
