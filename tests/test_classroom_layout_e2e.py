@@ -98,6 +98,8 @@ def test_on_a_phone_the_outcome_stays_in_view_tables_fit_and_targets_are_large(b
         page = open_page(context, f"{base}voila/render/analyzer.ipynb?lang=en", ANALYZER_READY_JS)
         # One outcome card (the contract's hook), one bar: the same form.
         assert page.locator(".ll-outcome").count() == 1
+        width = page.evaluate("() => document.querySelector('.ll-col-facts').getBoundingClientRect().width")
+        assert width >= 340, f"the facts column is {width}px wide on a 390px phone"
         facts: dict = {}  # the page opens on the model's defaults
         start = analyze(facts, "statute", "en")["liability_form"]
         assert page.locator(".ll-outcome-bar").get_attribute("data-liability-form") == start
