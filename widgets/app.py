@@ -113,7 +113,8 @@ class AnalyzerApp(FixedVBox):
                                 style={"description_width": "initial"}, layout=shared_layout(width="auto"),
                                 on_reject=self._regime_refused)
         self._regime.add_class("ll-regime")
-        self._regime.observe(lambda c: setattr(self, "regime", c["new"]), "value")
+        self._relabelling = False
+        self._regime.observe(self._on_regime_control, "value")
         self._title = Display()
         self._status = Display()
         self._status.add_class("ll-status")
@@ -333,7 +334,7 @@ class AnalyzerApp(FixedVBox):
         if change["name"] == "regime" and self._regime.value != change["new"]:
             self._regime.value = change["new"]
         if change["name"] == "regime":
-            self.bar.mark([("regime", change["new"])])
+            self.bar.mark([("regime", change["new"])])  # another regime: the bar names it
         self._recompute(outcome_first=True)
 
     @observe("present")
@@ -361,14 +362,21 @@ class AnalyzerApp(FixedVBox):
         labels = [regime_name(r, lang) for r in REGIMES]
         if list(self._regime._options_labels) != labels:
             value = self._regime.value
+            self._relabelling = True  # new options pass through another value: not the user's choice
             with self._regime.hold_sync():
                 self._regime.options = list(zip(labels, REGIMES))
                 self._regime.value = value
+            self._relabelling = False
         self._regime.description = tr(UI, "regime", lang)
         self._cases_box.titles = (tr(UI, "cases", lang),)
         self._label_cases_toggle()
         self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
         self._render_status()
+
+    def _on_regime_control(self, change) -> None:
+        if self._relabelling:  # new labels pass the dropdown through another value on the way back: not a choice
+            return
+        self.regime = change["new"]
 
     def _label_cases_toggle(self) -> None:
         arrow = "▾" if self._cases_box.selected_index == 0 else "▸"
