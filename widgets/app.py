@@ -363,10 +363,12 @@ class AnalyzerApp(FixedVBox):
         if list(self._regime._options_labels) != labels:
             value = self._regime.value
             self._relabelling = True  # new options pass through another value: not the user's choice
-            with self._regime.hold_sync():
-                self._regime.options = list(zip(labels, REGIMES))
-                self._regime.value = value
-            self._relabelling = False
+            try:
+                with self._regime.hold_sync():
+                    self._regime.options = list(zip(labels, REGIMES))
+                    self._regime.value = value
+            finally:
+                self._relabelling = False
         self._regime.description = tr(UI, "regime", lang)
         self._cases_box.titles = (tr(UI, "cases", lang),)
         self._label_cases_toggle()
