@@ -8,6 +8,7 @@ Expected outcomes come from the engine, labels from the scenario model. Screensh
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,7 @@ def test_on_a_phone_the_outcome_stays_in_view_tables_fit_and_targets_are_large(b
         assert not page.errors, page.errors
         page.close()
 
-        # Chapter 06: the what-if result shows where the user is, and the pressed button keeps the focus.
+        # Chapter 06: the what-if result shows where the user is (at the foot of the screen, under the buttons).
         page = open_page(context, f"{base}voila/render/06_four_cases.ipynb?lang=en")
         button = page.locator(".ll-case-replay .ll-pivotal button").first
         button.scroll_into_view_if_needed()
@@ -257,8 +258,7 @@ def check_print(page, what: str, pages_over: int) -> None:
         assert state["lastShown"] and state["lastBottom"] <= state["docHeight"] + 1, f"{what}: {state}"
         assert state["closed"] == 0 and not state["lang"], f"{what}: {state}"
         pdf = page.pdf(format="A4", print_background=True)
-        pages = pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + pdf.count(b"/Type /Page>") \
-            + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page")
+        pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))  # Chromium writes its page objects uncompressed
         assert pages > pages_over, f"{what}: the PDF has {pages} pages"
     finally:
         page.emulate_media(media="screen")
