@@ -45,7 +45,7 @@ JSON_VERSION, ZLIB_VERSION = "j", "z"
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _CASE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 # What a query may carry that this module reads; anything else (Voila's own parameters, trackers) is left alone.
-QUERY_KEYS = ("lang", "scenario", "case", "regime")
+QUERY_KEYS = ("lang", "scenario", "case", "regime", "present")
 
 
 class ShareTokenError(ScenarioError):
@@ -295,14 +295,15 @@ def _known_case_ids() -> tuple:
 
 
 def parse_query(query_string: Any) -> dict:
-    """Read ``lang``, ``scenario``, ``case`` and ``regime`` from a URL query string. Never raises.
+    """Read ``lang``, ``scenario``, ``case``, ``regime`` and ``present`` from a URL query string. Never raises.
 
     Returns ``{"lang": "zh"|"en"|None, "scenario": Scenario|None, "scenario_data": dict|None, "case": id|None,
-    "regime": str|None, "errors": [{"zh", "en"}, ...]}``. A leading ``?`` is allowed; repeated parameters use the
+    "regime": str|None, "present": bool, "errors": [{"zh", "en"}, ...]}``. A leading ``?`` is allowed; repeated parameters use the
     first value (a differing repeat is reported); unknown parameters are ignored; each bad value gives one
     bilingual message that repeats at most :data:`ECHO_LIMIT` characters of it.
     """
-    out: dict = {"lang": None, "scenario": None, "scenario_data": None, "case": None, "regime": None, "errors": []}
+    out: dict = {"lang": None, "scenario": None, "scenario_data": None, "case": None, "regime": None, "present": False,
+                 "errors": []}
     errors = out["errors"]
     try:
         if isinstance(query_string, bytes):
@@ -340,6 +341,13 @@ def _read_param(out: dict, key: str, value: str) -> None:
             errors.append(_msg(f"语言参数 lang={echo(value)} 无效：可选 zh 或 en。",
                                f"The language lang={echo(value)} is not supported: use zh or en."))
         out["lang"] = lang
+    elif key == "present":  # presenter mode: large type for a classroom's back row
+        flag = value.strip().lower()
+        if flag in ("1", "true", "yes", "on", ""):
+            out["present"] = True
+        elif flag not in ("0", "false", "no", "off"):
+            errors.append(_msg(f"演示模式参数 present={echo(value)} 无效：可选 1 或 0。",
+                               f"The presenter mode present={echo(value)} is not understood: use 1 or 0."))
     elif key == "regime":
         from .engine import REGIMES
 

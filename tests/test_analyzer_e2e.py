@@ -490,7 +490,7 @@ def test_expanded_trace_and_casebook_stay_accessible_and_fit_the_projector(proje
     assert_accessible(app, "with a trace article open")
 
     # Open the casebook: every decision's name fits in its list, in the narrow facts column.
-    page.locator(".ll-cases-accordion .jupyter-widget-Collapse-header").click()
+    page.locator("button.ll-cases-toggle").click()  # a real button (keyboard); the accordion's header is hidden
     select = page.locator(".ll-case-select select")
     select.wait_for(state="visible")
     clipped = select.evaluate("""(s) => {

@@ -11,7 +11,7 @@ refuses a regime the engine does not know); the fact panel's assumption notes to
 
 from __future__ import annotations
 
-from traitlets import Dict, List, Unicode, dlink, link, observe, validate
+from traitlets import Bool, Dict, List, Unicode, dlink, link, observe, validate
 
 from casebook.engine import REGIMES, analyze
 from casebook.scenario import ScenarioError
@@ -26,6 +26,7 @@ from .evidence_view import EvidenceView
 from .fact_panel import FactPanel
 from .language_switch import LanguageSwitch
 from .memo_export import MemoExport
+from .outcome_bar import OutcomeBar, changed_facts
 from .outcome_card import OutcomeCard
 from .page import contents_link, page_mark
 from .payments_chart import PaymentsChart
@@ -36,7 +37,7 @@ from .share_panel import SharePanel
 from .similar_view import SimilarCasesView
 from .theme import style_widget
 from .trace_view import TraceView
-from ._view import shared_layout
+from ._view import FixedButton, shared_layout
 from .words import table
 
 UI = table("app")
@@ -75,16 +76,18 @@ class AnalyzerApp(FixedVBox):
     """
 
     facts = Dict()
+    present = Bool(False)  # presenter mode (?present=1): large type for the back row (theme.css: .ll-present)
     regime = Unicode("statute")
     lang = Lang()
     analysis = Dict()
     messages = List()
 
     def __init__(self, facts=None, lang: str = "zh", regime: str = "statute", case: str | None = None,
-                 messages=(), base_url: str = "", **kwargs):
+                 messages=(), base_url: str = "", present: bool = False, **kwargs):
         kwargs.setdefault("layout", shared_layout(width="100%"))
         super().__init__(**kwargs)
         self.add_class("ll-app")
+        self.present = bool(present)
         self._batch = True
         lang = safe_lang(lang)
         regime = regime if regime in REGIMES else "statute"
@@ -99,7 +102,10 @@ class AnalyzerApp(FixedVBox):
                                 style={"description_width": "initial"}, layout=shared_layout(width="auto"),
                                 on_reject=self._regime_refused)
         self._regime.add_class("ll-regime")
-        link((self, "regime"), (self._regime, "value"))
+        # The regime both ways, but not by link(): relabelling the dropdown (a language switch) passes its value
+        # through another option on the way back, which is not the user's choice (_on_regime_control).
+        self._relabelling = False
+        self._regime.observe(self._on_regime_control, "value")
         self._title = Display()
         self._title.add_class("ll-title")
         self._status = Display()
@@ -112,6 +118,7 @@ class AnalyzerApp(FixedVBox):
         self.fact_panel = FactPanel(facts=None, lang=lang)
         dlink((self, "lang"), (self.fact_panel, "lang"))
         self.outcome = OutcomeCard(lang=lang)
+        self.bar = OutcomeBar(lang=lang)  # the outcome's gist, kept on screen (theme.css: sticky)
         self.comparison = RegimeComparison(lang=lang)
         self.trace = TraceView(lang=lang)
         self.chart = PaymentsChart(lang=lang)
@@ -130,7 +137,13 @@ class AnalyzerApp(FixedVBox):
         # The casebook collapsed at first: the facts come first on a small screen; one click opens it.
         self._cases_box = Accordion(children=[self.parts["cases"]], selected_index=None)
         self._cases_box.add_class("ll-cases-accordion")
-        left = [self._cases_box, self.fact_panel]
+        # The accordion's own header is a <div> no keyboard reaches (issue 16 point 7): a real button opens and
+        # closes it instead (theme.css hides the header).
+        self._cases_toggle = FixedButton(layout=shared_layout(width="100%"))
+        self._cases_toggle.add_class("ll-cases-toggle")
+        self._cases_toggle.on_click(lambda _b: self.toggle_cases())
+        self._cases_box.observe(lambda _c: self._label_cases_toggle(), "selected_index")
+        left = [self._cases_toggle, self._cases_box, self.fact_panel]
         right = [self.outcome]
         order = [("pivotal", self.parts["pivotal"]), ("comparison", self.comparison), ("chart", self.chart),
                  ("burden", self.parts["burden"]), ("evidence", self.parts["evidence"]),
@@ -145,7 +158,7 @@ class AnalyzerApp(FixedVBox):
         bottom = [self.parts["share"], self.parts["memo"]]
         app_style = Display(f"<style>{APP_CSS}</style>")
         app_style.add_class("ll-app-style")
-        self.children = [style_widget(), app_style, self._lang_style, header, self._status, main,
+        self.children = [style_widget(), app_style, self._lang_style, header, self._status, self.bar, main,
                          *[_card(w, "ll-card-export") for w in bottom], self._footer]
 
         self.fact_panel.observe(self._on_panel_facts, "facts")
@@ -198,6 +211,7 @@ class AnalyzerApp(FixedVBox):
         try:
             self._url_messages.extend(wanted["messages"])
             self.lang = safe_lang(wanted["lang"])
+            self.present = bool(wanted["present"])
             if wanted["regime"] in REGIMES:
                 self.regime = wanted["regime"]
             if wanted["facts"] is not None:
@@ -241,6 +255,15 @@ class AnalyzerApp(FixedVBox):
         return self._loaded(dec["id"], dec["scenario"], dec.get("short_name"))
 
     @property
+    def cases_open(self) -> bool:
+        """Whether the casebook's section is open."""
+        return self._cases_box.selected_index == 0
+
+    def toggle_cases(self) -> None:
+        """Open the casebook's section, or close it (the button above it does this)."""
+        self._cases_box.selected_index = None if self._cases_box.selected_index == 0 else 0
+
+    @property
     def status_html(self) -> str:
         return self._status.value
 
@@ -281,6 +304,9 @@ class AnalyzerApp(FixedVBox):
 
     def _on_panel_facts(self, change) -> None:
         self._info = None if not self.fact_panel.notes else self._info
+        if not self._batch:  # name the fact the user changed in the outcome bar (a loaded decision changes many)
+            changes = changed_facts(change["old"] or {}, change["new"] or {})
+            self.bar.mark(changes if len(changes) <= 3 else [])
         self.facts = dict(change["new"])
 
     def _on_panel_message(self, change) -> None:
@@ -298,7 +324,15 @@ class AnalyzerApp(FixedVBox):
     def _on_inputs(self, change) -> None:
         if self._batch:
             return
+        if change["name"] == "regime" and self._regime.value != change["new"]:
+            self._regime.value = change["new"]
+        if change["name"] == "regime":
+            self.bar.mark([("regime", change["new"])])  # another regime: the bar names it
         self._recompute(outcome_first=True)
+
+    @observe("present")
+    def _on_present(self, change) -> None:
+        (self.add_class if change["new"] else self.remove_class)("ll-present")
 
     @observe("lang")
     def _on_lang(self, change) -> None:
@@ -315,13 +349,27 @@ class AnalyzerApp(FixedVBox):
         labels = [regime_name(r, lang) for r in REGIMES]
         if list(self._regime._options_labels) != labels:
             value = self._regime.value
-            with self._regime.hold_sync():
-                self._regime.options = list(zip(labels, REGIMES))
-                self._regime.value = value
+            self._relabelling = True  # new options pass through another value: not the user's choice
+            try:
+                with self._regime.hold_sync():
+                    self._regime.options = list(zip(labels, REGIMES))
+                    self._regime.value = value
+            finally:
+                self._relabelling = False
         self._regime.description = tr(UI, "regime", lang)
         self._cases_box.titles = (tr(UI, "cases", lang),)
+        self._label_cases_toggle()
         self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
         self._render_status()
+
+    def _on_regime_control(self, change) -> None:
+        if self._relabelling:  # new labels pass the dropdown through another value on the way back: not a choice
+            return
+        self.regime = change["new"]
+
+    def _label_cases_toggle(self) -> None:
+        arrow = "▾" if self._cases_box.selected_index == 0 else "▸"
+        self._cases_toggle.description = f"{arrow} {tr(UI, 'cases', self.lang)}"
 
     def _render_status(self) -> None:
         lang = self.lang
@@ -346,9 +394,10 @@ class AnalyzerApp(FixedVBox):
         cancel(self)
         a = analyze(self.facts, self.regime, self.lang)
         self.analysis = a
-        with self.outcome.hold_trait_notifications():
-            self.outcome.lang = self.lang
-            self.outcome.analysis = a
+        for view in (self.outcome, self.bar):
+            with view.hold_trait_notifications():
+                view.lang = self.lang
+                view.analysis = a
         if outcome_first:
             later(self, self._push_views)
         else:
@@ -389,7 +438,7 @@ def _query_settings(query_string) -> dict:
     facts = parsed.get("scenario_data") or (parsed["scenario"].to_dict() if parsed.get("scenario") else None)
     return {"facts": facts, "case": parsed.get("case") if facts is None else None,
             "lang": parsed.get("lang") or "zh", "regime": parsed.get("regime") or "statute",
-            "messages": parsed.get("errors") or ()}
+            "messages": parsed.get("errors") or (), "present": bool(parsed.get("present"))}
 
 
 def _parse_query(query: str) -> dict:

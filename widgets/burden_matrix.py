@@ -102,11 +102,14 @@ class BurdenMatrix(HtmlView):
                 f'data-current="{esc(r["current"])}" data-proposal="{esc(r["proposal"])}" '
                 f'data-open="{"true" if r["open"] else "false"}" style="{style}">'
                 f'<th scope="row" style="{cell}font-weight:normal;">{fact}</th>'
-                f'<td style="{cell}">{current}</td><td style="{cell}">{proposal}</td><td style="{cell}">{notes}</td>'
+                # data-label: a phone shows each row as a card, every cell under its column's name (theme.css)
+                f'<td style="{cell}" data-label="{esc(tr(UI, "current", lang))}">{current}</td>'
+                f'<td style="{cell}" data-label="{esc(tr(UI, "proposal", lang))}">{proposal}</td>'
+                f'<td style="{cell}" data-label="{esc(tr(UI, "notes", lang))}">{notes}</td>'
                 "</tr>"
             )
         self._html.value = (
-            f'<table style="border-collapse:collapse;width:100%;{FONT}">'
+            f'<table class="ll-burden-table" style="border-collapse:collapse;width:100%;{FONT}">'
             f'<caption style="text-align:left;font-weight:bold;font-size:17px;padding:4px 0;">'
             f"{esc(tr(UI, 'caption', lang))}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

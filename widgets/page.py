@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from traitlets import dlink
+from traitlets import Bool, dlink
 
 from .base import Lang, esc, safe_lang, tr
 from .controls import Display, FixedHBox, FixedVBox
@@ -28,6 +28,66 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
 .ll-credit { color: #444; font-size: 14px; }
 .widget-label, .widget-inline-hbox .widget-label { font-size: 15px; }
 .ll-field-message .ll-message { color: #8a1c1c; font-weight: 600; margin: 2px 0 6px; }
+/* keyboard (issue 16 point 7): a focus ring seen from the back of the room */
+#rendered_cells :is(button, select, input, textarea, summary, a[href], [tabindex]):focus-visible
+  { outline: 3px solid #0b3d91 !important; outline-offset: 2px !important; box-shadow: 0 0 0 5px #fff, 0 0 0 7px #0b3d91 !important; }
+/* what-if buttons (pivotal facts): the whole label, wrapped, never cut to "..." */
+.ll-pivotal, .ll-pivotal .widget-box { overflow: visible !important; }  /* room for the focus ring */
+.ll-pivotal .widget-hbox { padding: 4px 0 4px 8px; }
+.ll-pivotal button.jupyter-button { white-space: normal; height: auto; min-height: 44px; text-align: left;
+  line-height: 1.3; padding: 6px 10px; overflow: visible; text-overflow: clip; }
+/* phones (issue 16 point 5): wide tables scroll inside their own box, touch targets of at least 44 px */
+@media (max-width: 600px) {
+  body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 16px; }
+  .ll-lesson table.ll-tbl { display: block; max-width: 100%; overflow-x: auto;
+    background: linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
+      linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
+      radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .3), transparent) left / 12px 100% no-repeat scroll,
+      radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .3), transparent) right / 12px 100% no-repeat scroll; }
+  /* the narrative's tables: one card per row (the column names stay for screen readers) */
+  .jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon tbody, .jp-RenderedHTMLCommon tr,
+  .jp-RenderedHTMLCommon td { display: block; width: 100%; text-align: left !important; }
+  .jp-RenderedHTMLCommon thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .jp-RenderedHTMLCommon tr { border: 1px solid #8a8a8a; border-radius: 6px; margin: 0 0 8px; padding: 4px 8px; }
+  .jp-RenderedHTMLCommon td { border: none !important; padding: 2px 0 !important; }
+  .jp-RenderedHTMLCommon td:first-child { font-weight: 700; }
+  #rendered_cells .widget-html-content { min-width: 0; }
+  .jp-RenderedHTMLCommon blockquote { margin-left: 0; margin-right: 0; }
+  #rendered_cells .widget-container > .lm-Widget { margin-left: 0; margin-right: 0; }  /* 100% + 2px margins */
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { min-width: 7em; }
+  .ll-shell-nav a { display: inline-flex; align-items: center; min-height: 44px; }
+  #rendered_cells :is(button, select, .widget-toggle-button, input[type="number"], input[type="text"]) { min-height: 44px; height: auto; }
+  #rendered_cells .widget-checkbox label { min-height: 44px; display: flex; align-items: center; }
+  #rendered_cells summary { min-height: 44px; display: flex; align-items: center; }
+  #rendered_cells .widget-inline-hbox { height: auto; flex-wrap: wrap; }
+  #rendered_cells .widget-inline-hbox > .widget-label { max-width: 100% !important; width: auto !important; white-space: normal; }
+  #rendered_cells .widget-dropdown { width: 100% !important; max-width: 100% !important; }
+  #rendered_cells .widget-dropdown > select { flex: 1 1 auto; min-width: 0; max-width: 100%; }
+}
+/* print (issue 16 point 6): the whole chapter across sheets, the controls that only act hidden, sections open */
+@media print {
+  html, body, #main, .jp-LabShell, #jp-main-content-panel, #rendered_cells, #rendered_cells .lm-Widget,
+  .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .widget-box, .widget-container
+    { position: static !important; height: auto !important; max-height: none !important; overflow: visible !important;
+      contain: none !important; }
+  html, body { background: #fff !important; }
+  #rendered_cells { width: auto !important; }
+  #rendered_cells > * { zoom: 1 !important; }
+  .ll-lang, .ll-shell-nav, .jupyter-button:not(.ll-keep-print), .widget-upload { display: none !important; }
+  details::details-content { content-visibility: visible !important; display: block !important; }
+  .jupyter-widget-Collapse-contents.lm-mod-hidden { display: block !important; }
+  .ll-pivotal .jupyter-button { display: inline-block !important; border: none; background: none; padding: 0; font-weight: 700; }
+  .jp-RenderedHTMLCommon table, .ll-lesson table.ll-tbl { display: table !important; overflow: visible !important; }
+  tr, blockquote, .ll-card, .ll-quote, .ll-article { break-inside: avoid; }
+}
+"""
+
+
+# Presenter mode (?present=1): large type for the back row; a chapter's outcome stays at the top of the screen.
+PRESENT_CSS = """
+#rendered_cells > * { zoom: 1.3; }
+.jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .widget-box, .widget-container { overflow: visible !important; }
+.widget-box > .widget-html:has(.ll-outcome) { position: sticky; top: 0; bottom: 0; z-index: 10; background: #fff; }
 """
 
 
@@ -43,10 +103,10 @@ def page_mark(lang: str, page_title: str = "") -> str:
     return f'<span data-ll-page-lang="{lang}" data-ll-page-title="{esc(full)}" hidden></span>'
 
 
-def lang_css(lang: str, page_title: str = "") -> str:
+def lang_css(lang: str, page_title: str = "", present: bool = False) -> str:
     hide = "en" if safe_lang(lang) == "zh" else "zh"
     mark = page_mark(lang, page_title)
-    return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}</style>{mark}"
+    return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}{PRESENT_CSS if present else ''}</style>{mark}"
 
 
 def _link(page_id: str, label: str, lang: str) -> str:
@@ -67,8 +127,9 @@ class PageShell(FixedVBox):
     """Title, language switch and navigation of one page; ``lang`` is the page's language."""
 
     lang = Lang()
+    present = Bool(False)  # presenter mode (?present=1)
 
-    def __init__(self, page_id: str, lang: str = "zh", messages=(), **kwargs):
+    def __init__(self, page_id: str, lang: str = "zh", messages=(), present: bool = False, **kwargs):
         from .language_switch import LanguageSwitch
 
         super().__init__(**kwargs)
@@ -85,7 +146,8 @@ class PageShell(FixedVBox):
                                                              align_items="center", width="100%")),
                          self._nav, self._notice]
         self.add_class("ll-shell")
-        self.observe(self._render, "lang")
+        self.present = bool(present)
+        self.observe(self._render, ["lang", "present"])
         self.lang = safe_lang(lang)
         self._render()
 
@@ -99,7 +161,7 @@ class PageShell(FixedVBox):
         from ._kernel import settle
 
         q = parse_query(query_string())
-        shell = cls(page_id, lang=q.get("lang") or "zh", messages=q.get("errors") or ())
+        shell = cls(page_id, lang=q.get("lang") or "zh", messages=q.get("errors") or (), present=bool(q.get("present")))
         settle()
         return shell
 
@@ -119,7 +181,7 @@ class PageShell(FixedVBox):
         lang = safe_lang(self.lang)
         if self._switch.lang != lang:
             self._switch.lang = lang
-        self._style.value = lang_css(lang, title(self.page_id, lang))
+        self._style.value = lang_css(lang, title(self.page_id, lang), self.present)
         self._title.value = f"<h1 style='margin:.2em 0'>{esc(title(self.page_id, lang))}</h1>"
         prev, nxt = neighbours(self.page_id)
         links = []

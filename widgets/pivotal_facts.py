@@ -71,6 +71,7 @@ class PivotalFacts(View):
         self._rows: dict[tuple, tuple] = {}  # change key -> (button, info, row), reused while the change is pivotal
         self._spare: OrderedDict[tuple, tuple] = OrderedDict()  # rows not shown now, least recently shown first
         self._note = Display()  # "no analysis" / "no single change": one widget, kept
+        self._refocus = None  # (field, value) of the last valid click, until the next render
         super().__init__(analysis, lang, children=[self._title, self._list, self._status], **kwargs)
         self.add_class("ll-pivotal")
 
@@ -98,6 +99,7 @@ class PivotalFacts(View):
             return False
         self._status.value = ""
         change = {"field": match["field"], "value": match["value"]}
+        self._refocus = (match["field"], match["value"])
         if self.applied == change:
             self.applied = {}
         self.applied = change
@@ -137,9 +139,23 @@ class PivotalFacts(View):
             children = tuple(entry[2] for entry in rows.values())
         if tuple(self._list.children) != children:
             self._list.children = children
+        self._keep_focus(analysis)
         while len(self._spare) > SPARE_ROWS:
             for widget in self._spare.popitem(last=False)[1]:
                 _close(widget)
+
+    def _keep_focus(self, analysis) -> None:
+        """After a click that changed the facts (the analyzer applies it), the clicked button has left the page and
+        the browser's focus with it (to the page's body): a keyboard user lands on the button of the same fact (it
+        now offers the way back), else on the first button (issue 16 point 7)."""
+        clicked, self._refocus = self._refocus, None
+        if clicked is None or not self._buttons:
+            return
+        field, value = clicked
+        if not _same(((analysis or {}).get("scenario") or {}).get(field), value):
+            return  # the facts did not take the change (a chapter shows it as a hypothesis): focus never moved
+        same = [b for b, p in zip(self._buttons, self._pivots) if p["field"] == field]
+        (same or self._buttons)[0].focus()
 
     def close(self):
         for entry in [*self._rows.values(), *self._spare.values()]:

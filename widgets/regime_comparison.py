@@ -79,7 +79,10 @@ class RegimeComparison(HtmlView):
         self._html.value = (
             f'<div class="ll-section"><h3 class="ll-h3">{esc(tr(UI, "title", lang))}</h3>'
             f'<p class="ll-lead">{esc(tr(UI, "lead", lang))}</p>'
-            f'<div class="ll-table-wrap"><table class="ll-table ll-compare-table">'
+            f'<p class="ll-scroll-hint" aria-hidden="true">↔ {esc(tr(UI, "scroll", lang))}</p>'
+            # focusable: a box that scrolls must be reachable by keyboard (axe: scrollable-region-focusable)
+            f'<div class="ll-table-wrap" tabindex="0" role="region" aria-label="{esc(tr(UI, "caption", lang))}">'
+            f'<table class="ll-table ll-compare-table">'
             f'<caption class="ll-sr-only">{esc(tr(UI, "caption", lang))}</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div></div>')
 

@@ -72,8 +72,12 @@ class CaseReplay(LangGuard, FixedVBox):
         self._pivots.on_apply(self._on_pivot)
         self._whatif = Display()
         self._whatif.add_class("ll-whatif-result")
+        # The what-if result right under its buttons, in a box of their own: on a phone the result stays in view at
+        # the bottom of the screen while the buttons are (common.py: .ll-whatif-box, issue 16 point 5).
+        whatif_box = FixedVBox([self._pivots, self._whatif])
+        whatif_box.add_class("ll-whatif-box")
         self.children = [lesson_style(), self._select, self._card, FixedHBox([self._button]), self._result, self._whatif_head,
-                         self._regime, self._pivots, self._whatif]
+                         self._regime, whatif_box]
         self._built = True
         self._relabel()
 
@@ -287,7 +291,8 @@ class CaseReplay(LangGuard, FixedVBox):
             "{after}", form_html(after["liability_form"], lang))
         why = _decided_by(after, lang)
         self._whatif.value = section(
-            f"<div class='ll-card' data-liability-form='{esc(after['liability_form'])}' data-field='{esc(field)}'>"
+            f"<div class='ll-card ll-whatif-card' data-liability-form='{esc(after['liability_form'])}' data-field='{esc(field)}' "
+            f"tabindex='0' role='region' aria-label='{esc(tr(UI, 'whatif_title', lang))}'>"
             f"<p><strong>{line}</strong></p>{why}<p class='ll-note'>{esc(tr(UI, 'whatif_note', lang))}</p></div>")
 
 

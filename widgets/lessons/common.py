@@ -9,6 +9,7 @@ came from the lesson files, the statute files or the engine.
 from __future__ import annotations
 
 from casebook import lessons
+import re
 from contextlib import contextmanager
 
 from casebook.scenario import FIELD_BY_NAME
@@ -72,7 +73,19 @@ CSS = """<style>
 /* Links inside running text must not rely on colour alone (axe: link-in-text-block). */
 .jp-RenderedHTMLCommon p a, .jp-RenderedHTMLCommon li a, .ll-lesson p a { text-decoration: underline !important; }
 @media (max-width: 900px) { .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; } }
+/* Phones (issue 16 point 5): chapter 06's what-if result stays in view, at the bottom of the screen, while its
+   buttons are (position sticky needs every box up to the page's scroller to let it overflow). */
+@media (max-width: 600px) {
+  .jp-OutputArea:has(.ll-whatif-box), .jp-OutputArea:has(.ll-whatif-box) .jp-OutputArea-child,
+  .jp-OutputArea:has(.ll-whatif-box) .jp-OutputArea-output, .ll-case-replay, .ll-whatif-box { overflow: visible !important; }
+  .ll-whatif-box > .ll-whatif-result { position: sticky; bottom: 0; z-index: 5; background: #fff;
+    box-shadow: 0 -3px 8px rgba(0, 0, 0, .2); }
+  .ll-whatif-card { max-height: 40vh; overflow-y: auto; margin: 0 !important; }
+  .ll-lesson .ll-grid2, .ll-lesson .ll-grid4 { grid-template-columns: 1fr; }
+}
 </style>"""
+
+_TBL = re.compile(r"<table class=(['\"])ll-tbl")
 
 UI = table("lessons/common")
 
@@ -135,7 +148,11 @@ def decisive_step(analysis: dict) -> dict | None:
 
 
 def section(body: str) -> str:
-    """Wrap a widget's HTML in the lesson style (the style sheet itself is the widget's :func:`style_widget`)."""
+    """Wrap a widget's HTML in the lesson style (the style sheet itself is the widget's :func:`style_widget`).
+
+    Every ``ll-tbl`` table is made focusable: on a phone a wide one scrolls sideways in its own box, and a box that
+    scrolls must be reachable by keyboard (axe: scrollable-region-focusable; issue 16 point 5)."""
+    body = _TBL.sub(r"<table tabindex=\g<1>0\g<1> class=\1ll-tbl", body)
     return f'<div class="ll-lesson">{body}</div>'
 
 
