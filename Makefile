@@ -81,7 +81,7 @@ $(AXE_JS): $(NODE_DIR)/package.json
 	fi
 
 test: venv browser static-for-test
-	LL_CHROMIUM_PATH=$(CHROMIUM) $(VPY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	LL_CHROMIUM_PATH=$(CHROMIUM) $(VPY) -m pytest -q -p no:cacheprovider --durations=30 $(PYTEST_ARGS)
 
 demo: venv
 	$(VENV)/bin/liability-lab serve

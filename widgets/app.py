@@ -220,6 +220,8 @@ class AnalyzerApp(FixedVBox):
                 self.load_case(wanted["case"])
         finally:
             self._batch = False
+        if self._regime.value != self.regime:  # set inside the batch: the dropdown follows now
+            self._regime.value = self.regime
         self.facts = dict(self.fact_panel.facts)
         self._relabel()
         self._recompute()
