@@ -15,13 +15,8 @@ import pytest
 
 from casebook.engine import analyze
 from casebook.scenario import FIELD_BY_NAME
+from e2e_helpers import projector_browser  # noqa: F401 (a fixture this module uses: scrollbars shown)
 from e2e_helpers import axe_check, format_violations
-
-try:
-    from conftest import CHROMIUM_ARGS
-except ImportError:  # pragma: no cover - conftest is always there under pytest
-    CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -53,17 +48,6 @@ def base(voila_server) -> str:
     return voila_server("notebooks")
 
 
-@pytest.fixture(scope="module")
-def shown_browser(browser, chromium_path):
-    """Chromium with its scrollbars shown, as a student's browser draws them."""
-    shown = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
-                                        ignore_default_args=["--hide-scrollbars"])
-    try:
-        yield shown
-    finally:
-        shown.close()
-
-
 def open_page(context, url: str, ready: str = READY_JS):
     page = context.new_page()
     errors: list[str] = []
@@ -93,8 +77,8 @@ def shot(page, artifacts_dir: Path, name: str) -> None:
 # --- a phone: 390x844, touch ---------------------------------------------------------------------------------
 
 
-def test_on_a_phone_the_outcome_stays_in_view_tables_fit_and_targets_are_large(base, shown_browser, artifacts_dir):
-    context = shown_browser.new_context(**PHONE)
+def test_on_a_phone_the_outcome_stays_in_view_tables_fit_and_targets_are_large(base, projector_browser, artifacts_dir):
+    context = projector_browser.new_context(**PHONE)
     try:
         page = open_page(context, f"{base}voila/render/analyzer.ipynb?lang=en", ANALYZER_READY_JS)
         # One outcome card (the contract's hook), one bar: the same form.
@@ -187,8 +171,8 @@ def test_on_a_phone_the_outcome_stays_in_view_tables_fit_and_targets_are_large(b
 # --- a 1024x768 projector, the keyboard, the printer ---------------------------------------------------------
 
 
-def test_on_a_projector_two_columns_the_keyboard_and_print(base, shown_browser, artifacts_dir):
-    context = shown_browser.new_context(**PROJECTOR)
+def test_on_a_projector_two_columns_the_keyboard_and_print(base, projector_browser, artifacts_dir):
+    context = projector_browser.new_context(**PROJECTOR)
     try:
         page = open_page(context, f"{base}voila/render/analyzer.ipynb?lang=en", ANALYZER_READY_JS)
         cols = page.evaluate("""() => { const f = document.querySelector('.ll-col-facts').getBoundingClientRect();
@@ -267,8 +251,8 @@ def check_print(page, what: str, pages_over: int) -> None:
 # --- 1920x1080 at 150 %: presenter mode ----------------------------------------------------------------------
 
 
-def test_presenter_mode_at_150_percent(base, shown_browser, artifacts_dir):
-    context = shown_browser.new_context(**HIDPI)
+def test_presenter_mode_at_150_percent(base, projector_browser, artifacts_dir):
+    context = projector_browser.new_context(**HIDPI)
     try:
         page = open_page(context, f"{base}voila/render/analyzer.ipynb?lang=en&present=1", ANALYZER_READY_JS)
         assert page.locator(".ll-app.ll-present").count() == 1

@@ -36,7 +36,7 @@ from public_helpers import (
 pytestmark = [pytest.mark.timeout(420), pytest.mark.slow]
 
 SESSIONS = 8
-CLICK_SECONDS = 60.0
+CLICK_SECONDS = 40.0  # of clicking by every session at once (60 s before: the suite has a time budget)
 CULL = ("--MappingKernelManager.cull_idle_timeout=10", "--MappingKernelManager.cull_interval=2")
 MB = 1024 * 1024
 
@@ -167,7 +167,7 @@ def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
         errors = [e for s in sessions for e in s.errors]
         assert not errors, errors
         latencies = sorted(x for s in sessions for x in s.latencies)
-        assert len(latencies) >= SESSIONS * 20, f"only {len(latencies)} clicks were answered"
+        assert len(latencies) >= SESSIONS * 13, f"only {len(latencies)} clicks were answered"  # 20 a minute each
         p95 = latencies[int(len(latencies) * 0.95)]
         print(f"\nload: {SESSIONS} sessions, {len(latencies)} clicks, median {latencies[len(latencies) // 2]:.2f} s, "
               f"p95 {p95:.2f} s, max {latencies[-1]:.2f} s; page loads "
