@@ -19,6 +19,7 @@ import ipywidgets as W
 from traitlets import Dict, Float, TraitError, Unicode, observe
 
 from .base import Lang, esc, safe_lang, tr
+from .words import table
 
 
 # --- shared layouts and styles ----------------------------------------------------------------------------------
@@ -239,19 +240,9 @@ class FloatText(_Guarded, W.BoundedFloatText):
 # value outside the range is refused with a message beside the field (``feedback``), never clamped, and the page
 # shows the last good value again.
 
-PERCENT_UI = {
-    "not_number": {"zh": "“{text}”不是数字：请输入 {lo} 到 {hi} 之间的百分数。原值未变。",
-                   "en": "\"{text}\" is not a number: type a percentage from {lo} to {hi}. The value was not changed."},
-    "out_of_range": {"zh": "{text}% 超出范围：请输入 {lo} 到 {hi} 之间的百分数。原值未变。",
-                     "en": "{text}% is out of range: type a percentage from {lo} to {hi}. The value was not changed."},
-    "locked": {"zh": "此项现在不能修改。", "en": "This field cannot be changed now."},
-    "sum": {"zh": "消费者自身过错比例与平台的过错份额合计 {text}%，超过 100%。原值未变。",
-            "en": "The consumer's own share of fault and the platform's share of fault add up to {text}%, more than "
-                  "100%. The value was not changed."},
-    "placeholder": {"zh": "百分数，如 30", "en": "percent, e.g. 30"},
-}
+PERCENT_UI = table("percent_field")  # the messages beside a percent field, and its label's suffix
 
-PERCENT_SUFFIX = {"zh": "（%）", "en": " (%)"}  # after a percent field's label
+PERCENT_SUFFIX = PERCENT_UI["suffix"]  # after a percent field's label
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*%?$")
 
 

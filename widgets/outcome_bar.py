@@ -17,20 +17,9 @@ from casebook.texts import fmt_money, fmt_share
 from .base import esc, safe_lang, tr
 from .controls import HtmlView
 from .regime_comparison import amount, regime_name
-from .words import WORDS
+from .words import table
 
-UI = {
-    "label": {"zh": "结论摘要", "en": "Outcome summary"},
-    "kicker": {"zh": "结论", "en": "Outcome"},
-    "seller": {"zh": "销售者付", "en": "Seller pays"},
-    "platform": {"zh": "平台付", "en": "platform"},
-    "unrecovered": {"zh": "消费者得不到", "en": "unrecovered"},
-    "unit": {"zh": "（元）", "en": " (yuan)"},
-    "open": {"zh": "法律未定是哪一种责任：四种解释见下方", "en": "the law leaves the form open: four readings below"},
-    "changed": {"zh": "刚改动", "en": "Changed"},
-    "regime": {"zh": "规则方案", "en": "Regime"},
-    "empty": WORDS["no_analysis"],
-}
+UI = table("outcome_bar")
 
 
 def change_text(change: tuple, lang: str) -> str:
