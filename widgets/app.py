@@ -21,7 +21,7 @@ from casebook.share import parse_query
 from .base import Lang, esc, safe_lang, tr
 from .burden_matrix import BurdenMatrix
 from .case_browser import CaseBrowser
-from .controls import Accordion, Display, Dropdown, FixedHBox, FixedVBox
+from .controls import Accordion, Display, Dropdown, FixedHBox, FixedVBox, ShownMarker
 from .evidence_view import EvidenceView
 from .fact_panel import FactPanel
 from .language_switch import LanguageSwitch
@@ -41,6 +41,15 @@ from ._view import FixedButton, shared_layout
 from .words import table
 
 UI = table("app")
+
+# The first screen first (issue 16: a class of 40 opening the analyzer at once). A served page builds its header,
+# facts, outcome and outcome bar, and the rest (the regimes compared, payments, reasoning, casebook, pivotal facts,
+# burden of proof, evidence, similar cases, share panel, memo: two thirds of the page's widget models) only when the
+# page reports that it shows the first screen (ShownMarker), REST_DELAY_S later; a click or a change from the page
+# builds it at once, and it is built after REST_FALLBACK_S whatever happens. So a visitor's browser draws what it
+# needs to be used before it draws the rest. Built directly (tests, the command line), the app is complete at once.
+REST_DELAY_S = 0.05
+REST_FALLBACK_S = 20.0
 
 # The page's own corrections to ipywidgets' box model, measured at 1280x720 with visible scrollbars: a control or
 # box of width 100% keeps ipywidgets' 2px side margins, so each fact field, the facts column and the share panel
@@ -76,6 +85,7 @@ class AnalyzerApp(FixedVBox):
     """
 
     facts = Dict()
+    complete = Bool(False)  # every view is built (page hook: .ll-complete); see "the first screen first" above
     present = Bool(False)  # presenter mode (?present=1): large type for the back row (theme.css: .ll-present)
     regime = Unicode("statute")
     lang = Lang()
@@ -83,7 +93,7 @@ class AnalyzerApp(FixedVBox):
     messages = List()
 
     def __init__(self, facts=None, lang: str = "zh", regime: str = "statute", case: str | None = None,
-                 messages=(), base_url: str = "", present: bool = False, **kwargs):
+                 messages=(), base_url: str = "", present: bool = False, progressive: bool = False, **kwargs):
         kwargs.setdefault("layout", shared_layout(width="100%"))
         super().__init__(**kwargs)
         self.add_class("ll-app")
@@ -95,6 +105,8 @@ class AnalyzerApp(FixedVBox):
         self.set_trait("regime", regime)
         self._url_messages = list(messages)
         self._info = None  # an informational line ({zh, en}), e.g. after loading a decision
+        self._base_url = base_url
+        self._case = None  # the decision whose facts are loaded (the casebook shows it once it is built)
 
         self._switch = LanguageSwitch(lang=lang)
         link((self, "lang"), (self._switch, "lang"))
@@ -110,8 +122,6 @@ class AnalyzerApp(FixedVBox):
         self._title.add_class("ll-title")
         self._status = Display()
         self._status.add_class("ll-status")
-        self._footer = Display()
-        self._footer.add_class("ll-footer")
         # The notebook's narrative holds both languages in .ll-zh / .ll-en blocks: show the page's one.
         self._lang_style = Display()
 
@@ -119,23 +129,16 @@ class AnalyzerApp(FixedVBox):
         dlink((self, "lang"), (self.fact_panel, "lang"))
         self.outcome = OutcomeCard(lang=lang)
         self.bar = OutcomeBar(lang=lang)  # the outcome's gist, kept on screen (theme.css: sticky)
-        self.comparison = RegimeComparison(lang=lang)
-        self.trace = TraceView(lang=lang)
-        self.chart = PaymentsChart(lang=lang)
-        self.parts = {
-            "burden": BurdenMatrix(lang=lang), "pivotal": PivotalFacts(lang=lang), "cases": CaseBrowser(lang=lang),
-            "share": SharePanel(lang=lang, base_url=base_url), "evidence": EvidenceView(lang=lang),
-            "similar": SimilarCasesView(lang=lang), "memo": MemoExport(lang=lang),
-        }
-        dlink((self, "lang"), (self.parts["cases"], "lang"))
-        self._wire_parts()
+        # The views below the outcome (module docstring: "the first screen first"); built by _build_rest.
+        self.comparison = self.trace = self.chart = self._footer = None
+        self.parts: dict = {}
 
         header = FixedHBox([self._title, FixedHBox([self._switch, self._regime], layout=shared_layout(width="auto"))],
                            layout=shared_layout(width="100%"))
         header.add_class("ll-header")
         header.children[1].add_class("ll-header-controls")
         # The casebook collapsed at first: the facts come first on a small screen; one click opens it.
-        self._cases_box = Accordion(children=[self.parts["cases"]], selected_index=None)
+        self._cases_box = Accordion(children=[], selected_index=None)
         self._cases_box.add_class("ll-cases-accordion")
         # The accordion's own header is a <div> no keyboard reaches (issue 16 point 7): a real button opens and
         # closes it instead (theme.css hides the header).
@@ -143,30 +146,24 @@ class AnalyzerApp(FixedVBox):
         self._cases_toggle.add_class("ll-cases-toggle")
         self._cases_toggle.on_click(lambda _b: self.toggle_cases())
         self._cases_box.observe(lambda _c: self._label_cases_toggle(), "selected_index")
-        left = [self._cases_toggle, self._cases_box, self.fact_panel]
-        right = [self.outcome]
-        order = [("pivotal", self.parts["pivotal"]), ("comparison", self.comparison), ("chart", self.chart),
-                 ("burden", self.parts["burden"]), ("evidence", self.parts["evidence"]),
-                 ("similar", self.parts["similar"]), ("trace", self.trace)]
-        right += [_card(widget, f"ll-card-{key}") for key, widget in order]
-        col_left = FixedVBox(left)
-        col_left.add_class("ll-col-facts")
-        col_right = FixedVBox(right)
-        col_right.add_class("ll-col-results")
-        main = FixedHBox([col_left, col_right], layout=shared_layout(width="100%"))
+        self._col_left = FixedVBox([self._cases_toggle, self._cases_box, self.fact_panel])
+        self._col_left.add_class("ll-col-facts")
+        # Until the rest is built: one line saying it is coming, and the marker whose display the page reports.
+        self._pending_note = Display()
+        self._pending_note.add_class("ll-rest-pending")
+        self._shown = ShownMarker(on_shown=self._on_first_screen_shown)
+        self._col_right = FixedVBox([self.outcome, self._pending_note, self._shown])
+        self._col_right.add_class("ll-col-results")
+        main = FixedHBox([self._col_left, self._col_right], layout=shared_layout(width="100%"))
         main.add_class("ll-main")
-        bottom = [self.parts["share"], self.parts["memo"]]
         app_style = Display(f"<style>{APP_CSS}</style>")
         app_style.add_class("ll-app-style")
-        self.children = [style_widget(), app_style, self._lang_style, header, self._status, self.bar, main,
-                         *[_card(w, "ll-card-export") for w in bottom], self._footer]
+        self.children = [style_widget(), app_style, self._lang_style, header, self._status, self.bar, main]
 
         self.fact_panel.observe(self._on_panel_facts, "facts")
         self.fact_panel.observe(self._on_panel_message, "message")
-        # The fact panel's assumption notes (a loaded decision's, an uploaded file's): the share panel carries them
-        # in its link and files, the memo flags them next to their facts.
-        for key in ("share", "memo"):
-            dlink((self.fact_panel, "notes"), (self.parts[key], "assumptions"), dict)
+        if not progressive:
+            self._build_rest()
         if facts is not None:
             self._set_facts_or_report(facts)
         if case:
@@ -175,6 +172,66 @@ class AnalyzerApp(FixedVBox):
         self.facts = dict(self.fact_panel.facts)
         self._relabel()
         self._recompute()
+
+    def _build_rest(self) -> None:
+        """Build the views below the outcome: the regimes compared, the payments, the reasoning, the casebook,
+        pivotal facts, burden of proof, evidence, similar cases, the share panel and the memo."""
+        if self.complete:
+            return
+        lang = self.lang
+        self.comparison = RegimeComparison(lang=lang)
+        self.trace = TraceView(lang=lang)
+        self.chart = PaymentsChart(lang=lang)
+        self._footer = Display()
+        self._footer.add_class("ll-footer")
+        self.parts = {
+            "burden": BurdenMatrix(lang=lang), "pivotal": PivotalFacts(lang=lang), "cases": CaseBrowser(lang=lang),
+            "share": SharePanel(lang=lang, base_url=self._base_url), "evidence": EvidenceView(lang=lang),
+            "similar": SimilarCasesView(lang=lang), "memo": MemoExport(lang=lang),
+        }
+        dlink((self, "lang"), (self.parts["cases"], "lang"))
+        self._wire_parts()
+        # The fact panel's assumption notes (a loaded decision's, an uploaded file's): the share panel carries them
+        # in its link and files, the memo flags them next to their facts.
+        for key in ("share", "memo"):
+            dlink((self.fact_panel, "notes"), (self.parts[key], "assumptions"), dict)
+        if self._case:
+            self.parts["cases"].show_loaded(self._case)
+        order = [("pivotal", self.parts["pivotal"]), ("comparison", self.comparison), ("chart", self.chart),
+                 ("burden", self.parts["burden"]), ("evidence", self.parts["evidence"]),
+                 ("similar", self.parts["similar"]), ("trace", self.trace)]
+        cards = [_card(widget, f"ll-card-{key}") for key, widget in order]
+        bottom = [_card(w, "ll-card-export") for w in (self.parts["share"], self.parts["memo"])]
+        self._cases_box.children = [self.parts["cases"]]
+        self.complete = True
+        if not self._batch:  # the views get the page's analysis before they are shown: never an empty one
+            self._relabel()
+            self._push_views()
+        with self.hold_sync():
+            self._col_right.children = [self.outcome, *cards]
+            self.children = [*self.children, *bottom, self._footer]
+            self.add_class("ll-complete")
+        for widget in (self._pending_note, self._shown):
+            widget.close()
+
+    def _build_rest_by_then(self, seconds: float) -> None:
+        """Build the rest after ``seconds`` at the latest, whether or not the page reported its first screen (a page
+        whose widgets never report being shown); at once where nothing can wait."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._build_rest()
+            return
+        loop.call_later(seconds, self._build_rest)
+
+    def _on_first_screen_shown(self) -> None:
+        """The page shows the facts and the outcome: build the rest a moment later (the browser paints first; any
+        message from the page, a click, builds it at once: widgets/_kernel.py)."""
+        from ._kernel import later
+
+        later((self, "rest"), self._build_rest, delay=REST_DELAY_S)
 
     # --- construction from the page's URL ----------------------------------------------------------------------
 
@@ -191,6 +248,7 @@ class AnalyzerApp(FixedVBox):
         from .query import _preheated
 
         base_url = kwargs.pop("base_url", None)
+        kwargs.setdefault("progressive", _progressive_here())
         if _preheated():
             app = cls(**kwargs)
             settle()
@@ -198,6 +256,8 @@ class AnalyzerApp(FixedVBox):
             app.apply_query(query, base_url=base_url or _request_url())
         else:
             app = cls.from_query(_query_string(), base_url=base_url or _request_url(), **kwargs)
+        if not app.complete:
+            app._build_rest_by_then(REST_FALLBACK_S)
         settle()  # the page is built: see widgets/_kernel.py
         return app
 
@@ -206,7 +266,9 @@ class AnalyzerApp(FixedVBox):
         builds for it (same facts, regime, language, messages and views; the tests compare the two)."""
         wanted = _query_settings(query_string)
         if base_url:
-            self.parts["share"].base_url = base_url
+            self._base_url = base_url
+            if "share" in self.parts:
+                self.parts["share"].base_url = base_url
         self._batch = True
         try:
             self._url_messages.extend(wanted["messages"])
@@ -243,8 +305,8 @@ class AnalyzerApp(FixedVBox):
 
     def load_case(self, decision_id: str) -> bool:
         """Load a casebook decision's facts and its assumption notes."""
-        browser = self.parts["cases"]
-        if decision_id in browser.decision_ids:
+        browser = self.parts.get("cases")
+        if browser is not None and decision_id in browser.decision_ids:
             browser.selected = decision_id
             return browser.load(decision_id)
         try:
@@ -263,7 +325,13 @@ class AnalyzerApp(FixedVBox):
 
     def toggle_cases(self) -> None:
         """Open the casebook's section, or close it (the button above it does this)."""
+        self._build_rest()  # the casebook is part of the rest
         self._cases_box.selected_index = None if self._cases_box.selected_index == 0 else 0
+
+    @property
+    def shown_marker(self):
+        """The widget whose page reports that the first screen is shown (None once the rest is built)."""
+        return None if self.complete else self._shown
 
     @property
     def status_html(self) -> str:
@@ -286,6 +354,7 @@ class AnalyzerApp(FixedVBox):
             return False
         label = name if isinstance(name, dict) else {"zh": str(name or decision_id), "en": str(name or decision_id)}
         self._info = {k: tr(UI, "loaded", k).format(name=label.get(k) or label.get("zh", "")) for k in ("zh", "en")}
+        self._case = decision_id
         self._render_status()
         return True
 
@@ -359,9 +428,12 @@ class AnalyzerApp(FixedVBox):
             finally:
                 self._relabelling = False
         self._regime.description = tr(UI, "regime", lang)
-        self._cases_box.titles = (tr(UI, "cases", lang),)
         self._label_cases_toggle()
-        self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
+        if self.complete:
+            self._cases_box.titles = (tr(UI, "cases", lang),)
+            self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
+        else:
+            self._pending_note.value = f'<p class="ll-lead" role="status">{esc(tr(UI, "rest_pending", lang))}</p>'
         self._render_status()
 
     def _on_regime_control(self, change) -> None:
@@ -407,6 +479,8 @@ class AnalyzerApp(FixedVBox):
 
     def _push_views(self) -> None:
         """Every view but the outcome card gets the current analysis."""
+        if not self.complete:
+            return  # the rest gets it when it is built
         a = self.analysis
         lang = self.lang
         for view in (self.comparison, self.chart, self.trace):
@@ -424,6 +498,14 @@ class AnalyzerApp(FixedVBox):
             p["share"].lang = lang
             p["share"].scenario = dict(self.facts)
             p["share"].regime = self.regime
+
+
+def _progressive_here() -> bool:
+    """Build the first screen first on a served page (a Jupyter kernel with a browser to report back), not in the
+    static edition (its Python runs in the visitor's browser: nothing to save on the way) nor in a test run."""
+    from ._kernel import in_kernel
+
+    return in_kernel() and not _query.in_browser()
 
 
 def _query_string() -> str:

@@ -113,6 +113,16 @@ class CaseBrowser(FixedVBox):
             callback(decision_id, copy.deepcopy(dec["scenario"]))
         return True
 
+    def show_loaded(self, decision_id: str) -> bool:
+        """Show ``decision_id`` as the loaded decision without loading it again (its facts are on the page already,
+        e.g. from a ``?case=`` link read before the casebook was built). False for an unknown id."""
+        if decision_id not in self._by_id:
+            return False
+        self.selected = decision_id
+        self.loaded = decision_id
+        self._show_loaded()
+        return True
+
     # --- traits -----------------------------------------------------------------------------------------------
 
     @validate("selected")

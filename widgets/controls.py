@@ -127,6 +127,32 @@ class Display(SharedDefaults, W.HTML):
         _reject_all(self, sync_data)
 
 
+class ShownMarker(Display):
+    """An empty display whose page reports when it is shown, and nothing else.
+
+    ipywidgets' page counts the views of a widget whose ``_view_count`` is a number and sends the count back when a
+    view is shown; this widget accepts exactly that (a whole number from 0 to 1,000) and calls ``on_shown()`` the
+    first time the count is above 0. Everything else the page sends is put back, like any display's."""
+
+    def __init__(self, on_shown=None, **kwargs):
+        super().__init__(**kwargs)
+        self._on_shown = on_shown
+        self._reported = False
+        self._view_count = 0
+
+    def set_state(self, sync_data):
+        count = sync_data.get("_view_count") if isinstance(sync_data, dict) else None
+        if type(count) is int and 0 <= count <= 1000:  # noqa: E721 - exactly an int: not a bool, not a float
+            self.set_trait("_view_count", count)
+            if count > 0 and not self._reported:
+                self._reported = True
+                if self._on_shown is not None:
+                    self._on_shown()
+        rest = {k: v for k, v in sync_data.items() if k != "_view_count"} if isinstance(sync_data, dict) else {}
+        if rest:
+            _reject_all(self, rest)
+
+
 class Text(SharedDefaults, W.Label):
     """A plain-text label whose value only the kernel sets."""
 
