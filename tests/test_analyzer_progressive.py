@@ -4,6 +4,7 @@ the page reports it shows them; once built, the page is the page built at once."
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from ipywidgets.widgets import widget as widget_module
@@ -88,7 +89,12 @@ def test_from_environment_builds_the_rest_by_the_fallback_when_the_page_never_re
         await asyncio.sleep(0.3)
         return app, seen
 
-    app, complete_at_first = asyncio.run(page())
+    # In a thread of its own: an earlier test may have left this thread's event loop running.
+    result = []
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(page())))
+    worker.start()
+    worker.join(30)
+    app, complete_at_first = result[0]
     assert not complete_at_first and app.complete and app.lang == "en"
     assert app.parts["share"].base_url == "http://h/voila/render/analyzer.ipynb"
 
@@ -101,4 +107,8 @@ def test_without_an_event_loop_from_environment_builds_everything_at_once(monkey
     monkeypatch.setenv("VOILA_PREHEAT", "False")
     monkeypatch.setattr(q, "query_string", lambda: "")
     monkeypatch.setattr(q, "request_url", lambda: "")
-    assert app_module.AnalyzerApp.from_environment().complete
+    built = []  # in a thread of its own, without an event loop (an earlier test may leave this thread's running)
+    worker = threading.Thread(target=lambda: built.append(app_module.AnalyzerApp.from_environment()))
+    worker.start()
+    worker.join(30)
+    assert built[0].complete

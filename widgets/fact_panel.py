@@ -55,6 +55,7 @@ class FactPanel(FixedVBox):
         self._controls: dict[str, W.Widget] = {}
         self._helps: dict[str, Display] = {}
         self._notes_html: dict[str, Display] = {}
+        self._rows: dict[str, FixedVBox] = {}
         self._auto: Checkbox | None = None
         self._group_titles: dict[str, Display] = {}
         self._title = Display()
@@ -107,14 +108,23 @@ class FactPanel(FixedVBox):
         help_ = Display()
         help_.add_class("ll-help")
         self._helps[spec.name] = help_
-        note = Display()
-        note.add_class("ll-note")
-        note.add_class(f"ll-note-{spec.name}")
-        self._notes_html[spec.name] = note
-        row = FixedVBox([ctrl, *extra, help_, note])
+        # The field's assumption note (ll-note-<field>) is added under the help when a note first comes: most
+        # pages never carry one, and 24 empty displays were a sixth of the models of the analyzer's first screen.
+        row = FixedVBox([ctrl, *extra, help_])
         row.add_class("ll-field")
         row.add_class(f"ll-field-{spec.kind}")
+        self._rows[spec.name] = row
         return row
+
+    def _note_display(self, name: str) -> Display:
+        note = self._notes_html.get(name)
+        if note is None:
+            note = self._notes_html[name] = Display()
+            note.add_class("ll-note")
+            note.add_class(f"ll-note-{name}")
+            row = self._rows[name]
+            row.children = [*row.children, note]
+        return note
 
     # --- public ----------------------------------------------------------------------------------------------
 
@@ -283,9 +293,11 @@ class FactPanel(FixedVBox):
         return f'<div class="ll-help-text">{text}</div>'
 
     def _render_notes(self) -> None:
-        for name, html in self._notes_html.items():
+        for name in [n for n in self._rows if self.notes.get(n) is not None or n in self._notes_html]:
             note = _note_text(self.notes.get(name), self.lang)
-            html.value = "" if not note else (
+            if not note and name not in self._notes_html:
+                continue
+            self._note_display(name).value = "" if not note else (
                 f'<div class="ll-assumption"><span class="ll-badge ll-badge-assumption">'
                 f'{esc(tr(UI, "assumption", self.lang))}</span> {esc(note)}</div>')
 
