@@ -211,8 +211,8 @@ class AnalyzerApp(FixedVBox):
             self._col_right.children = [self.outcome, *cards]
             self.children = [*self.children, *bottom, self._footer]
             self.add_class("ll-complete")
-        for widget in (self._pending_note, self._shown):
-            widget.close()
+        # The note and the marker stay open (two small models): closed, the page's report that their views went
+        # away would reach a comm the kernel no longer knows ("No such comm" in the server's log).
 
     def _build_rest_by_then(self, seconds: float) -> None:
         """Build the rest after ``seconds`` at the latest, whether or not the page reported its first screen (a page
