@@ -112,3 +112,16 @@ def test_without_an_event_loop_from_environment_builds_everything_at_once(monkey
     worker.start()
     worker.join(30)
     assert built[0].complete
+
+
+@pytest.mark.parametrize("query", ["case=cong-v-taobao&lang=en", "case=sankuai-second-instance&regime=proposal",
+                                   "lang=en&present=1&regime=joint", "case=no-such-case", "scenario=%7Bbad"])
+def test_built_later_the_page_is_the_page_built_at_once(query):
+    """Whatever the link asks (a decision, a regime, a language, presenter mode, a bad parameter), the page built
+    first screen first is, once complete, the page built at once: same facts, messages and views."""
+    later = AnalyzerApp.from_query(query, progressive=True)
+    later.toggle_cases()
+    later.toggle_cases()  # opened and closed: as built at once
+    at_once = AnalyzerApp.from_query(query)
+    assert later.complete and later.facts == at_once.facts and later.status_html == at_once.status_html
+    assert _tree_state(later) == _tree_state(at_once)
