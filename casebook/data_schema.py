@@ -145,7 +145,7 @@ def _problem(validate, data: Any, path: str, where: str = "") -> tuple[str, str]
         if exc.rule != "anyOf":
             return _words(exc.rule, exc.value, exc.definition, at)
         # None of the allowed forms fits: the form that got furthest tells most.
-        tries = [_problem(_branch_validator(path, json.dumps(sub, sort_keys=True)), exc.value, path, at)
+        tries = [_problem(_branch_validator(path, json.dumps(sub)), exc.value, path, at)
                  for sub in exc.definition["anyOf"]]
         best = max((t for t in tries if t), key=lambda t: len(t[0]), default=None)
         if best is None or best[0] == at:

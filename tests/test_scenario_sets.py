@@ -198,7 +198,7 @@ BAD_SETS = [
                  id="duplicate ids are refused"),
     pytest.param(with_item(id="has space"), "scenarios[0].id", "letters", id="an id with a space is refused"),
     pytest.param(with_item(question=None), "scenarios[0].question", "text", id="a missing question is refused"),
-    pytest.param(with_item(question={"zh": "问"}), "scenarios[0].question.en", "non-empty",
+    pytest.param(with_item(question={"zh": "问"}), "scenarios[0].question.en", "required key is missing",
                  id="a question without English is refused"),
     pytest.param(with_item(regime="lenient"), "scenarios[0].regime", "allowed", id="an unknown regime is refused"),
     pytest.param(with_item(expected={"liability_form": "shared"}), "scenarios[0].expected.liability_form", "allowed",
