@@ -96,7 +96,8 @@ _SIMPLE_RULES = {
 
 # Rules about a value itself (not about the keys or entries it holds): where the broken definition has a "title",
 # the title says what is allowed ("got 5; allowed: non-empty text"), in the words of the schema's author.
-_VALUE_RULES = {"type", "enum", "const", "minLength", "maxLength", "pattern", "minimum", "maximum", "anyOf"}
+_VALUE_RULES = {"type", "enum", "const", "minLength", "maxLength", "pattern", "minimum", "maximum", "anyOf", "minItems",
+                "maxItems"}
 
 
 def _words(rule: str, value: Any, definition: dict, where: str) -> tuple[str, str]:
