@@ -43,7 +43,8 @@ def _root(path: str, part: str | None, drop: tuple = ()) -> dict:
 def _validator(path: str, part: str | None = None):
     import fastjsonschema  # lazily: compiling is paid for on the first check only
 
-    return fastjsonschema.compile(_root(path, part), handlers={})  # no handlers: no reference is ever fetched
+    # No handlers: no reference is ever fetched. No defaults written into the data checked.
+    return fastjsonschema.compile(_root(path, part), handlers={}, use_default=False)
 
 
 def _show(value: Any) -> str:
@@ -133,7 +134,7 @@ def _branch_validator(path: str, branch: str):
 
     # Only the branch's own rules, with the file's $defs to resolve its references.
     root = {k: v for k, v in load_schema(path).items() if k in ("$schema", "$defs")}
-    return fastjsonschema.compile({**root, **json.loads(branch)}, handlers={})
+    return fastjsonschema.compile({**root, **json.loads(branch)}, handlers={}, use_default=False)
 
 
 def _problem(validate, data: Any, path: str, where: str = "") -> tuple[str, str] | None:
