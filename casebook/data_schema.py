@@ -1,12 +1,18 @@
-"""One way to check a data file's shape: its JSON Schema, compiled by fastjsonschema.
+"""One way to check every data file's shape: its published JSON Schema, compiled by fastjsonschema.
 
-The case files and the statute files each publish a JSON Schema (``data/cases/schema.json``,
-``data/statutes/schema.json``); :func:`first_problem` checks a loaded file against it and words the first problem the
-way the project's other bad-input messages are worded: the key path, then what was found and what is allowed.
-fastjsonschema is pure Python (it also runs in the static edition's Pyodide) and compiles each schema once.
+Each kind of data file publishes a JSON Schema (draft 2020-12, using only keywords fastjsonschema applies; a test
+checks both): the cases (``data/cases/schema.json``), the statutes (``data/statutes/schema.json``), the lessons
+(``data/lessons/schema.json``, one ``$defs`` entry per file), the teachers' scenario sets (``data/sets/schema.json``)
+and the scenario files, uploads and share links (``data/scenario.schema.json``, generated from the field table by
+:func:`casebook.scenario.json_schema`, which :func:`casebook.scenario.validate` compiles itself for speed and for its
+own words). :func:`first_problem` checks loaded data against a schema file (or one of its ``$defs``) and words the
+first problem the way the project's other bad-input messages are worded: the key path, then what was found and what
+is allowed (a definition's ``title`` says what is allowed in the schema author's words). fastjsonschema is pure
+Python (it also runs in the static edition's Pyodide) and compiles each schema once.
 
-What a schema cannot say (an article's heading against its number, a decision's facts against the scenario model)
-stays with the loaders, after the shape is known to be right.
+What a schema cannot say (an article's heading against its number, references to other files, unique ids, a
+decision's facts against the scenario model, YAML aliases, size limits on the raw text) stays with the loaders,
+after the shape is known to be right.
 """
 
 from __future__ import annotations
