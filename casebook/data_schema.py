@@ -2,8 +2,9 @@
 
 Each kind of data file publishes a JSON Schema (draft 2020-12, using only keywords fastjsonschema applies; a test
 checks both): the cases (``data/cases/schema.json``), the statutes (``data/statutes/schema.json``), the lessons
-(``data/lessons/schema.json``, one ``$defs`` entry per file), the teachers' scenario sets (``data/sets/schema.json``)
-and the scenario files, uploads and share links (``data/scenario.schema.json``, generated from the field table by
+(``data/lessons/schema.json``, one ``$defs`` entry per file), the teachers' scenario sets (``data/sets/schema.json``),
+the statutes' English as written (``data/statutes/en/schema.json``, read by tools/import_statutes.py) and the
+scenario files, uploads and share links (``data/scenario.schema.json``, generated from the field table by
 :func:`casebook.scenario.json_schema`, which :func:`casebook.scenario.validate` compiles itself for speed and for its
 own words). :func:`first_problem` checks loaded data against a schema file (or one of its ``$defs``) and words the
 first problem the way the project's other bad-input messages are worded: the key path, then what was found and what
