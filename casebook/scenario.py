@@ -389,8 +389,8 @@ def json_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Platform Liability Lab scenario",
         "description": ("The facts of a dispute (casebook/scenario.py, generated from its field table FIELDS). Omitted "
-                        "fields take their defaults. One rule a schema cannot say is checked in code: "
-                        "platform_fault_share plus consumer_fault is at most 1; and numbers must be finite."),
+                        "fields take their defaults. What a schema cannot say is checked in code: platform_fault_share "
+                        "plus consumer_fault is at most 1, and a number is not NaN (which YAML can write)."),
         "type": "object",
         "additionalProperties": False,
         "properties": props,
