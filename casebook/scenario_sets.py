@@ -29,9 +29,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any, Mapping
-
 from pathlib import Path
+from typing import Any, Mapping
 
 from .data_schema import first_problem
 from .engine import FORMS, analyze
@@ -101,14 +100,15 @@ def _text(value: Any) -> dict | None:
 
 
 def _amounts(expected: Mapping, path: str) -> dict:
+    """The expected answer with its amounts as floats; a schema cannot refuse YAML's .inf and .nan (nor JSON's 1e400)."""
     out: dict = {"liability_form": expected["liability_form"]}
     if expected.get("payments") is not None:
         out["payments"] = {k: float(v) for k, v in expected["payments"].items()}
     if expected.get("recourse") is not None:
         out["recourse"] = float(expected["recourse"])
-    for key, amount in [*((f"payments.{k}", v) for k, v in out.get("payments", {}).items()),
-                        *([("recourse", out["recourse"])] if "recourse" in out else [])]:
-        if not math.isfinite(amount):  # YAML's .inf and .nan: a number to a schema
+    amounts = {**{f"payments.{k}": v for k, v in out.get("payments", {}).items()}, "recourse": out.get("recourse", 0.0)}
+    for key, amount in amounts.items():
+        if not math.isfinite(amount):
             raise ScenarioSetError(f"{path}.{key}", f"got {_short(amount)}; allowed: a number >= 0 (yuan)")
     return out
 

@@ -205,6 +205,9 @@ BAD_SETS = [
                  id="an unknown liability form is refused"),
     pytest.param(with_item(expected={"liability_form": "joint", "payments": {"platform": -1}}),
                  "scenarios[0].expected.payments.platform", ">= 0", id="a negative payment is refused"),
+    pytest.param("title: t\nscenarios:\n - {id: a, title: t, scenario: {}, question: q, expected: {liability_form: joint,"
+                 " payments: {seller: .nan}}}\n", "scenarios[0].expected.payments.seller", ">= 0",
+                 id="a payment that is no number (YAML .nan) is refused"),
     pytest.param(with_item(expected={"liability_form": "joint", "payments": {"judge": 1}}),
                  "scenarios[0].expected.payments.judge", "unknown key", id="a payment to an unknown party is refused"),
     pytest.param(with_item(scenario={"food": "yes"}), "scenarios[0].scenario.food", "true or false",
