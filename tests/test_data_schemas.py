@@ -188,7 +188,7 @@ def _finite(data: dict) -> bool:
     return not any(isinstance(v, float) and math.isnan(v) for k, v in data.items() if k in scenario.FIELD_BY_NAME)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_SCENARIOS)
 @example({"title": {"fr": "x"}})
 @example({"title": "x" * 301, "harm": "none"})
@@ -246,7 +246,7 @@ def test_the_checker_and_the_reference_library_agree_on_changed_files(kind, path
     paths = list(_paths(original))[1:]
     reference = _reference_validator(kind, part)
 
-    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.sampled_from(paths), _JUNK, st.booleans())
     def check(where, junk, delete):
         data = copy.deepcopy(original)
