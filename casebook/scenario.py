@@ -8,8 +8,8 @@ Schema, the error messages, the engine's counterfactuals) is derived from that t
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping
 
 from .languages import LANGS  # noqa: F401 (re-exported)
@@ -343,29 +343,6 @@ class Scenario:
 assert tuple(Scenario.__dataclass_fields__) == FIELD_NAMES, "Scenario and FIELDS must list the same fields"
 
 
-def _check_value(spec: Field, value: Any) -> Any:
-    if spec.kind == "choice":
-        if not isinstance(value, str) or value not in spec.options:
-            raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
-        return value
-    if spec.kind == "bool":
-        if not isinstance(value, bool):
-            raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
-        return value
-    if value is None and spec.optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
-    try:
-        value = float(value)
-    except OverflowError:  # an integer of hundreds of digits: no float holds it
-        raise ScenarioError(spec.name, f"got a number of {len(str(abs(value)))} digits; allowed: {spec.allowed()}") \
-            from None
-    if not math.isfinite(value) or value < spec.minimum or (spec.maximum is not None and value > spec.maximum):
-        raise ScenarioError(spec.name, f"got {_show(value)}; allowed: {spec.allowed()}")
-    return value
-
-
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=repr) if not isinstance(value, float) else f"{value:g}"
     return text if len(text) <= 60 else text[:57] + "..."
@@ -373,27 +350,71 @@ def _show(value: Any) -> str:
 
 # Longest text a scenario's metadata may carry, per language (characters). The casebook's longest note is about 500.
 META_LIMITS = {"title": 300, "description": 2000, "assumptions": 1000}
+META_TEXT = "text or a mapping {zh: text, en: text}"
 
 
-def _check_text(value: Any, where: str, limit: int, what: str | None = None) -> None:
-    """``value`` is text, or a mapping ``{zh: text, en: text}`` (either or both), each at most ``limit`` characters.
+def _meta_text_schema(limit: int) -> dict:
+    """Text, or a mapping {zh: text, en: text} (either or both), each at most ``limit`` characters. Nothing else
+    (lists, numbers, nested mappings): the fact panel and the share panel show these as text, and a nested mapping
+    or a list could be made, through YAML aliases, to expand to gigabytes."""
+    text = {"type": "string", "maxLength": limit}
+    return {"title": META_TEXT, "anyOf": [text, {"type": "object", "minProperties": 1, "additionalProperties": False,
+                                                  "properties": {lang: text for lang in LANGS}}]}
 
-    Nothing else is accepted (lists, numbers, nested mappings): the fact panel and the share panel show these as
-    text, and a nested mapping or a list could be made, through YAML aliases, to expand to gigabytes.
-    """
-    what = what or f"the {where}"
-    if isinstance(value, str):
-        texts = [value]
-    elif isinstance(value, Mapping) and value and all(k in LANGS for k in value):
-        texts = list(value.values())
-        if not all(isinstance(t, str) for t in texts):
-            raise ScenarioError(where, f"{what} must be text or a mapping {{zh: text, en: text}}; got a mapping "
-                                       "holding something other than text")
-    else:
-        raise ScenarioError(where, f"{what} must be text or a mapping {{zh: text, en: text}}; got {_kind(value)}")
-    longest = max(len(t) for t in texts)
-    if longest > limit:
-        raise ScenarioError(where, f"{what} is too long ({longest} characters); allowed: at most {limit}")
+
+def json_schema() -> dict:
+    """The JSON Schema of a scenario file, derived from :data:`FIELDS`: what :func:`validate` allows (it checks with
+    this schema, compiled by fastjsonschema), and ``data/scenario.schema.json``, the published copy."""
+    props: dict[str, dict] = {}
+    for f in FIELDS:
+        if f.kind == "choice":
+            p: dict = {"enum": list(f.options)}
+        elif f.kind == "bool":
+            p = {"type": "boolean"}
+        else:
+            p = {"type": ["number", "null"] if f.optional else "number", "minimum": f.minimum}
+            if f.maximum is not None:
+                p["maximum"] = f.maximum
+        p.update({"default": f.default, "title": f.label["en"], "description": f.help["en"]})
+        props[f.name] = p
+    props["title"] = {**_meta_text_schema(META_LIMITS["title"]), "description": "What the scenario is called."}
+    props["description"] = {**_meta_text_schema(META_LIMITS["description"]), "description": "What it is about."}
+    props["assumptions"] = {
+        "type": ["object", "null"],
+        "propertyNames": {"enum": list(FIELD_NAMES)},
+        "additionalProperties": _meta_text_schema(META_LIMITS["assumptions"]),
+        "description": "A note per field whose value the source does not state (an illustrative assumption).",
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Platform Liability Lab scenario",
+        "description": ("The facts of a dispute (casebook/scenario.py, generated from its field table FIELDS). Omitted "
+                        "fields take their defaults. What a schema cannot say is checked in code: platform_fault_share "
+                        "plus consumer_fault is at most 1, and a number is not NaN (which YAML can write)."),
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+    }
+
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "scenario.schema.json"  # json_schema(), published
+
+
+def write_json_schema(path: Path = SCHEMA_PATH) -> None:
+    """Write :func:`json_schema` to ``path`` (the published copy; a test checks it is up to date)."""
+    path.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+_CHECK = None  # the compiled schema, once compiled
+
+
+def _schema_check():
+    global _CHECK
+    if _CHECK is None:
+        import fastjsonschema  # pure Python (the static edition has it too); compiles the schema to Python code once
+
+        _CHECK = fastjsonschema.compile(json_schema(), handlers={}, use_default=False)
+    return _CHECK
 
 
 def _kind(value: Any) -> str:
@@ -403,41 +424,92 @@ def _kind(value: Any) -> str:
     return {list: "a list", bool: "true or false", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _check_meta(data: Mapping) -> None:
-    for key in ("title", "description"):
-        if key in data:
-            _check_text(data[key], key, META_LIMITS[key])
-    notes = data.get("assumptions")
-    if notes is None:
-        return
-    if not isinstance(notes, Mapping):
-        raise ScenarioError("assumptions", "must be a mapping from a field name to a note")
-    for key, note in notes.items():
-        if key not in FIELD_BY_NAME:
-            raise ScenarioError("assumptions", f"names unknown field {_show(key)}; allowed: {', '.join(FIELD_NAMES)}")
-        _check_text(note, "assumptions", META_LIMITS["assumptions"], what=f"the note (assumptions) on {key}")
+def _meta_refusal(where: str, value: Any, limit: int, what: str) -> ScenarioError:
+    """Words for metadata the schema refused: too long, or not text at all."""
+    texts = [value] if isinstance(value, str) else list(value.values()) if isinstance(value, Mapping) else []
+    if texts and all(isinstance(t, str) for t in texts) and max(map(len, texts)) > limit:
+        return ScenarioError(where, f"{what} is too long ({max(map(len, texts))} characters); allowed: at most {limit}")
+    if isinstance(value, Mapping) and value and all(k in LANGS for k in value):
+        return ScenarioError(where, f"{what} must be {META_TEXT}; got a mapping holding something other than text")
+    return ScenarioError(where, f"{what} must be {META_TEXT}; got {_kind(value)}")
+
+
+def _refusal(data: dict, exc) -> ScenarioError:
+    """The scenario schema's first objection, in the words the pages show: the field, what was found, what is
+    allowed (exc is fastjsonschema's JsonSchemaValueException; its path is ["data", key, ...])."""
+    path = list(exc.path)[1:]
+    if not path:  # a key that is no field (or the whole document, which validate() has already seen is a mapping)
+        key = next((k for k in data if k not in FIELD_BY_NAME and k not in META_KEYS), None)
+        shown = "".join(ch if ch.isprintable() else "?" for ch in str(key))[:60]  # one line, whatever the key
+        return ScenarioError(shown, f"unknown field; allowed fields: {', '.join(FIELD_NAMES)}")
+    key, value = path[0], data[path[0]]
+    spec = FIELD_BY_NAME.get(key)
+    if spec is not None:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10 ** 300:
+            try:
+                digits = str(len(str(abs(value))))
+            except ValueError:  # beyond Python's limit on digits (4300)
+                digits = "more than 4300"
+            return ScenarioError(key, f"got a number of {digits} digits; allowed: {spec.allowed()}")
+        return ScenarioError(key, f"got {_show(value)}; allowed: {spec.allowed()}")
+    if key != "assumptions":
+        return _meta_refusal(key, value, META_LIMITS[key], f"the {key}")
+    if not isinstance(value, Mapping):
+        return ScenarioError("assumptions", "must be a mapping from a field name to a note")
+    if len(path) == 1:  # a note on something that is no field
+        unknown = next(k for k in value if k not in FIELD_BY_NAME)
+        return ScenarioError("assumptions", f"names unknown field {_show(str(unknown))}; allowed: "
+                                            f"{', '.join(FIELD_NAMES)}")
+    return _meta_refusal("assumptions", value[path[1]], META_LIMITS["assumptions"],
+                         f"the note (assumptions) on {path[1]}")
+
+
+def _first_refusal(data: dict) -> ScenarioError:
+    """The first problem in the order of the input's keys, the facts before the metadata (title, description,
+    assumptions), as the pages have always reported it (the schema's own order is its properties'): each key checked
+    alone against the schema, which has no rule across keys."""
+    check = _schema_check()
+    order = {key: i + 1 for i, key in enumerate(META_KEYS)}  # facts first, in the input's order (a stable sort)
+    for key in sorted(data, key=lambda k: order.get(k, 0) if isinstance(k, str) else 0):
+        try:
+            check({key: data[key]})
+        except Exception as exc:
+            if not hasattr(exc, "rule"):
+                raise
+            return _refusal({key: data[key]}, exc)
+        if data[key].__class__ is float and data[key] != data[key]:  # NaN: below no minimum, above no maximum
+            return ScenarioError(key, f"got nan; allowed: {FIELD_BY_NAME[key].allowed()}")
+    raise AssertionError("the scenario schema refused a mapping whose every key it accepts alone")
 
 
 def validate(data: Any) -> Scenario:
     """Check a mapping of facts and return a :class:`Scenario`; omitted fields take their defaults.
 
-    Raises :class:`ScenarioError` naming the first bad field and what is allowed. Metadata keys
-    (``title``, ``description``, ``assumptions``) are checked and left out of the scenario.
+    What is allowed is :func:`json_schema` (generated from :data:`FIELDS`), applied by fastjsonschema; the one rule a
+    schema cannot say (shares of fault add up to at most 1) and finite numbers are checked here. Raises
+    :class:`ScenarioError` naming the first bad field and what is allowed. Metadata keys (``title``,
+    ``description``, ``assumptions``) are checked and left out of the scenario.
     """
     if isinstance(data, Scenario):
         return data
     if not isinstance(data, Mapping):
         raise ScenarioError(None, f"a scenario must be a mapping of field names to values, not {type(data).__name__}")
+    data = data if type(data) is dict else dict(data)
+    try:
+        (_CHECK or _schema_check())(data)
+    except Exception as exc:  # fastjsonschema's JsonSchemaValueException (imported lazily with the compiled check)
+        if not hasattr(exc, "rule"):
+            raise
+        raise _first_refusal(data) from None
     values = {}
     for key, value in data.items():
         if key in META_KEYS:
             continue
-        spec = FIELD_BY_NAME.get(key) if isinstance(key, str) else None
-        if spec is None:
-            shown = "".join(ch if ch.isprintable() else "?" for ch in str(key))[:60]  # one line, whatever the key
-            raise ScenarioError(shown, f"unknown field; allowed fields: {', '.join(FIELD_NAMES)}")
-        values[key] = _check_value(spec, value)
-    _check_meta(data)
+        if value.__class__ is int:
+            value = float(value)
+        elif value.__class__ is float and value != value:  # NaN: the one number a schema cannot refuse
+            raise _first_refusal(data)
+        values[key] = value
     consumer = values.get("consumer_fault", DEFAULTS["consumer_fault"])
     share = values.get("platform_fault_share")
     if share is not None and share + consumer > 1.0 + 1e-9:
@@ -511,29 +583,3 @@ def load(path: str) -> tuple[Scenario, dict]:
         raise ScenarioError(None, f"cannot read {path}: {reason}") from None
     data = parse_text(text, name="stdin" if path == "-" else path)
     return validate(data), data
-
-
-def json_schema() -> dict:
-    """The JSON Schema of a scenario file, derived from :data:`FIELDS`."""
-    props: dict[str, dict] = {}
-    for f in FIELDS:
-        if f.kind == "choice":
-            p: dict = {"enum": list(f.options)}
-        elif f.kind == "bool":
-            p = {"type": "boolean"}
-        else:
-            p = {"type": ["number", "null"] if f.optional else "number", "minimum": f.minimum}
-            if f.maximum is not None:
-                p["maximum"] = f.maximum
-        p.update({"default": f.default, "title": f.label["en"], "description": f.help["en"]})
-        props[f.name] = p
-    props["title"] = {"type": ["string", "object"]}
-    props["description"] = {"type": ["string", "object"]}
-    props["assumptions"] = {"type": "object", "propertyNames": {"enum": list(FIELD_NAMES)}}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Platform Liability Lab scenario",
-        "type": "object",
-        "additionalProperties": False,
-        "properties": props,
-    }

@@ -16,8 +16,10 @@ A set is a JSON or YAML file::
           recourse: 0                                                          # optional
         explanation: {zh: ..., en: ...}               # optional
 
-:func:`load_set` validates all of it (at most :data:`MAX_BYTES` of text; YAML anchors and aliases are refused,
-so a small file cannot expand into a huge one) and raises :class:`ScenarioSetError` (a ScenarioError) naming the
+:func:`load_set` validates all of it: the shape against the published JSON Schema (``data/sets/schema.json``, through
+:mod:`casebook.data_schema`), each scenario against the scenario model, and in code what a schema cannot say (ids
+unique, amounts finite, at most :data:`MAX_BYTES` of text; YAML anchors and aliases are refused, so a small file
+cannot expand into a huge one). It raises :class:`ScenarioSetError` (a ScenarioError) naming the
 key path. :func:`check_answer` grades an answer against the engine's analysis of the item, not against the stored
 ``expected`` value; :func:`verify_set` lists every item where the stored value and the engine disagree.
 """
@@ -27,20 +29,20 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any, Mapping
 
-from .engine import FORMS, REGIMES, analyze
+from .data_schema import first_problem
+from .engine import FORMS, analyze
 from .scenario import DEFAULTS, LANGS, ScenarioError, validate
 from .texts import FORM_NAMES
 
 MAX_BYTES = 256 * 1024
-MAX_ITEMS = 100
-PAYMENT_KEYS = ("seller", "platform", "consumer_unrecovered")
+MAX_ITEMS = 100  # the schema's maxItems (a test checks they agree)
 TOLERANCE = 0.01  # yuan: the engine rounds to cents
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-SET_KEYS = ("title", "description", "scenarios")
-ITEM_KEYS = ("id", "title", "scenario", "question", "regime", "expected", "explanation")
-EXPECTED_KEYS = ("liability_form", "payments", "recourse")
+SETS_DIR = Path(__file__).resolve().parent / "data" / "sets"
+SCHEMA_PATH = SETS_DIR / "schema.json"  # the shape of a set; its `scenario`s follow the scenario model
 
 
 class ScenarioSetError(ScenarioError):
@@ -78,85 +80,56 @@ def _parse(text: str) -> Any:
 
 
 # --- validation -----------------------------------------------------------------------------------------------
+# The shape is the schema's (data/sets/schema.json); what it cannot say is checked here: each item's scenario against
+# the scenario model, ids unique in the set, amounts finite.
 
 
-def _mapping(value: Any, path: str, allowed: tuple) -> dict:
-    if not isinstance(value, Mapping):
-        what = "the scenario set" if not path else None
-        raise ScenarioSetError(path or None, f"{what} must be a mapping, not {type(value).__name__}" if what
-                               else f"must be a mapping, not {type(value).__name__}")
-    for key in value:
-        if key not in allowed:
-            raise ScenarioSetError(f"{path}.{str(key)[:40]}" if path else str(key)[:40],
-                                   f"unknown key; allowed keys: {', '.join(allowed)}")
-    return dict(value)
+def _check_shape(value: Any, part: str | None, prefix: str) -> None:
+    problem = first_problem(value, SCHEMA_PATH, part)
+    if problem:
+        key, message = problem
+        where = f"{prefix}.{key}" if prefix and key and not key.startswith("[") else prefix + key
+        raise ScenarioSetError(where or None, message if where else f"the scenario set: {message}")
 
 
-def _text(value: Any, path: str) -> dict:
-    """A bilingual text: one string for both languages, or {zh, en}."""
-    if isinstance(value, str) and value.strip():
-        return {"zh": value, "en": value}
-    if isinstance(value, Mapping):
-        _mapping(value, path, LANGS)
-        out = {}
-        for lang in LANGS:
-            text = value.get(lang)
-            if not isinstance(text, str) or not text.strip():
-                raise ScenarioSetError(f"{path}.{lang}", "must be non-empty text")
-            out[lang] = text
-        return out
-    raise ScenarioSetError(path, "must be non-empty text or a mapping {zh, en}")
+def _text(value: Any) -> dict | None:
+    """A bilingual text as {zh, en} (one string stands for both languages); None stays None."""
+    if value is None or isinstance(value, Mapping):
+        return None if value is None else {lang: value[lang] for lang in LANGS}
+    return {"zh": value, "en": value}
 
 
-def _amount(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ScenarioSetError(path, f"got {_short(value)}; allowed: a number >= 0 (yuan)")
-    return float(value)
-
-
-def _expected(value: Any, path: str) -> dict:
-    data = _mapping(value, path, EXPECTED_KEYS)
-    form = data.get("liability_form")
-    if form not in FORMS:
-        raise ScenarioSetError(f"{path}.liability_form", f"got {_short(form)}; allowed: one of {', '.join(FORMS)}")
-    out: dict = {"liability_form": form}
-    if data.get("payments") is not None:
-        pays = _mapping(data["payments"], f"{path}.payments", PAYMENT_KEYS)
-        out["payments"] = {k: _amount(v, f"{path}.payments.{k}") for k, v in pays.items()}
-    if data.get("recourse") is not None:
-        out["recourse"] = _amount(data["recourse"], f"{path}.recourse")
+def _amounts(expected: Mapping, path: str) -> dict:
+    """The expected answer with its amounts as floats; a schema cannot refuse YAML's .inf and .nan (nor JSON's 1e400)."""
+    out: dict = {"liability_form": expected["liability_form"]}
+    if expected.get("payments") is not None:
+        out["payments"] = {k: float(v) for k, v in expected["payments"].items()}
+    if expected.get("recourse") is not None:
+        out["recourse"] = float(expected["recourse"])
+    amounts = {**{f"payments.{k}": v for k, v in out.get("payments", {}).items()}, "recourse": out.get("recourse", 0.0)}
+    for key, amount in amounts.items():
+        if not math.isfinite(amount):
+            raise ScenarioSetError(f"{path}.{key}", f"got {_short(amount)}; allowed: a number >= 0 (yuan)")
     return out
 
 
-def _item(value: Any, path: str) -> dict:
-    data = _mapping(value, path, ITEM_KEYS)
-    for key in ("id", "title", "scenario", "question", "expected"):
-        if key not in data:
-            raise ScenarioSetError(f"{path}.{key}", "required key is missing")
-    id_ = data["id"]
-    if not isinstance(id_, str) or not _ID.fullmatch(id_):
-        raise ScenarioSetError(f"{path}.id", f"got {_short(id_)}; allowed: 1-64 letters, digits, - and _")
-    scenario = data["scenario"]
-    if not isinstance(scenario, Mapping):
-        raise ScenarioSetError(f"{path}.scenario", f"must be a mapping of field names to values, not "
-                                                   f"{type(scenario).__name__}")
+def _item(value: Any, path: str, shape_checked: bool = False) -> dict:
+    if not shape_checked:
+        _check_shape(value, "item", path)
+    scenario = value["scenario"]
     try:
         validate(scenario)
     except ScenarioError as exc:
         where = f"{path}.scenario" + (f".{exc.field}" if exc.field else "")
         raise ScenarioSetError(where, exc.message) from None
-    regime = data.get("regime", "statute")
-    if regime not in REGIMES:
-        raise ScenarioSetError(f"{path}.regime", f"got {_short(regime)}; allowed: one of {', '.join(REGIMES)}")
     return {
-        "id": id_,
-        "title": _text(data["title"], f"{path}.title"),
+        "id": value["id"],
+        "title": _text(value["title"]),
         "scenario": dict(scenario),
-        "question": _text(data["question"], f"{path}.question"),
-        "regime": regime,
-        "expected": _expected(data["expected"], f"{path}.expected"),
-        "explanation": _text(data["explanation"], f"{path}.explanation") if data.get("explanation") is not None
-        else None,
+        "question": _text(value["question"]),
+        "regime": value.get("regime", "statute"),
+        "expected": _amounts(value["expected"], f"{path}.expected"),
+        "explanation": _text(value.get("explanation")),
     }
 
 
@@ -180,27 +153,17 @@ def load_set(text: str | bytes) -> dict:
         raise ScenarioSetError(None, f"the scenario set is too large ({size} bytes; at most {MAX_BYTES})")
     if not text.strip():
         raise ScenarioSetError(None, "the scenario set is empty")
-    data = _mapping(_parse(text), "", SET_KEYS)
-    if "title" not in data:
-        raise ScenarioSetError("title", "required key is missing")
-    items = data.get("scenarios")
-    if not isinstance(items, list) or not items:
-        raise ScenarioSetError("scenarios", "must be a non-empty list of scenario items")
-    if len(items) > MAX_ITEMS:
-        raise ScenarioSetError("scenarios", f"has {len(items)} items; at most {MAX_ITEMS}")
+    data = _parse(text)
+    _check_shape(data, None, "")
     out, seen = [], {}
-    for i, raw in enumerate(items):
-        item = _item(raw, f"scenarios[{i}]")
+    for i, raw in enumerate(data["scenarios"]):
+        item = _item(raw, f"scenarios[{i}]", shape_checked=True)
         if item["id"] in seen:
             raise ScenarioSetError(f"scenarios[{i}].id", f"{_short(item['id'])} is already used by "
                                                           f"scenarios[{seen[item['id']]}]")
         seen[item["id"]] = i
         out.append(item)
-    return {
-        "title": _text(data["title"], "title"),
-        "description": _text(data["description"], "description") if data.get("description") is not None else None,
-        "scenarios": out,
-    }
+    return {"title": _text(data["title"]), "description": _text(data.get("description")), "scenarios": out}
 
 
 def load_set_file(path) -> dict:
@@ -215,11 +178,9 @@ def load_set_file(path) -> dict:
 
 def example_set_path(name: str = "classroom-basics"):
     """Path of a scenario set shipped with the package (``casebook/data/sets/<name>.yaml``)."""
-    from pathlib import Path
-
     if not _ID.fullmatch(name):
         raise ScenarioSetError("name", f"got {_short(name)}; allowed: letters, digits, - and _")
-    return Path(__file__).resolve().parent / "data" / "sets" / f"{name}.yaml"
+    return SETS_DIR / f"{name}.yaml"
 
 
 # --- grading --------------------------------------------------------------------------------------------------

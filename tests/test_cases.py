@@ -316,7 +316,7 @@ def test_a_schema_never_makes_the_checker_fetch_anything(monkeypatch):
     data = yaml.safe_load((statutes.DATA_DIR / "civil-code.yaml").read_text(encoding="utf-8"))
     assert data_schema.first_problem(data, statutes.SCHEMA_PATH) is None
     data["articles"][0]["number"] = "1165"
-    assert data_schema.first_problem(data, statutes.SCHEMA_PATH) == ("articles[0].number", 'expected integer, got "1165"')
+    assert data_schema.first_problem(data, statutes.SCHEMA_PATH) == ("articles[0].number", 'expected an integer, got "1165"')
 
 
 def test_reading_the_casebook_imports_no_ui_library():

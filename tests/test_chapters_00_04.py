@@ -80,17 +80,27 @@ def test_load_returns_a_copy():
     assert lessons.load("status_theories")["theories"]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"x": {"quote": "q", "en": "e"}}, "section"),
-    ({"x": {"zh": "z", "en": "e", "addition": "yes"}}, "addition"),
-    ({"x": {"zh": "z", "en": "", "section": "2.1"}}, "non-empty"),
-    ({"x": {"quote": "q", "en": "e", "section": "2.1", "addition": True}}, "cannot also"),
-    ({"statute": ["e-commerce-law", 999, None]}, "not in the statute data"),
-    ({"show": [["e-commerce-law", 38]]}, "article reference"),
+@pytest.mark.parametrize("where, bad, message", [
+    ("crpl_44_readings.common", {"quote": "q", "en": "e"}, "common.section: required key is missing"),
+    ("crpl_44_readings.common", {"zh": "z", "en": "e", "addition": "yes"}, 'common.addition: got "yes"; must be true'),
+    ("crpl_44_readings.common", {"zh": "z", "en": "", "section": "2.1"}, 'common.en: got ""; allowed: non-empty text'),
+    ("crpl_44_readings.common", {"quote": "q", "en": "e", "section": "2.1", "addition": True},
+     "common.addition: unknown key; allowed: quote, en, section"),
+    ("neighbours.0.ref", ["e-commerce-law", 999, None], "neighbours[0].ref: e-commerce-law art. 999 para. None is "
+                                                        "not in the statute data"),
+    ("steps.harm_required.show", [["e-commerce-law", 38]], "show[0]: got [\"e-commerce-law\", 38]; allowed: an "
+                                                            "article reference"),
 ])
-def test_a_statement_without_a_proper_source_is_refused(bad, message):
-    with pytest.raises(lessons.LessonDataError, match=message):
-        lessons._walk(bad, "test")
+def test_a_statement_without_a_proper_source_is_refused(where, bad, message):
+    data = lessons.load("decision_path")
+    *parents, last = where.split(".")
+    node = data
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    node[last] = bad
+    with pytest.raises(lessons.LessonDataError) as err:
+        lessons.check("decision_path", data)
+    assert str(err.value).startswith("decision_path.yaml: ") and message in str(err.value)
 
 
 def test_the_decision_path_has_a_step_for_every_rule_of_the_engine_and_nothing_else():

@@ -67,14 +67,15 @@ def test_the_burden_data_quotes_section_4_2_3_and_marks_its_open_points():
 
 
 def test_the_loader_names_the_file_and_key_of_a_broken_lesson(tmp_path, monkeypatch):
-    (tmp_path / "reforms.yaml").write_text(
-        "rule: []\nguiding_cases: []\nreview: []\nopen_points: []\nsurprise: 1\n", encoding="utf-8")
+    real = (lessons.LESSONS_DIR / "reforms.yaml").read_text(encoding="utf-8")
+    (tmp_path / "reforms.yaml").write_text(real + "\nsurprise: 1\n", encoding="utf-8")
     monkeypatch.setattr(lessons, "LESSONS_DIR", tmp_path)
     lessons._reforms.cache_clear()
     try:
         with pytest.raises(lessons.LessonDataError) as err:
             lessons.reforms()
-        assert "reforms.yaml" in str(err.value) and "surprise" in str(err.value)
+        assert str(err.value) == ("reforms.yaml: surprise: unknown key; allowed: rule, guiding_cases, review, "
+                                  "open_points")
     finally:
         lessons._reforms.cache_clear()
 

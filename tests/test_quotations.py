@@ -179,6 +179,9 @@ def test_the_decision_path_questions_are_whole():
 def test_a_stray_key_in_a_lesson_text_is_refused():
     from casebook import lessons
 
-    with pytest.raises(lessons.LessonDataError, match="unknown key 'and take no necessary measures"):
-        lessons._walk({"question": {"zh": "问", "en": "Did the platform know", "and take no necessary measures?": None}},
-                      "decision_path.steps.ecl_38_1")
+    data = lessons.load("decision_path")
+    data["steps"]["ecl_38_1"]["question"] = {"zh": "问", "en": "Did the platform know",
+                                             "and take no necessary measures?": None}
+    with pytest.raises(lessons.LessonDataError, match=r"steps\.ecl_38_1\.question\.and take no necessary measures\?: "
+                                                      "unknown key; allowed: zh, en"):
+        lessons.check("decision_path", data)

@@ -124,7 +124,7 @@ BROKEN = [
     pytest.param(_drop_en_note, r"articles\[0\]\.en_note: required key is missing", id="a missing en_note is named"),
     pytest.param(_en_line_missing, r"articles\[2\]\.paragraphs_en: has 1 entries, paragraphs_zh has 2",
                  id="an English rendering short of a line is named"),
-    pytest.param(_number_as_string, r"articles\[0\]\.number: expected integer", id="a string article number is named"),
+    pytest.param(_number_as_string, r"articles\[0\]\.number: expected an integer", id="a string article number is named"),
     pytest.param(_wrong_heading, r"articles\[0\]\.heading_zh: is '第十条'", id="a heading that does not fit is named"),
     pytest.param(_unknown_key, r"articles\[0\]\.paragraph_zh: unknown key", id="a misspelt key is named"),
     pytest.param(_missing_source, r": source: required key is missing", id="a missing source is named"),

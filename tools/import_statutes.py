@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from casebook import statutes  # noqa: E402  (after the sys.path insert)
+from casebook.data_schema import first_problem  # noqa: E402
 
 DEFAULT_SHARED = ROOT.parent / "shared" / "reference" / "statutes"
 OUT_DIR = ROOT / "casebook" / "data" / "statutes"
@@ -142,11 +143,12 @@ def english(slug: str) -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ParseError(f"{path}: cannot read the English renderings: {exc}") from exc
-    if not isinstance(data, dict) or set(data) - {"articles", "preamble"} or not isinstance(data.get("articles"), dict):
-        raise ParseError(f"{path}: must hold `articles` (number -> lines) and, where the law has one, `preamble`")
-    for number, lines in data["articles"].items():
-        if not isinstance(number, int) or not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
-            raise ParseError(f"{path}: article {number!r} must map an article number to a list of lines")
+    problem = first_problem(data, EN_DIR / "schema.json")  # the shape, as for every data file
+    if problem:
+        raise ParseError(f"{path}: {problem[0] or '(top level)'}: {problem[1]}")
+    for number in data["articles"]:  # what JSON (whose keys are text) cannot say: YAML integer keys
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise ParseError(f"{path}: articles.{number!r}: must be an article number (an integer)")
     return data
 
 
