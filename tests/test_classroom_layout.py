@@ -93,3 +93,20 @@ def test_present_is_read_from_the_url_and_a_bad_value_is_reported():
     assert "zoom: 1.3" in lang_css("zh", present=True) and "zoom: 1.3" not in lang_css("zh")
     shell = PageShell("00_start_here", lang="en", present=True)
     assert "zoom: 1.3" in shell.children[0].value
+
+
+def test_the_print_style_every_page_shares_is_written_once_and_reaches_the_analyzer_and_the_chapters():
+    from pathlib import Path
+
+    from widgets.theme import PRINT_CSS, style_widget
+
+    # the containers' reset (Voila's panels scroll; printed, they must not) lives in widgets/static/print.css only
+    reset = "#jp-main-content-panel"
+    root = Path(__file__).resolve().parent.parent / "widgets"
+    holders = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.suffix in {".py", ".css"}
+                     and reset in p.read_text(encoding="utf-8"))
+    assert holders == ["static/print.css"], holders
+    assert reset in PRINT_CSS and "@media print" in PRINT_CSS
+    assert PRINT_CSS in style_widget().value  # the analyzer's sheet
+    for lang in ("zh", "en"):
+        assert PRINT_CSS in lang_css(lang)  # every chapter's page shell

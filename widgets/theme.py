@@ -11,11 +11,14 @@ from pathlib import Path
 from .controls import Display
 
 # The sheet is a static file the package ships (pyproject.toml: widgets/static/*), read once.
-CSS = (Path(__file__).resolve().parent / "static" / "theme.css").read_text(encoding="utf-8")
+_STATIC = Path(__file__).resolve().parent / "static"
+CSS = (_STATIC / "theme.css").read_text(encoding="utf-8")
+# The print style every page shares (the analyzer here, each chapter through widgets/page.py): written once.
+PRINT_CSS = (_STATIC / "print.css").read_text(encoding="utf-8")
 
 
 def style_widget() -> Display:
     """An HTML widget holding the style sheet; put it once on the page."""
-    html = Display(value=f"<style>{CSS}</style>")
+    html = Display(value=f"<style>{CSS}{PRINT_CSS}</style>")
     html.add_class("ll-style")
     return html
