@@ -14,7 +14,7 @@ from traitlets import Bool, dlink
 from .base import Lang, esc, safe_lang, tr
 from .controls import Display, FixedHBox, FixedVBox
 from .nav import ANALYZER, CHAPTERS, neighbours, title
-from .theme import PRINT_CSS
+from .theme import SHARED_CSS
 from ._view import shared_layout
 from .words import table
 
@@ -61,11 +61,14 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
   #rendered_cells .widget-checkbox label { min-height: 44px; display: flex; align-items: center; }
   #rendered_cells summary { min-height: 44px; display: flex; align-items: center; }
   #rendered_cells .widget-inline-hbox { height: auto; flex-wrap: wrap; }
-  #rendered_cells .widget-inline-hbox > .widget-label { max-width: 100% !important; width: auto !important; white-space: normal; }
+  #rendered_cells .widget-inline-hbox > .widget-label { max-width: 100% !important; width: auto !important; white-space: normal;
+    text-align: left; }  /* a label on a line of its own starts where the field does */
+  /* a lesson's table scrolls sideways rather than squeezing its columns to a word (or a character) per line */
+  .ll-lesson table.ll-tbl th, .ll-lesson table.ll-tbl td { min-width: 5em; }
   #rendered_cells .widget-dropdown { width: 100% !important; max-width: 100% !important; }
   #rendered_cells .widget-dropdown > select { flex: 1 1 auto; min-width: 0; max-width: 100%; }
 }
-/* print (issue 16 point 6): the controls that only act hidden (the containers' reset and open sections: print.css) */
+/* print (issue 16 point 6): the controls that only act hidden (the containers' reset and open sections: shared.css) */
 @media print {
   #rendered_cells > * { zoom: 1 !important; }
   .ll-lang, .ll-shell-nav, .jupyter-button:not(.ll-keep-print), .widget-upload { display: none !important; }
@@ -99,7 +102,7 @@ def page_mark(lang: str, page_title: str = "") -> str:
 def lang_css(lang: str, page_title: str = "", present: bool = False) -> str:
     hide = "en" if safe_lang(lang) == "zh" else "zh"
     mark = page_mark(lang, page_title)
-    return (f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}{PRINT_CSS}{PRESENT_CSS if present else ''}"
+    return (f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}{SHARED_CSS}{PRESENT_CSS if present else ''}"
             f"</style>{mark}")
 
 

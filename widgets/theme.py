@@ -13,12 +13,13 @@ from .controls import Display
 # The sheet is a static file the package ships (pyproject.toml: widgets/static/*), read once.
 _STATIC = Path(__file__).resolve().parent / "static"
 CSS = (_STATIC / "theme.css").read_text(encoding="utf-8")
-# The print style every page shares (the analyzer here, each chapter through widgets/page.py): written once.
-PRINT_CSS = (_STATIC / "print.css").read_text(encoding="utf-8")
+# The style every page shares (the analyzer here, each chapter through widgets/page.py): the print reset, the
+# burden-of-proof matrix on a phone. Written once.
+SHARED_CSS = (_STATIC / "shared.css").read_text(encoding="utf-8")
 
 
 def style_widget() -> Display:
     """An HTML widget holding the style sheet; put it once on the page."""
-    html = Display(value=f"<style>{CSS}{PRINT_CSS}</style>")
+    html = Display(value=f"<style>{CSS}{SHARED_CSS}</style>")
     html.add_class("ll-style")
     return html

@@ -295,7 +295,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
                 f'<line x1="4" y1="{h}" x2="{w - 4}" y2="{h}" stroke="#444"/>{"".join(bars)}'
                 f'<text x="4" y="{h + 28}" font-size="12">0%</text>'
                 f'<text x="{w - 34}" y="{h + 28}" font-size="12">100%</text></svg></figure>')
-        legend = "".join(f'<span style="margin-right:1.2em"><span style="display:inline-block;width:14px;height:14px;'
+        legend = "".join(f'<span style="margin-right:1.2em;white-space:nowrap"><span style="display:inline-block;width:14px;height:14px;'
                          f'background:{COLOURS[k]};vertical-align:-2px;margin-right:.3em"></span>{esc(tr(UI, k, lang))}</span>'
                          for k in ("seller", "platform", "unrecovered"))
         note = f'<p class="ll-src" style="white-space:normal">* {R.badge("addition", lang)}</p>'
