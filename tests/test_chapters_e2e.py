@@ -97,7 +97,7 @@ INTERACTIONS: dict[str, list[Interaction]] = {
         I(".ll-decision-path .ll-fact-platform_mode select", "select=platform_mode:self_operated",
           ".ll-decision-path .ll-path-columns table.ll-tbl")],
     # ReadingsCompare: the consumer's own fault, typed in percent -> the payments under the four readings (the
-    # platform's share, typed in percent too, has its own test at phone width: test_readings_share_e2e.py).
+    # platform's share, typed in percent too, has its own test at phone width: test_chapters_phone_e2e.py).
     "04_corresponding_liability": [
         I(".ll-readings-compare .ll-fact-consumer_fault input", "fill=20", ".ll-readings-compare .ll-payments-table")],
     # SafetyDutyChecklist: tick a measure -> the count; TierLadder: a small platform -> the grid.

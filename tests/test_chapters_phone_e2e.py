@@ -1,8 +1,14 @@
-"""Issue 16 point 1 in chapter 04, at the phone width where it was reported (390x844, touch): the platform's share of
-fault is typed in percent like every other share (30 means 30 %), an automatic choice stands for "none given" (Civil
-Code art. 177's equal split), and an out-of-range entry is refused beside the field, the last good value kept.
+"""Chapters on a phone (390x844, touch), where issue 16 found them wanting; one page load per chapter.
 
-One page load. Expected amounts come from the engine. Screenshot: ``artifacts/screenshots/chapter04-share-*.png``.
+- Chapter 04 (point 1): the platform's share of fault is typed in percent like every other share (30 means 30 %),
+  an automatic choice stands for "none given" (Civil Code art. 177's equal split), and an out-of-range entry is
+  refused beside the field, the last good value kept.
+- Chapter 07 (the "Done when" screenshots): the burden-of-proof matrix is one card per fact within the phone's
+  width, each cell under its column's name (it ran off the screen: its card rules were in the analyzer's sheet
+  only), and a label on a line of its own starts at the left.
+
+Expected amounts come from the engine. Screenshots: ``artifacts/screenshots/chapter04-share-*.png``,
+``chapter07-phone-*.png``.
 """
 
 from __future__ import annotations
@@ -85,5 +91,38 @@ def test_chapter_04_takes_the_platforms_share_in_percent_on_a_phone(voila_server
         violations = axe_check(page)
         assert not violations, format_violations(violations)
         assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_chapter_07_shows_the_burden_of_proof_as_cards_within_a_phones_width(voila_server, browser, artifacts_dir):
+    base = voila_server("notebooks")
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}voila/render/07_burden_of_proof.ipynb?lang=en")
+        page.wait_for_function("() => document.querySelector('.ll-burden-table tbody tr') && !document.querySelector('#loading')",
+                               timeout=90_000)
+        table = page.locator(".ll-burden-table").first
+        table.scroll_into_view_if_needed()
+        state = page.evaluate("""() => {
+            const t = document.querySelector('.ll-burden-table');
+            const rows = [...t.querySelectorAll('tbody tr')];
+            const cap = t.querySelector('caption').getBoundingClientRect();
+            const label = document.querySelector('.ll-evidence-case .widget-label');
+            return {rows: rows.map(r => [getComputedStyle(r).display, r.getBoundingClientRect().left,
+                                         r.getBoundingClientRect().right]),
+                    labels: [...t.querySelectorAll('tbody td')].slice(0, 3)
+                        .map(td => getComputedStyle(td, '::before').content),
+                    head: getComputedStyle(t.querySelector('thead')).position,
+                    caption: cap.width, tableRight: t.getBoundingClientRect().right,
+                    clipped: t.scrollWidth - t.clientWidth, pick: getComputedStyle(label).textAlign}; }""")
+        assert state["rows"] and all(d == "block" and left >= 0 and right <= 390 for d, left, right in state["rows"]), state
+        assert state["tableRight"] <= 390 and state["clipped"] <= 1 and state["caption"] > 250, state
+        # each cell under its column's name; the header row itself is kept only for screen readers
+        assert [c.strip('"') for c in state["labels"]] == [
+            page.locator(".ll-burden-table thead th").nth(i).inner_text().strip() for i in (1, 2, 3)], state
+        assert state["head"] == "absolute" and state["pick"] in ("left", "start"), state
+        page.screenshot(path=str(artifacts_dir / "chapter07-phone-burden-en.png"))
     finally:
         context.close()
