@@ -1,7 +1,9 @@
 """The analyzer's small style sheet: large type for a projector at 1280x720, no sideways scrolling.
 
 Components carry ``ll-*`` classes; this sheet, placed once on the page by :func:`style_widget`, styles them.
-Without it they still read as plain HTML.
+Without it they still read as plain HTML. :data:`SHARED_CSS` (static/shared.css) is the part every page needs, the
+chapters too (widgets/page.py puts it in their page shell): the print reset and the burden-of-proof matrix's phone
+cards.
 """
 
 from __future__ import annotations
