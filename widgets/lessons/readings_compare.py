@@ -256,7 +256,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
                        for c in order)
         body = []
         for i, x in enumerate(rows):
-            now = " ◀" if abs(x - self.scenario["seller_can_pay"]) < 1e-9 else ""
+            now = "\u00a0◀" if abs(x - self.scenario["seller_can_pay"]) < 1e-9 else ""
             cells = "".join(f'<td class="ll-num">{_n(data[c][i][1]["platform"])} / {_n(data[c][i][1]["consumer_unrecovered"])}</td>'
                             for c in order)
             body.append(f'<tr><th scope="row">{x:.0%}{now}</th>{cells}</tr>')
