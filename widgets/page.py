@@ -60,7 +60,7 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
   #rendered_cells :is(button, select, .widget-toggle-button, input[type="number"], input[type="text"]) { min-height: 44px; height: auto; }
   #rendered_cells .widget-checkbox label { min-height: 44px; display: flex; align-items: center; }
   #rendered_cells summary { min-height: 44px; display: flex; align-items: center; }
-  #rendered_cells .widget-inline-hbox { height: auto; flex-wrap: wrap; }
+  #rendered_cells .widget-inline-hbox { height: auto; flex-wrap: wrap; row-gap: 10px; }  /* room for the focus ring */
   #rendered_cells .widget-inline-hbox > .widget-label { max-width: 100% !important; width: auto !important; white-space: normal;
     text-align: left; }  /* a label on a line of its own starts where the field does */
   /* a lesson's table scrolls sideways rather than squeezing its columns to a word (or a character) per line */
