@@ -476,11 +476,45 @@ def test_readings_compare_judge_and_language_and_impossible_shares():
     w.lang = "en"
     assert "this judge applies this reading" in visible(part(w, "ll-readings-cols").value)
     assert part(w, "ll-judge").description == "The judge leans towards"
-    part(w, "ll-fact-platform_fault_share").value = "0.5"
+    part(w, "ll-fact-platform_fault_share-auto").value = False
+    part(w, "ll-fact-platform_fault_share").value = 0.5
     w.facts.control("consumer_fault").value = 0.6
     assert w.analyses == {} and "Not a possible combination" in visible(part(w, "ll-readings-cols").value)
-    part(w, "ll-fact-platform_fault_share").value = "auto"
-    assert set(w.analyses) == set(READINGS)
+    part(w, "ll-fact-platform_fault_share-auto").value = True
+    assert set(w.analyses) == set(READINGS) and w.scenario["platform_fault_share"] is None
+
+
+def test_readings_compare_takes_the_platforms_share_in_percent_as_the_fact_panel_does():
+    from widgets.lessons.readings_compare import ReadingsCompare
+
+    w = ReadingsCompare()
+    share, auto = part(w, "ll-fact-platform_fault_share"), part(w, "ll-fact-platform_fault_share-auto")
+    # Automatic by default (no share given: Civil Code art. 177's equal split), shown greyed in percent.
+    assert auto.value and share.disabled and w.scenario["platform_fault_share"] is None
+    assert share.get_state()["value"] == "50%" and share.description == "平台的过错份额（%）"
+    assert "自动" in auto.description
+    share.set_state({"value": "30"})  # a locked field takes nothing
+    assert w.share is None and share.error
+    auto.value = False
+    assert not share.disabled and w.share == 0.5
+    share.set_state({"value": "30"})  # as the page sends it: 30 means 30 %
+    assert w.share == 0.3 and share.get_state()["value"] == "30%" and share.error == ""
+    damages = w.scenario["damages"]
+    assert w.analyses["proportional"]["payments"]["platform"] == pytest.approx(0.3 * damages)
+    assert w.analyses == {r: analyze(w.scenario, r, "zh", pivotal=False) for r in READINGS}
+    share.set_state({"value": "150"})  # out of range: refused beside the field, the last good value kept
+    assert w.share == 0.3 and "150%" in share.error and "0 到 100" in share.error
+    assert "150%" in share.feedback.value and "ll-message" in share.feedback.value
+    w.facts.control("consumer_fault").value = 0.2
+    share.set_state({"value": "90"})  # 90 % + the consumer's 20 % is more than the whole
+    assert w.share == 0.3 and "110%" in share.error
+    w.lang = "en"
+    assert share.description == "Platform's share of fault (%)" and "110%" in share.error
+    assert "add up to" in share.error and auto.description.startswith("Auto")
+    share.set_state({"value": "35"})
+    assert w.share == 0.35 and share.error == "" and w.scenario["platform_fault_share"] == 0.35
+    auto.value = True  # back to automatic: the field shows the equal split of what the consumer does not bear
+    assert w.share is None and share.disabled and share.get_state()["value"] == "40%"
 
 
 def test_guarded_controls_refuse_what_a_browser_should_not_send():

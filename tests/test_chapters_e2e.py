@@ -69,6 +69,7 @@ class Interaction:
 
     ``how``: ``select=<field>:<value>`` picks the option a scenario field's value has in the page's language;
     ``select#<n>`` picks the n-th option; ``check`` / ``uncheck`` sets a checkbox; ``click#<n>`` clicks the n-th button.
+    ``fill=<text>`` types into a field and presses Enter.
     """
 
     control: str
@@ -95,9 +96,10 @@ INTERACTIONS: dict[str, list[Interaction]] = {
     "03_legal_bases": [
         I(".ll-decision-path .ll-fact-platform_mode select", "select=platform_mode:self_operated",
           ".ll-decision-path .ll-path-columns table.ll-tbl")],
-    # ReadingsCompare: the platform's share of fault -> the payments under the four readings.
+    # ReadingsCompare: the consumer's own fault, typed in percent -> the payments under the four readings (the
+    # platform's share, typed in percent too, has its own test at phone width: test_chapters_phone_e2e.py).
     "04_corresponding_liability": [
-        I(".ll-fact-platform_fault_share select", "select#2", ".ll-readings-compare .ll-payments-table")],
+        I(".ll-readings-compare .ll-fact-consumer_fault input", "fill=20", ".ll-readings-compare .ll-payments-table")],
     # SafetyDutyChecklist: tick a measure -> the count; TierLadder: a small platform -> the grid.
     "05_safety_duty": [
         I(".ll-measure-pre_entry_review input[type=checkbox]", "check", ".ll-measure-count"),
@@ -485,6 +487,9 @@ def act(cp: ChapterPage, step: Interaction, lang: str) -> None:
         control.first.set_checked(step.how == "check")
     elif step.how.startswith("click#"):
         control.nth(int(step.how[len("click#"):])).click()
+    elif step.how.startswith("fill="):
+        control.first.fill(step.how[len("fill="):])
+        control.first.press("Enter")
     else:  # pragma: no cover - a typo in the table
         raise ValueError(step.how)
 

@@ -93,3 +93,24 @@ def test_present_is_read_from_the_url_and_a_bad_value_is_reported():
     assert "zoom: 1.3" in lang_css("zh", present=True) and "zoom: 1.3" not in lang_css("zh")
     shell = PageShell("00_start_here", lang="en", present=True)
     assert "zoom: 1.3" in shell.children[0].value
+
+
+def test_the_style_every_page_shares_is_written_once_and_reaches_the_analyzer_and_the_chapters():
+    from pathlib import Path
+
+    from widgets.theme import SHARED_CSS, style_widget
+
+    # the containers' reset (Voila's panels scroll; printed, they must not) lives in widgets/static/shared.css only
+    reset = "#jp-main-content-panel"
+    root = Path(__file__).resolve().parent.parent / "widgets"
+    sources = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in root.rglob("*")
+               if p.suffix in {".py", ".css"}}
+    assert [name for name, text in sources.items() if reset in text] == ["static/shared.css"]
+    assert reset in SHARED_CSS and "@media print" in SHARED_CSS
+    # so is the burden-of-proof matrix as cards on a phone (the analyzer and chapter 07 both show it)
+    cards = "td::before { content: attr(data-label)"
+    assert [name for name, text in sources.items() if cards in text] == ["static/shared.css"]
+    assert cards in SHARED_CSS
+    assert SHARED_CSS in style_widget().value  # the analyzer's sheet
+    for lang in ("zh", "en"):
+        assert SHARED_CSS in lang_css(lang)  # every chapter's page shell

@@ -102,7 +102,7 @@ class BurdenMatrix(HtmlView):
                 f'data-current="{esc(r["current"])}" data-proposal="{esc(r["proposal"])}" '
                 f'data-open="{"true" if r["open"] else "false"}" style="{style}">'
                 f'<th scope="row" style="{cell}font-weight:normal;">{fact}</th>'
-                # data-label: a phone shows each row as a card, every cell under its column's name (theme.css)
+                # data-label: a phone shows each row as a card, every cell under its column's name (static/shared.css)
                 f'<td style="{cell}" data-label="{esc(tr(UI, "current", lang))}">{current}</td>'
                 f'<td style="{cell}" data-label="{esc(tr(UI, "proposal", lang))}">{proposal}</td>'
                 f'<td style="{cell}" data-label="{esc(tr(UI, "notes", lang))}">{notes}</td>'

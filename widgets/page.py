@@ -14,6 +14,7 @@ from traitlets import Bool, dlink
 from .base import Lang, esc, safe_lang, tr
 from .controls import Display, FixedHBox, FixedVBox
 from .nav import ANALYZER, CHAPTERS, neighbours, title
+from .theme import SHARED_CSS
 from ._view import shared_layout
 from .words import table
 
@@ -59,23 +60,18 @@ body, .jp-Notebook, .jp-RenderedHTMLCommon { font-size: 17px; line-height: 1.6; 
   #rendered_cells :is(button, select, .widget-toggle-button, input[type="number"], input[type="text"]) { min-height: 44px; height: auto; }
   #rendered_cells .widget-checkbox label { min-height: 44px; display: flex; align-items: center; }
   #rendered_cells summary { min-height: 44px; display: flex; align-items: center; }
-  #rendered_cells .widget-inline-hbox { height: auto; flex-wrap: wrap; }
-  #rendered_cells .widget-inline-hbox > .widget-label { max-width: 100% !important; width: auto !important; white-space: normal; }
+  #rendered_cells .widget-inline-hbox { height: auto; flex-wrap: wrap; row-gap: 10px; }  /* room for the focus ring */
+  #rendered_cells .widget-inline-hbox > .widget-label { max-width: 100% !important; width: auto !important; white-space: normal;
+    text-align: left; }  /* a label on a line of its own starts where the field does */
+  /* a lesson's table scrolls sideways rather than squeezing its columns to a word (or a character) per line */
+  .ll-lesson table.ll-tbl th, .ll-lesson table.ll-tbl td { min-width: 5em; }
   #rendered_cells .widget-dropdown { width: 100% !important; max-width: 100% !important; }
   #rendered_cells .widget-dropdown > select { flex: 1 1 auto; min-width: 0; max-width: 100%; }
 }
-/* print (issue 16 point 6): the whole chapter across sheets, the controls that only act hidden, sections open */
+/* print (issue 16 point 6): the controls that only act hidden (the containers' reset and open sections: shared.css) */
 @media print {
-  html, body, #main, .jp-LabShell, #jp-main-content-panel, #rendered_cells, #rendered_cells .lm-Widget,
-  .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .widget-box, .widget-container
-    { position: static !important; height: auto !important; max-height: none !important; overflow: visible !important;
-      contain: none !important; }
-  html, body { background: #fff !important; }
-  #rendered_cells { width: auto !important; }
   #rendered_cells > * { zoom: 1 !important; }
   .ll-lang, .ll-shell-nav, .jupyter-button:not(.ll-keep-print), .widget-upload { display: none !important; }
-  details::details-content { content-visibility: visible !important; display: block !important; }
-  .jupyter-widget-Collapse-contents.lm-mod-hidden { display: block !important; }
   .ll-pivotal .jupyter-button { display: inline-block !important; border: none; background: none; padding: 0; font-weight: 700; }
   .jp-RenderedHTMLCommon table, .ll-lesson table.ll-tbl { display: table !important; overflow: visible !important; }
   tr, blockquote, .ll-card, .ll-quote, .ll-article { break-inside: avoid; }
@@ -106,7 +102,8 @@ def page_mark(lang: str, page_title: str = "") -> str:
 def lang_css(lang: str, page_title: str = "", present: bool = False) -> str:
     hide = "en" if safe_lang(lang) == "zh" else "zh"
     mark = page_mark(lang, page_title)
-    return f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}{PRESENT_CSS if present else ''}</style>{mark}"
+    return (f"<style>.ll-{hide}{{display:none !important}}{BASE_CSS}{SHARED_CSS}{PRESENT_CSS if present else ''}"
+            f"</style>{mark}")
 
 
 def _link(page_id: str, label: str, lang: str) -> str:

@@ -189,7 +189,7 @@ LARGE_CONTROLS_CSS = """<style>
 .ll-large-controls .widget-upload { align-self: flex-start; }
 .ll-large-controls .ll-row-wide { gap: 8px 20px; }
 .ll-large-controls .ll-measure-quote { margin: 0 0 12px 30px; font-size: 15px; color: #333; }
-.ll-large-controls .ll-measure-quote .ll-src { font-size: 14px; }
+.ll-large-controls .ll-measure-quote .ll-src { font-size: 14px; white-space: normal; }  /* the original's words wrap */
 </style>"""
 
 

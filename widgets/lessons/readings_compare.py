@@ -18,7 +18,8 @@ from casebook.texts import FORM_NAMES, fmt_money
 
 from ..base import Lang, esc, safe_lang, tr
 from ..words import table
-from ..controls import Display, Dropdown, FixedVBox, ToggleButtons
+from ..base import quietly
+from ..controls import PERCENT_SUFFIX, Checkbox, Display, FixedVBox, PercentText, ToggleButtons
 from . import common as R
 from .fact_subset import FactsDriven, FactSubset
 from .._kernel import cancel, later
@@ -30,7 +31,6 @@ UI = table("lessons/readings_compare")
 COLOURS = {"seller": "#3b5b92", "platform": "#c0701c", "unrecovered": "#8f8f8f"}
 GRID = tuple(i / 10 for i in range(11))
 TABLE_ROWS = (0.0, 0.25, 0.5, 0.75, 1.0)
-SHARES = ("auto", "0.1", "0.2", "0.3", "0.4", "0.5")
 
 
 def _n(x: float) -> str:
@@ -49,13 +49,23 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._data = lessons.load("corresponding_liability")
         self._setup = Display()
         self._facts = FactSubset(["seller_can_pay", "consumer_fault", "damages"], fixed=self._data["facts"], lang="zh")
-        self._facts.observe(self._render, "facts")
-        self._share = Dropdown(options=[(s, s) for s in SHARES], value="auto", style={"description_width": "initial"},
-                               layout=shared_layout(width="100%", max_width="860px"))
+        self._facts.observe(self._on_facts, "facts")
+        # The platform's share of fault, as the analyzer's fact panel asks for it: typed in percent (a PercentText,
+        # refused beside the field), or "automatic" (ticked: none given, Civil Code art. 177's equal split, shown
+        # greyed in the field).
+        self._quiet = False
+        self._share = PercentText(value=self._auto_share(), min=0.0, max=1.0, disabled=True,
+                                  on_reject=self._on_share_reject, style={"description_width": "initial"},
+                                  layout=shared_layout(width="100%", max_width="860px"))
         self._share.add_class("ll-fact-platform_fault_share")
-        self._share.add_class("ll-controls")
+        self._share.add_class("ll-control")
+        self._share.observe(self._on_share, "value")
+        self._auto = Checkbox(value=True, indent=False, layout=shared_layout(width="100%", max_width="860px"))
+        self._auto.add_class("ll-fact-platform_fault_share-auto")
+        self._auto.observe(self._on_auto, "value")
+        share_box = FixedVBox([self._share, self._share.feedback, self._auto])
+        share_box.add_class("ll-controls")
         self._share_help = Display()
-        self._share.observe(self._render, "value")
         self._judge = ToggleButtons(options=[("", ""), ("consumers", "consumers"), ("platforms", "platforms")],
                                     value="", style={"description_width": "initial", "button_width": "auto"},
                                     layout=shared_layout(flex_flow="row wrap"))
@@ -69,7 +79,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._chart = Display()
         self._chart.add_class("ll-readings-chart")
         self._words = Display()
-        self.children = [lesson_style(), self._setup, self._facts, self._share, self._share_help, self._judge, self._cols, self._table, self._chart,
+        self.children = [lesson_style(), self._setup, self._facts, share_box, self._share_help, self._judge, self._cols, self._table, self._chart,
                          self._words]
         self.analyses: dict = {}
         self.scenario: dict = {}
@@ -79,6 +89,47 @@ class ReadingsCompare(FactsDriven, FixedVBox):
 
     def _redraw(self) -> None:
         self._relabel()
+
+    # --- the platform's share of fault ------------------------------------------------------------------------
+
+    @property
+    def share(self) -> float | None:
+        """The platform's share of fault the readings are applied to: a fraction 0-1, or None (automatic)."""
+        return None if self._auto.value else self._share.value
+
+    def _auto_share(self) -> float:
+        return validate({**self._facts.facts, "platform_fault_share": None}).platform_share
+
+    def _on_facts(self, change) -> None:
+        if self._auto.value:  # the automatic share follows the consumer's own fault
+            with quietly(self):
+                self._share.value = self._auto_share()
+        self._render()
+
+    def _on_auto(self, change) -> None:
+        with quietly(self):
+            self._share.disabled = change["new"]
+            if change["new"]:
+                self._share.value = self._auto_share()
+            self._share.clear_error()
+        self._render()
+
+    def _on_share(self, change) -> None:
+        if self._quiet or self._auto.value:
+            return
+        try:
+            validate({**self._facts.facts, "platform_fault_share": change["new"]})
+        except ScenarioError as exc:  # more than the consumer's own fault leaves: refused beside the field
+            with quietly(self):
+                self._share.value = change["old"]
+            self._share.send_state(["value"])
+            self._share.show_model_refusal(exc, {**self._facts.facts, "platform_fault_share": change["new"]})
+            return
+        self._render()
+
+    def _on_share_reject(self, control, detail: str) -> None:
+        if detail != control.error:  # anything else the page tried: said beside the field too
+            control.show_error(detail)
 
     @observe("judge")
     def _on_judge_trait(self, change) -> None:
@@ -99,8 +150,11 @@ class ReadingsCompare(FactsDriven, FixedVBox):
 
     def _relabel(self) -> None:
         lang = self.lang
+        with quietly(self):
+            self._share.description = tr(UI, "share", lang) + PERCENT_SUFFIX[lang]
+            self._share.lang = lang
+            self._auto.description = tr(UI, "auto", lang)
         for ctrl, options, key in (
-            (self._share, [(tr(UI, "auto", lang) if s == "auto" else f"{float(s):.0%}", s) for s in SHARES], "share"),
             (self._judge, [(tr(UI, k, lang), v) for k, v in (("j_none", ""), ("j_consumers", "consumers"),
                                                                ("j_platforms", "platforms"))], "judge"),
         ):
@@ -116,14 +170,13 @@ class ReadingsCompare(FactsDriven, FixedVBox):
         self._render()
 
     def scenario_for(self, seller_can_pay: float | None = None) -> dict:
-        share = None if self._share.value in (None, "auto") else float(self._share.value)
-        facts = {**self._facts.facts, "platform_fault_share": share}
+        facts = {**self._facts.facts, "platform_fault_share": self.share}
         if seller_can_pay is not None:
             facts["seller_can_pay"] = seller_can_pay
         return validate(facts).to_dict()
 
     def _render(self, change=None) -> None:
-        if not hasattr(self, "_words") or getattr(self, "_relabelling", False):
+        if not hasattr(self, "_words") or getattr(self, "_relabelling", False) or self._quiet:
             return
         cancel(self)
         lang = self.lang
@@ -203,7 +256,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
                        for c in order)
         body = []
         for i, x in enumerate(rows):
-            now = " ◀" if abs(x - self.scenario["seller_can_pay"]) < 1e-9 else ""
+            now = "\u00a0◀" if abs(x - self.scenario["seller_can_pay"]) < 1e-9 else ""
             cells = "".join(f'<td class="ll-num">{_n(data[c][i][1]["platform"])} / {_n(data[c][i][1]["consumer_unrecovered"])}</td>'
                             for c in order)
             body.append(f'<tr><th scope="row">{x:.0%}{now}</th>{cells}</tr>')
@@ -242,7 +295,7 @@ class ReadingsCompare(FactsDriven, FixedVBox):
                 f'<line x1="4" y1="{h}" x2="{w - 4}" y2="{h}" stroke="#444"/>{"".join(bars)}'
                 f'<text x="4" y="{h + 28}" font-size="12">0%</text>'
                 f'<text x="{w - 34}" y="{h + 28}" font-size="12">100%</text></svg></figure>')
-        legend = "".join(f'<span style="margin-right:1.2em"><span style="display:inline-block;width:14px;height:14px;'
+        legend = "".join(f'<span style="margin-right:1.2em;white-space:nowrap"><span style="display:inline-block;width:14px;height:14px;'
                          f'background:{COLOURS[k]};vertical-align:-2px;margin-right:.3em"></span>{esc(tr(UI, k, lang))}</span>'
                          for k in ("seller", "platform", "unrecovered"))
         note = f'<p class="ll-src" style="white-space:normal">* {R.badge("addition", lang)}</p>'
