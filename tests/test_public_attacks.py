@@ -290,11 +290,21 @@ def test_a_page_cannot_fill_its_kernel_with_models(tiny_site, tmp_path):
         ch = KernelChannels(srv.url, kernel_id)
         try:
             sent = [_model_open(ch, 1024 * 1024) for _ in range(40)]
-            handled = set()
-            for m in ch.drain(12):
+            # A kernel handles its shell messages in order: once a request sent after the 40 is answered, every
+            # comm_open before it has been handled or refused (no fixed wait for "nothing more").
+            last = ch.send("kernel_info_request", {})
+            handled, answered = set(), False
+            deadline = time.monotonic() + 60
+            while not answered and time.monotonic() < deadline and not ch.closed:
+                m = ch.recv(1.0)
+                if m is None:
+                    continue
                 parent = (m.get("parent_header") or {}).get("msg_id")
                 if msg_type(m) == "status" and parent in sent:
                     handled.add(parent)
+                # its "idle" comes on the same channel as theirs, after them
+                answered = msg_type(m) == "status" and parent == last and m["content"].get("execution_state") == "idle"
+            assert answered or ch.closed, "the kernel never answered after the models"
             assert len(handled) <= 20, f"the kernel took {len(handled)} models from the page"
         finally:
             ch.close()
