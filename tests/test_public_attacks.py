@@ -386,6 +386,9 @@ def test_one_client_cannot_hold_hundreds_of_connections_or_trickle_headers(tiny_
                     break
             except socket.timeout:
                 pass
+            except ConnectionError:  # dropped with a reset (lines were still unread): dropped all the same
+                closed = True
+                break
         assert closed and time.monotonic() - started < 8, "a connection trickling its headers was kept"
         assert wait_until(lambda: srv.get("/", timeout=10)[0] == 200, 10), "the server stopped serving"
     finally:
