@@ -211,6 +211,21 @@ class PublicRequestInfoHandler(RequestInfoSocketHandler):
             del type(self)._waiters[kernel_id]
 
     @classmethod
+    def socket_of(cls, kernel_id: str):
+        """The socket registered for ``kernel_id`` now (None when it has none)."""
+        return cls._waiters.get(kernel_id)
+
+    @classmethod
+    def waiting_kernels(cls) -> frozenset:
+        """The kernels with a socket registered now."""
+        return frozenset(cls._waiters)
+
+    @classmethod
+    def kept_requests(cls) -> dict:
+        """``{kernel id: request}`` kept until each kernel stops (a copy)."""
+        return dict(cls._cache)
+
+    @classmethod
     def send_updates(cls, msg: dict) -> None:
         kernel_id, payload = msg["kernel_id"], msg["payload"]
         # Kept until the kernel stops (forget): a socket that takes the write may be one its kernel is leaving,

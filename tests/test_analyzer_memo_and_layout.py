@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+from ipywidgets import Dropdown
 from ipywidgets.widgets.widget import _instances
 
 from casebook.cases import decision
@@ -78,7 +79,17 @@ def test_a_decision_reloaded_on_the_same_facts_still_gives_the_memo_its_notes():
 
 
 def _by_change(panel: PivotalFacts) -> dict:
-    return {(p["field"], repr(p["value"])): b for p, b in zip(panel._pivots, panel.buttons)}
+    return {(p["field"], repr(p["value"])): b for p, b in zip(panel.pivots, panel.buttons)}
+
+
+def _tree(widget) -> list:
+    """The widget and every widget under it (through the public ``children``)."""
+    out, stack = [], [widget]
+    while stack:
+        w = stack.pop()
+        out.append(w)
+        stack.extend(getattr(w, "children", ()) or ())
+    return out
 
 
 def test_a_change_that_stays_pivotal_keeps_its_button_relabelled_in_place():
@@ -97,16 +108,17 @@ def test_a_change_that_stays_pivotal_keeps_its_button_relabelled_in_place():
 def test_a_button_whose_change_is_no_longer_pivotal_leaves_the_page_and_its_click_is_refused():
     panel = PivotalFacts(analyze(LIFE_SAFETY_FAILED, "statute", "en"), "en")
     stale = next(b for b in panel.buttons if "Safety-assurance duty" in b.description)
-    kept, kept_change = next((b, (p["field"], p["value"])) for p, b in zip(panel._pivots, panel.buttons)
+    kept, kept_change = next((b, (p["field"], p["value"])) for p, b in zip(panel.pivots, panel.buttons)
                              if p["field"] == "platform_mode")
     panel.analysis = analyze({"life_health_goods": True}, "statute", "en")
     assert stale not in panel.buttons
-    assert all(stale not in row.children for row in panel._list.children)  # off the page, kept for later
+    assert stale not in _tree(panel)  # off the page, kept for later
+    assert any(stale in row.children for row in panel.spare_rows)
     assert kept in panel.buttons
     seen = []
     panel.on_apply(lambda f, v: seen.append((f, v)))
     stale.click()
-    assert seen == [] and "not a pivotal fact" in panel._status.value
+    assert seen == [] and "not a pivotal fact" in panel.status_html
     kept.click()  # a kept button still means, and applies, its own change
     assert seen == [kept_change]
 
@@ -123,7 +135,7 @@ def test_a_change_that_is_pivotal_again_gets_its_own_button_back():
     panel.on_apply(lambda f, v: seen.append((f, v)))
     change, button = next(iter(before.items()))
     button.click()
-    assert seen == [(change[0], next(p["value"] for p in panel._pivots if p["field"] == change[0]
+    assert seen == [(change[0], next(p["value"] for p in panel.pivots if p["field"] == change[0]
                                      and repr(p["value"]) == change[1]))]
 
 
@@ -138,8 +150,10 @@ def test_pivotal_facts_leave_no_widgets_behind():
         for facts in sequence:
             panel.analysis = analyze(facts, "statute", "en")
     assert len(_instances) == alive  # later passes reuse the rows: nothing new, nothing left open
-    rows = [w for entry in [*panel._rows.values(), *panel._spare.values()] for w in entry]
-    assert len(rows) > 3 * len(panel.buttons)  # spare rows are there to be closed
+    assert panel.spare_rows  # spare rows are there to be closed
+    shown = [w for w in _tree(panel) if set(getattr(w, "children", ())) & set(panel.buttons)]  # a button's row
+    assert len(shown) == len(panel.buttons)
+    rows = [w for row in (*shown, *panel.spare_rows) for w in _tree(row)]
     panel.close()
     assert all(w.comm is None for w in rows)
 
@@ -155,11 +169,11 @@ def test_the_spare_pivotal_rows_are_bounded(monkeypatch):
     for facts in sequence:
         shown = set(panel.buttons)
         panel.analysis = analyze(facts, "statute", "en")
-        assert len(panel._spare) <= 2
+        assert len(panel.spare_rows) <= 2
         dropped += [b for b in shown if b not in panel.buttons and b.comm is None]
     assert dropped, "rows beyond the spare ones are closed"
     assert all(b.comm is not None for b in panel.buttons)
-    assert all(b.comm is not None for entry in panel._spare.values() for b in entry)
+    assert all(w.comm is not None for row in panel.spare_rows for w in _tree(row))
 
 
 def test_a_forged_click_is_refused_whatever_button_it_comes_from():
@@ -184,7 +198,8 @@ def test_the_app_reuses_the_pivotal_buttons_across_a_change_of_facts():
 
 def test_the_case_list_takes_the_whole_width_of_its_column():
     browser = AnalyzerApp(lang="en").parts["cases"]
-    assert browser._select.layout.width == "100%"
+    select = next(w for w in _tree(browser) if isinstance(w, Dropdown))  # the case list: the only drop-down
+    assert select.layout.width == "100%"
     style = browser.children[0].value
     assert ".ll-case-select > .widget-label" in style and "width: 100%" in style
 

@@ -218,12 +218,21 @@ def test_instruments_table_lists_the_five_instruments_in_both_languages():
     assert html.escape(ecl9, quote=True) in part(w, "ll-instruments-after").value
 
 
-def test_instruments_table_escapes_its_cells():
+def test_instruments_table_escapes_its_cells(monkeypatch):
+    import copy
+
+    from widgets.lessons import instruments_table
     from widgets.lessons.instruments_table import InstrumentsTable
 
+    real_load = instruments_table.lessons.load
+
+    def hostile_load(name):  # the lesson's data file with a cell changed (a copy: the cached data stays as it is)
+        data = copy.deepcopy(real_load(name))
+        data["instruments"][0]["term"]["zh"] = "<script>x</script>"
+        return data
+
+    monkeypatch.setattr(instruments_table.lessons, "load", hostile_load)
     w = InstrumentsTable()
-    w._data["instruments"][0]["term"]["zh"] = "<script>x</script>"
-    w._render()
     # A changed cell has no stored rendering: pandas renders the table live, escaped.
     assert "<script>x</script>" not in part(w, "ll-instruments-table").value
     assert "&lt;script&gt;x&lt;/script&gt;" in part(w, "ll-instruments-table").value

@@ -94,7 +94,7 @@ def test_a_set_link_opens_the_same_questions_on_every_page():
     second, _ = class_page(_query(url), "zh")
     assert first.current == second.current == class_session.LINK_KEY
     assert [i["id"] for i in first.current_set()["scenarios"]] == IDS
-    assert first._question.value.count("data-item") == 1
+    assert first.question_html.count("data-item") == 1
 
 
 def _zlib_token(raw: bytes) -> str:
@@ -179,7 +179,7 @@ def test_a_students_widgets_carry_no_answer_and_no_secret_before_the_reveal(stor
     item = deck.item()
     engine = analyze(item["scenario"], item["regime"], "en")
     deck.predict("supplementary" if engine["liability_form"] != "supplementary" else "joint")
-    assert deck.reveal() is None and "has not revealed" in deck._feedback.value
+    assert deck.reveal() is None and "has not revealed" in deck.feedback_html
     state = _widget_state(deck, panel)
     explanations = [i["explanation"][lang] for i in BASICS["scenarios"] for lang in ("zh", "en")]
     assert not [e for e in explanations if _shows(e, state)]
@@ -207,7 +207,7 @@ def test_the_free_page_lists_no_answers_and_hands_out_both_links(store, monkeypa
     assert "教师链接只留给自己" in panel.message
     teacher_deck, teacher = class_page(_query(made["teacher"]), "en", store=store)
     assert [i["id"] for i in teacher_deck.current_set()["scenarios"]] == IDS
-    assert "Every stored answer agrees" in teacher.teacher_view._table.value
+    assert "Every stored answer agrees" in teacher.teacher_view.table_html
 
 
 def _walk(widget):
@@ -231,14 +231,14 @@ def test_students_predictions_reach_the_teachers_tally_and_a_change_replaces(sto
     students[2].predict("supplementary")  # a change replaces the page's answer
     assert teacher.live.poll() is not None
     assert teacher.live.tally[IDS[0]] == {"joint": 2, "supplementary": 1}
-    html = teacher.live._bars.value
+    html = teacher.live.bars_html
     assert f"data-item='{IDS[0]}' data-total='3'" in html and "data-form='joint' data-count='2'" in html
     assert teacher.live.poll() is None  # nothing new: nothing redrawn
     teacher.live.toggle_reveal()
     assert store.revealed(made.code) == {IDS[0]}
-    assert "data-revealed='true'" in teacher.live._bars.value and "Hide question 1" in teacher.live._reveal.description
+    assert "data-revealed='true'" in teacher.live.bars_html and "Hide question 1" in teacher.live.reveal_label
     teacher.lang = "zh"
-    assert "对全班重新隐藏第 1 题" in teacher.live._reveal.description and "个答案" in teacher.live._bars.value
+    assert "对全班重新隐藏第 1 题" in teacher.live.reveal_label and "个答案" in teacher.live.bars_html
 
 
 def _write_answers(path: str, code: str, barrier, i: int) -> None:
@@ -302,7 +302,7 @@ def test_a_page_sends_a_bounded_number_of_changes(store):
     forms = ["joint", "none"]
     for n in range(MAX_CHANGES_PER_ITEM + 5):
         deck.predict(forms[n % 2])
-    assert "not counted" in deck._feedback.value
+    assert "not counted" in deck.feedback_html
     assert sum(store.tally(made.code, made.teacher_secret)[IDS[0]].values()) == 1
 
 

@@ -86,7 +86,8 @@ def fake_kernel(monkeypatch):
     monkeypatch.setattr(_kernel, "in_kernel", lambda: True)
     monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"kernel": kernel})())
     yield kernel, seen
-    _kernel._pending.clear()
+    for key in _kernel.pending():
+        _kernel.cancel(key)
 
 
 def run_loop(coro) -> None:
@@ -130,7 +131,7 @@ def test_a_browser_change_shows_the_outcome_first_and_the_other_views_soon_after
         assert _trace_text(app) == trace_before
         # A moment later (the loop runs the deferred update): every view. Waited for, not slept on.
         for _ in range(500):
-            if not _kernel._pending:
+            if not _kernel.pending():
                 break
             await asyncio.sleep(0.01)
         assert app.trace.analysis == app.analysis and _trace_text(app) != trace_before
@@ -152,7 +153,7 @@ def test_a_message_from_the_browser_first_completes_a_pending_update(fake_kernel
         assert kernel.probe() is False  # the other views are pending
         kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # e.g. a quick click on a pivotal button
         assert seen == [True]  # handled on the fully updated page
-        assert not _kernel._pending
+        assert not _kernel.pending()
 
     run_loop(scenario())
 
@@ -184,7 +185,7 @@ def test_while_the_notebook_runs_nothing_is_deferred(fake_kernel):
         app = AnalyzerApp(lang="en")
         app.change("platform_knowledge", "knew")
         assert app.trace.analysis == app.analysis == app.parts["pivotal"].analysis
-        assert not _kernel._pending
+        assert not _kernel.pending()
 
     run_loop(scenario())
 
@@ -195,7 +196,7 @@ def test_outside_a_kernel_every_view_is_updated_at_once():
     app = AnalyzerApp(lang="en")
     app.change("platform_knowledge", "knew")
     assert app.trace.analysis == app.analysis == app.parts["pivotal"].analysis
-    assert not _kernel._pending
+    assert not _kernel.pending()
 
 
 def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_after(fake_kernel, monkeypatch):
@@ -211,7 +212,7 @@ def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_a
         assert (part(w, "ll-readings-table").value, part(w, "ll-readings-chart").value) == (table, chart)  # pending
         kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the next browser message completes it
         assert part(w, "ll-readings-table").value != table and part(w, "ll-readings-chart").value != chart
-        assert not _kernel._pending
+        assert not _kernel.pending()
 
     run_loop(scenario())
     monkeypatch.setattr(_kernel, "in_kernel", lambda: False)
@@ -222,14 +223,14 @@ def test_chapter_04_shows_the_four_readings_first_and_its_table_and_chart_soon_a
 
 def test_chapter_06_shows_the_case_card_first_and_its_what_if_section_soon_after(fake_kernel, monkeypatch):
     from casebook import replay
+    from casebook.cases import decision
     from widgets.lessons.case_replay import CaseReplay
 
     kernel, seen = fake_kernel
     w = CaseReplay(lang="en")
-    ids = list(w._decisions)
+    ids = [value for _label, value in part(w, "ll-replay-select").options]
     # A decision whose court held another regime than the first one's: its what-if regimes differ.
-    other = next(i for i in ids[1:] if replay.holding_regime(w._decisions[i])
-                 != replay.holding_regime(w._decisions[ids[0]]))
+    other = next(i for i in ids[1:] if replay.holding_regime(decision(i)) != replay.holding_regime(decision(ids[0])))
     card, regimes = part(w, "ll-replay-card").value, list(part(w, "ll-whatif-regime").options)
 
     async def scenario():
@@ -238,7 +239,7 @@ def test_chapter_06_shows_the_case_card_first_and_its_what_if_section_soon_after
         assert list(part(w, "ll-whatif-regime").options) == regimes  # the what-if section: pending
         kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the next browser message completes it
         assert list(part(w, "ll-whatif-regime").options) != regimes
-        assert not _kernel._pending
+        assert not _kernel.pending()
 
     run_loop(scenario())
     monkeypatch.setattr(_kernel, "in_kernel", lambda: False)

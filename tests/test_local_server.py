@@ -43,6 +43,14 @@ def test_the_default_server_frees_closed_and_abandoned_pages(browser, tmp_path):
         pool = server.settle(timeout=120, quiet=3.0)
         assert pool == 3, f"expected the analyzer's 2 and the start page's 1 pooled kernels, found {pool}"
 
+        # A page whose browser went away without a word (a laptop lid closed): its kernel is culled once idle. It is
+        # left first, so that its idle time runs while the browser's pages below are opened and closed.
+        status, _, body = server.get("/voila/render/02_rights_and_duties.ipynb")
+        assert status == 200
+        abandoned = kernel_id_from_html(body.decode())
+        channels = KernelChannels(server.url, abandoned)
+        channels.close()
+
         # Two pages in a browser: the analyzer (a pooled kernel) and a chapter (a kernel of its own).
         pages = {}
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -68,12 +76,7 @@ def test_the_default_server_frees_closed_and_abandoned_pages(browser, tmp_path):
                 server.log_tail()
         context.close()
 
-        # A page whose browser went away without a word (a laptop lid closed): its kernel is culled once idle.
-        status, _, body = server.get("/voila/render/02_rights_and_duties.ipynb")
-        assert status == 200
-        abandoned = kernel_id_from_html(body.decode())
-        channels = KernelChannels(server.url, abandoned)
-        channels.close()
+        # The page abandoned first (above) is culled once idle.
         waited = _wait_gone(abandoned, CULL_S + 30)
         assert waited is not None, "an abandoned page's kernel was never culled\n" + server.log_tail()
 

@@ -169,7 +169,7 @@ def test_the_memo_panel_has_title_notes_and_a_word_download():
     memo.notes_input.set_state({"value": "Met the client."})
     assert memo.prepare() and memo.docx[:2] == b"PK"  # a zip: the .docx
     assert "Zhang v. &lt;Platform&gt;" in memo.html and "Met the client." in memo.markdown
-    assert 'download="liability-memo.docx"' in memo._links.value
+    assert 'download="liability-memo.docx"' in memo.links_html
     memo.notes_input.set_state({"value": 12})  # a hostile page: refused
     assert memo.memo_notes == "Met the client."
 

@@ -84,7 +84,7 @@ def test_a_killed_kernel_is_reported_and_a_reload_works(site, tmp_path, browser,
 
 def test_a_culled_kernel_is_reported_and_a_reload_works(site, tmp_path, browser):
     server = PublicServer(site, tmp_path / "serve.log", max_kernels=4, voila_flags=(
-        "--MappingKernelManager.cull_idle_timeout=12", "--MappingKernelManager.cull_interval=1")).wait_ready()
+        "--MappingKernelManager.cull_idle_timeout=6", "--MappingKernelManager.cull_interval=1")).wait_ready()
     try:
         context, page = _open(browser, server)
         kernel = page_kernel_id(page)

@@ -1,7 +1,7 @@
 """Load on loopback: many visitors clicking through facts at once, then the abandoned kernels culled.
 
 Bounded in count and time: 8 concurrent sessions (each loads the analyzer over HTTP, which starts its kernel, then
-drives the page's widgets over the kernel websocket exactly as the page's JavaScript does) for about a minute, plus a
+drives the page's widgets over the kernel websocket exactly as the page's JavaScript does) for 20 seconds, plus a
 real Chromium page that must stay responsive meanwhile. Then every session walks away without closing (an abandoned
 tab), and the server's short cull settings must shut every kernel down and bring the memory back to where it was.
 """
@@ -36,8 +36,11 @@ from public_helpers import (
 pytestmark = [pytest.mark.timeout(420), pytest.mark.slow]
 
 SESSIONS = 8
-CLICK_SECONDS = 40.0  # of clicking by every session at once (60 s before: the suite has a time budget)
-CULL = ("--MappingKernelManager.cull_idle_timeout=10", "--MappingKernelManager.cull_interval=2")
+CLICK_SECONDS = 20.0  # of clicking by every session at once (60 s, then 40 s before: the suite has a time budget)
+MIN_CLICKS = 7  # answered per session at least: 20 a minute each, as before
+# The culler's settings on the test's command line (the product's defaults stay): an abandoned kernel goes after 6 s
+# idle, checked every second.
+CULL = ("--MappingKernelManager.cull_idle_timeout=6", "--MappingKernelManager.cull_interval=1")
 MB = 1024 * 1024
 
 
@@ -68,11 +71,12 @@ def _facts_on_page(states: dict) -> dict:
 
 
 class Session(threading.Thread):
-    """One visitor: loads the page, then clicks a random fact every 0.2-0.6 s until the deadline."""
+    """One visitor: loads the page, then clicks a random fact every 0.2-0.6 s for ``click_seconds``."""
 
-    def __init__(self, n: int, server: PublicServer, deadline: float):
+    def __init__(self, n: int, server: PublicServer, click_seconds: float):
         super().__init__(daemon=True)
-        self.n, self.server, self.deadline = n, server, deadline
+        self.n, self.server, self.click_seconds = n, server, click_seconds
+        self.deadline = None  # set once the page is loaded: every visitor clicks for the same time
         self.errors: list[str] = []
         self.latencies: list[float] = []
         self.load_time = None
@@ -98,6 +102,7 @@ class Session(threading.Thread):
         try:
             controls = _controls(widget_states(ch, timeout=60))
             self.load_time = time.monotonic() - started
+            self.deadline = time.monotonic() + self.click_seconds
             while time.monotonic() < self.deadline:
                 field = rng.choice(sorted(controls))
                 mid, key, n = controls[field]
@@ -143,13 +148,16 @@ def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
         page.locator(OUTCOME).first.wait_for(timeout=120_000)
         browser_kernel = page_kernel_id(page)
 
-        deadline = time.monotonic() + CLICK_SECONDS
-        sessions = [Session(n, server, deadline) for n in range(SESSIONS)]
+        sessions = [Session(n, server, CLICK_SECONDS) for n in range(SESSIONS)]
         for s in sessions:
             s.start()
+
+        def others_clicking() -> bool:  # some session is loading or has more than 5 s of clicking left
+            return any(s.is_alive() and (s.deadline is None or time.monotonic() < s.deadline - 5) for s in sessions)
+
         browser_clicks = []
         peak = server.rss()
-        while time.monotonic() < deadline - 5:
+        while others_clicking() or not browser_clicks:
             for option, form in ((1, "as_seller"), (0, "none")):
                 clicked = time.monotonic()
                 page.locator(".ll-fact-platform_mode select").select_option(index=option)
@@ -163,11 +171,11 @@ def test_concurrent_sessions_clicking_facts_then_culled(tmp_path, browser):
         context.close()
 
         for s in sessions:
-            s.join(CLICK_SECONDS + 120)
+            s.join(CLICK_SECONDS + 180)
         errors = [e for s in sessions for e in s.errors]
         assert not errors, errors
         latencies = sorted(x for s in sessions for x in s.latencies)
-        assert len(latencies) >= SESSIONS * 13, f"only {len(latencies)} clicks were answered"  # 20 a minute each
+        assert len(latencies) >= SESSIONS * MIN_CLICKS, f"only {len(latencies)} clicks were answered"
         p95 = latencies[int(len(latencies) * 0.95)]
         print(f"\nload: {SESSIONS} sessions, {len(latencies)} clicks, median {latencies[len(latencies) // 2]:.2f} s, "
               f"p95 {p95:.2f} s, max {latencies[-1]:.2f} s; page loads "

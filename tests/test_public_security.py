@@ -141,7 +141,9 @@ def test_every_public_flag_exists_in_voila_and_takes_effect(tmp_path, monkeypatc
     assert app.ip == "127.0.0.1"
     assert "--Voila.ip=0.0.0.0" in voila_argv(8866, True, "0.0.0.0", tmp_path), "--ip must reach Voila"
     assert app.max_kernels == DEFAULT_MAX_KERNELS and app.kernel_manager.max_kernels == DEFAULT_MAX_KERNELS
-    assert app._notice_dir is not None, "the page template must carry the session notice"
+    notice = Path(app.template_paths[0]) / "index.html.j2"  # searched first: the page template Voila uses
+    assert notice.is_file() and "ll-session-lost" in notice.read_text(encoding="utf-8"), \
+        "the page template must carry the session notice"
 
 
 def test_the_burst_setting_reaches_voilas_executor(tmp_path):

@@ -81,7 +81,7 @@ def test_a_request_written_to_a_socket_the_kernel_is_leaving_reaches_its_next_so
         with connect(url, open_timeout=5, close_timeout=1):
             # Registered: the visitor's request is written to this socket...
             for _ in range(100):
-                if _on_loop(loop, lambda: kernel in PublicRequestInfoHandler._waiters):
+                if _on_loop(loop, lambda: kernel in PublicRequestInfoHandler.waiting_kernels()):
                     break
                 threading.Event().wait(0.05)
             payload = json.dumps({"QUERY_STRING": "lang=en&platform_mode=self_operated", "SERVER_NAME": "127.0.0.1"})

@@ -70,6 +70,11 @@ def flush() -> None:
             logging.getLogger("liability_lab").exception("deferred update failed")
 
 
+def pending() -> tuple:
+    """The keys of the callbacks waiting to run, in order (empty when every view is up to date)."""
+    return tuple(_pending)
+
+
 def cancel(key) -> None:
     """Forget the pending callback of ``key`` (its owner is about to do the whole update itself)."""
     _pending.pop(key, None)

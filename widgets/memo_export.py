@@ -94,6 +94,11 @@ class MemoExport(View):
                          assumptions=assumptions or {}, **kwargs)
         self.add_class("ll-memo")
 
+    @property
+    def links_html(self) -> str:
+        """The download links of the prepared memo (HTML; a note when there is nothing to prepare)."""
+        return self._links.value
+
     def _memo_inputs(self):
         scenario = self.analysis.get("scenario")
         if not isinstance(scenario, dict):

@@ -80,6 +80,21 @@ class PivotalFacts(View):
         """The current buttons, one per pivotal fact, in the engine's order."""
         return tuple(self._buttons)
 
+    @property
+    def pivots(self) -> tuple:
+        """The pivotal facts the buttons stand for, in the same order (``{"field", "value", ...}`` each)."""
+        return tuple(dict(p) for p in self._pivots)
+
+    @property
+    def status_html(self) -> str:
+        """The panel's status line (a refused click says so here; empty otherwise)."""
+        return self._status.value
+
+    @property
+    def spare_rows(self) -> tuple:
+        """Rows off the page, kept for a change that becomes pivotal again (least recently shown first)."""
+        return tuple(entry[2] for entry in self._spare.values())
+
     def on_apply(self, callback, remove: bool = False) -> None:
         """Register ``callback(field, value)`` for valid clicks (``remove=True`` unregisters it)."""
         if remove:

@@ -106,6 +106,16 @@ class ExerciseDeck(LangGuard, FixedVBox):
     # --- public -------------------------------------------------------------------------------------------------
 
     @property
+    def question_html(self) -> str:
+        """The current question as shown (HTML)."""
+        return self._question.value
+
+    @property
+    def feedback_html(self) -> str:
+        """The feedback line under the answer (HTML; empty before an answer)."""
+        return self._feedback.value
+
+    @property
     def sets(self) -> dict:
         """key -> {"label": {zh, en}, "set": loaded set} (read-only view)."""
         return dict(self._sets)

@@ -57,6 +57,16 @@ class LiveTally(LangGuard, FixedVBox):
 
     # --- public -------------------------------------------------------------------------------------------------
 
+    @property
+    def bars_html(self) -> str:
+        """The tally's bars as shown (HTML)."""
+        return self._bars.value
+
+    @property
+    def reveal_label(self) -> str:
+        """The reveal (or hide) button's label."""
+        return self._reveal.description
+
     def poll(self) -> dict | None:
         """Read the tally once (as the background poll does); the tally if it changed."""
         return self.poller.poll()

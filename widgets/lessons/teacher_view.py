@@ -62,6 +62,11 @@ class TeacherView(LangGuard, FixedVBox):
         self._relabel()
 
     @property
+    def table_html(self) -> str:
+        """The teacher's table of answers as shown (HTML)."""
+        return self._table.value
+
+    @property
     def upload(self) -> SetUpload:
         return self._upload
 
