@@ -133,16 +133,9 @@ def cmd_serve(args) -> int:
     from .template import environ
 
     from classroom.store import ENV_DB, default_path
-    from .settings import FIRST_SCREEN_FIRST
 
     env = environ()
     env[ENV_DB] = str(default_path())  # every kernel of this server shares one class store (chapter 09)
-    if args.class_size:
-        # A class's burst: each page's widgets in the one answer to its first request, not the first screen first
-        # (widgets/app.py): sent model by model, the rest cost the server 15 s more CPU in a burst of 40 and the
-        # class's p95 rose from 97.6 to 113.9 s (docs/deploy.md). A lone visitor's page still draws its first screen
-        # first.
-        env[FIRST_SCREEN_FIRST] = "0"
     # Hand the process over to Voila (nothing of ours is left to clean up), with the project's template on its path.
     os.execve(sys.executable, argv, env)
     return 0  # pragma: no cover

@@ -159,8 +159,3 @@ def class_sizes(n: int, pools: dict[str, int] | None = None) -> dict:
 def resilience_settings() -> list[str]:
     """For every server, public or not (a teacher's own laptop serving a class has the same burst)."""
     return [flag for flag, _reason in RESILIENCE_SETTINGS]
-
-
-# The kernels' environment variable that turns off the analyzer's "first screen first" (widgets/app.py, which names
-# it too; a test checks the two agree): `serve --class N` sets it to "0" (server/cli.py).
-FIRST_SCREEN_FIRST = "LL_FIRST_SCREEN_FIRST"

@@ -125,26 +125,3 @@ def test_built_later_the_page_is_the_page_built_at_once(query):
     at_once = AnalyzerApp.from_query(query)
     assert later.complete and later.facts == at_once.facts and later.status_html == at_once.status_html
     assert _tree_state(later) == _tree_state(at_once)
-
-
-def test_a_class_server_builds_each_page_at_once_and_a_lone_visitors_first_screen_first(monkeypatch, tmp_path):
-    """`serve --class N` tells its kernels to build the whole page at once (a class's burst costs the server less so);
-    without --class the kernels draw the first screen first."""
-    import widgets.app as app_module
-    from server import cli, settings
-
-    assert settings.FIRST_SCREEN_FIRST == app_module.FIRST_SCREEN_FIRST
-    seen = {}
-    monkeypatch.setattr(cli.os, "execve", lambda exe, argv, env: seen.update(env=env))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    monkeypatch.delenv(settings.FIRST_SCREEN_FIRST, raising=False)
-    assert cli.main(["serve", "--notebooks", str(tmp_path), "--public", "--class", "40"]) == 0
-    assert seen["env"][settings.FIRST_SCREEN_FIRST] == "0"
-    assert cli.main(["serve", "--notebooks", str(tmp_path)]) == 0
-    assert settings.FIRST_SCREEN_FIRST not in seen["env"]
-
-    monkeypatch.setattr("widgets._kernel.in_kernel", lambda: True)
-    monkeypatch.setenv(settings.FIRST_SCREEN_FIRST, "0")
-    assert not app_module._progressive_here()
-    monkeypatch.delenv(settings.FIRST_SCREEN_FIRST)
-    assert app_module._progressive_here()

@@ -50,9 +50,6 @@ UI = table("app")
 # needs to be used before it draws the rest. Built directly (tests, the command line), the app is complete at once.
 REST_DELAY_S = 0.05
 REST_FALLBACK_S = 20.0
-# "0" in the kernel's environment: build the whole page at once (`serve --class N` sets it: a class's burst costs
-# the server less with every model in the one answer to the page's first request; server/cli.py).
-FIRST_SCREEN_FIRST = "LL_FIRST_SCREEN_FIRST"
 
 # The page's own corrections to ipywidgets' box model, measured at 1280x720 with visible scrollbars: a control or
 # box of width 100% keeps ipywidgets' 2px side margins, so each fact field, the facts column and the share panel
@@ -506,11 +503,9 @@ class AnalyzerApp(FixedVBox):
 def _progressive_here() -> bool:
     """Build the first screen first on a served page (a Jupyter kernel with a browser to report back), not in the
     static edition (its Python runs in the visitor's browser: nothing to save on the way) nor in a test run."""
-    import os
-
     from ._kernel import in_kernel
 
-    return in_kernel() and not _query.in_browser() and os.environ.get(FIRST_SCREEN_FIRST, "1") != "0"
+    return in_kernel() and not _query.in_browser()
 
 
 def _query_string() -> str:
