@@ -149,10 +149,12 @@ class AnalyzerApp(FixedVBox):
         self._col_left = FixedVBox([self._cases_toggle, self._cases_box, self.fact_panel])
         self._col_left.add_class("ll-col-facts")
         # Until the rest is built: one line saying it is coming, and the marker whose display the page reports.
-        self._pending_note = Display()
-        self._pending_note.add_class("ll-rest-pending")
-        self._shown = ShownMarker(on_shown=self._on_first_screen_shown)
-        self._col_right = FixedVBox([self.outcome, self._pending_note, self._shown])
+        self._pending_note = self._shown = None
+        if progressive:
+            self._pending_note = Display()
+            self._pending_note.add_class("ll-rest-pending")
+            self._shown = ShownMarker(on_shown=self._on_first_screen_shown)
+        self._col_right = FixedVBox([self.outcome, *([self._pending_note, self._shown] if progressive else [])])
         self._col_right.add_class("ll-col-results")
         main = FixedHBox([self._col_left, self._col_right], layout=shared_layout(width="100%"))
         main.add_class("ll-main")
@@ -432,7 +434,7 @@ class AnalyzerApp(FixedVBox):
         if self.complete:
             self._cases_box.titles = (tr(UI, "cases", lang),)
             self._footer.value = f'<p>{esc(tr(UI, "credit", lang))}</p>'
-        else:
+        elif self._pending_note is not None:
             self._pending_note.value = f'<p class="ll-lead" role="status">{esc(tr(UI, "rest_pending", lang))}</p>'
         self._render_status()
 
