@@ -213,6 +213,10 @@ class AnalyzerApp(FixedVBox):
             self._col_right.children = [self.outcome, *cards]
             self.children = [*self.children, *bottom, self._footer]
             self.add_class("ll-complete")
+        if not self._batch:  # built after the page: its objects join the frozen ones (widgets/_kernel.py, settle)
+            from ._kernel import settle
+
+            settle()
         # The note and the marker stay open (two small models): closed, the page's report that their views went
         # away would reach a comm the kernel no longer knows ("No such comm" in the server's log).
 
