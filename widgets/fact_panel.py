@@ -293,10 +293,10 @@ class FactPanel(FixedVBox):
         return f'<div class="ll-help-text">{text}</div>'
 
     def _render_notes(self) -> None:
-        for name in [n for n in self._rows if self.notes.get(n) is not None or n in self._notes_html]:
+        for name in self._rows:
             note = _note_text(self.notes.get(name), self.lang)
             if not note and name not in self._notes_html:
-                continue
+                continue  # no note, and no display to empty
             self._note_display(name).value = "" if not note else (
                 f'<div class="ll-assumption"><span class="ll-badge ll-badge-assumption">'
                 f'{esc(tr(UI, "assumption", self.lang))}</span> {esc(note)}</div>')
