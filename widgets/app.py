@@ -46,10 +46,13 @@ UI = table("app")
 # facts, outcome and outcome bar, and the rest (the regimes compared, payments, reasoning, casebook, pivotal facts,
 # burden of proof, evidence, similar cases, share panel, memo: two thirds of the page's widget models) only when the
 # page reports that it shows the first screen (ShownMarker), REST_DELAY_S later; a click or a change from the page
-# builds it at once, and it is built after REST_FALLBACK_S whatever happens. So a visitor's browser draws what it
-# needs to be used before it draws the rest. Built directly (tests, the command line), the app is complete at once.
+# builds it at once. So a visitor's browser draws what it needs to be used before it draws the rest. Built directly
+# (tests, the command line), the app is complete at once.
+# Never on a timer: a page still loading its widget models (a slow phone, a class's burst) would receive the new
+# models in the middle of it; ipywidgets' page then waited 2 s for each model it had not been sent and gave up, one
+# after the other: measured, 9 of 20 pages of a burst showed nothing for two minutes (docs/deploy.md). The page's
+# report comes after it holds every model of the first screen, so the rest then arrives as ordinary new widgets.
 REST_DELAY_S = 0.05
-REST_FALLBACK_S = 20.0
 
 # The page's own corrections to ipywidgets' box model, measured at 1280x720 with visible scrollbars: a control or
 # box of width 100% keeps ipywidgets' 2px side margins, so each fact field, the facts column and the share panel
@@ -220,18 +223,6 @@ class AnalyzerApp(FixedVBox):
         # The note and the marker stay open (two small models): closed, the page's report that their views went
         # away would reach a comm the kernel no longer knows ("No such comm" in the server's log).
 
-    def _build_rest_by_then(self, seconds: float) -> None:
-        """Build the rest after ``seconds`` at the latest, whether or not the page reported its first screen (a page
-        whose widgets never report being shown); at once where nothing can wait."""
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._build_rest()
-            return
-        loop.call_later(seconds, self._build_rest)
-
     def _on_first_screen_shown(self) -> None:
         """The page shows the facts and the outcome: build the rest a moment later (the browser paints first; any
         message from the page, a click, builds it at once: widgets/_kernel.py)."""
@@ -262,8 +253,8 @@ class AnalyzerApp(FixedVBox):
             app.apply_query(query, base_url=base_url or _request_url())
         else:
             app = cls.from_query(_query_string(), base_url=base_url or _request_url(), **kwargs)
-        if not app.complete:
-            app._build_rest_by_then(REST_FALLBACK_S)
+        if not app.complete and not _event_loop_running():
+            app._build_rest()  # no event loop: no page can report back, so nothing waits for it
         settle()  # the page is built: see widgets/_kernel.py
         return app
 
@@ -504,6 +495,16 @@ class AnalyzerApp(FixedVBox):
             p["share"].lang = lang
             p["share"].scenario = dict(self.facts)
             p["share"].regime = self.regime
+
+
+def _event_loop_running() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _progressive_here() -> bool:
