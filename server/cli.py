@@ -91,7 +91,8 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
     sizes = class_sizes(class_size, None if public else LOCAL_POOL_SIZES) if class_size else None
     if public:
         argv += public_settings()  # starts with show_tracebacks=False; traitlets refuses a scalar given twice
-        argv += performance_settings(sizes["pools"] if sizes else None)  # the preheated pool (docs/deploy.md)
+        argv += performance_settings(sizes["pools"] if sizes else None,  # the preheated pool (docs/deploy.md)
+                                     sizes["pool_env"] if sizes else None)
         if max_kernels is None:
             max_kernels = sizes["max_kernels"] if sizes else DEFAULT_MAX_KERNELS
         argv.append(f"--PublicVoila.max_kernels={max_kernels}")
@@ -106,7 +107,7 @@ def voila_argv(port: int, public: bool, ip: str, root: Path, max_kernels: int | 
     else:
         argv.append("--VoilaConfiguration.show_tracebacks=False")
         argv += local_settings()  # a closed or idle page's kernel is freed (server/local.py)
-        argv += performance_settings(sizes["pools"] if sizes else LOCAL_POOL_SIZES)
+        argv += performance_settings(sizes["pools"] if sizes else LOCAL_POOL_SIZES, sizes["pool_env"] if sizes else None)
     from .settings import resilience_settings
     from .template import voila_flags
 

@@ -109,17 +109,29 @@ RESILIENCE_SETTINGS = (
      "pages never loaded; Unix sockets have no ports to race for (not on Windows, which has no Unix sockets)"),
 ) if os.name == "posix" else ())
 
-def pools_flag(sizes: dict[str, int]) -> str:
-    """Voila's flag for per-notebook pool sizes (``"default"`` for every other page)."""
-    return "--VoilaKernelManager.kernel_pools_config=" + json.dumps(
-        {name: {"pool_size": size} for name, size in sizes.items()}, separators=(",", ":"))
+# Set in the kernels of a pool sized for a class (``serve --class N``): the analyzer then lets every student's first
+# screen come before anyone's views below it while the machine is busy (widgets/_kernel.py, later_when_quiet; the
+# same name is read there).
+CLASS_ENV = "LL_CLASS_SIZE"
 
 
-def performance_settings(pools: dict[str, int] | None = None) -> list[str]:
-    """PERFORMANCE_SETTINGS, with ``pools`` (per-notebook sizes) instead of POOL_SIZES when given."""
+def pools_flag(sizes: dict[str, int], env: dict[str, dict[str, str]] | None = None) -> str:
+    """Voila's flag for per-notebook pool sizes (``"default"`` for every other page), with environment variables for
+    the kernels of the pools named in ``env``."""
+    config = {name: {"pool_size": size} for name, size in sizes.items()}
+    for name, variables in (env or {}).items():
+        if name in config:
+            config[name]["kernel_env_variables"] = dict(variables)
+    return "--VoilaKernelManager.kernel_pools_config=" + json.dumps(config, separators=(",", ":"))
+
+
+def performance_settings(pools: dict[str, int] | None = None, env: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """PERFORMANCE_SETTINGS, with ``pools`` (per-notebook sizes) instead of POOL_SIZES when given, and ``env`` for
+    the kernels of the pools it names (:func:`pools_flag`)."""
     flags = [flag for flag, _reason in PERFORMANCE_SETTINGS]
-    if pools is not None:
-        flags = [pools_flag(pools) if f.startswith("--VoilaKernelManager.kernel_pools_config=") else f for f in flags]
+    if pools is not None or env:
+        flags = [pools_flag(POOL_SIZES if pools is None else pools, env)
+                 if f.startswith("--VoilaKernelManager.kernel_pools_config=") else f for f in flags]
     return flags
 
 
@@ -152,7 +164,8 @@ def local_settings() -> list[str]:
 def class_sizes(n: int, pools: dict[str, int] | None = None) -> dict:
     """The pools (``pools``, default POOL_SIZES, with the analyzer's sized for the class) and caps for a class of n."""
     per_client = n + max(5, n // 8)
-    return {"pools": dict(POOL_SIZES if pools is None else pools, **{"analyzer.ipynb": n}), "max_kernels": max(DEFAULT_MAX_KERNELS, n + n // 2),
+    return {"pools": dict(POOL_SIZES if pools is None else pools, **{"analyzer.ipynb": n}),
+            "pool_env": {"analyzer.ipynb": {CLASS_ENV: str(n)}}, "max_kernels": max(DEFAULT_MAX_KERNELS, n + n // 2),
             "max_per_client": per_client, "renders_per_minute": max(12, 4 * per_client)}
 
 

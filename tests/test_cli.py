@@ -118,10 +118,10 @@ def test_serve_without_public_frees_kernels_and_preheats_for_a_laptop(tmp_path):
 
 def test_serve_class_sizes_the_pool_and_the_caps(tmp_path):
     from server.cli import voila_argv
-    from server.settings import POOL_SIZES, pools_flag
+    from server.settings import CLASS_ENV, POOL_SIZES, pools_flag
 
     argv = voila_argv(8866, True, "127.0.0.1", tmp_path, class_size=40)
-    assert pools_flag(dict(POOL_SIZES, **{"analyzer.ipynb": 40})) in argv
+    assert pools_flag(dict(POOL_SIZES, **{"analyzer.ipynb": 40}), {"analyzer.ipynb": {CLASS_ENV: "40"}}) in argv
     assert "--PublicVoila.max_kernels=60" in argv and "--PublicVoila.max_per_client=45" in argv
     assert "--PublicVoila.renders_per_minute=180" in argv
     # An explicit cap wins over the class's.
@@ -129,7 +129,7 @@ def test_serve_class_sizes_the_pool_and_the_caps(tmp_path):
     assert "--PublicVoila.max_kernels=80" in argv and "--PublicVoila.max_per_client=50" in argv
     # Without --public the class sizes the analyzer's pool only (no caps on a teacher's own machine).
     local = voila_argv(8866, False, "127.0.0.1", tmp_path, class_size=30)
-    assert any('"analyzer.ipynb":{"pool_size":30}' in a for a in local)
+    assert any('"analyzer.ipynb":{"pool_size":30,' in a for a in local)
     assert not [a for a in local if "PublicVoila" in a]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import sys
 from pathlib import Path
 
@@ -186,6 +187,123 @@ def test_while_the_notebook_runs_nothing_is_deferred(fake_kernel):
         app.change("platform_knowledge", "knew")
         assert app.trace.analysis == app.analysis == app.parts["pivotal"].analysis
         assert not _kernel.pending()
+
+    run_loop(scenario())
+
+
+# --- the rest of the analyzer waits for a quieter machine (widgets/_kernel.later_when_quiet) -------------------------
+
+
+def _pressure_file(tmp_path, avg10: str):
+    path = tmp_path / "cpu"
+    path.write_text(f"some avg10={avg10} avg60=1.00 avg300=1.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("text, expected", [("12.50", 12.5), ("0.00", 0.0), ("x", None)])
+def test_cpu_pressure_reads_linux_psi(tmp_path, text, expected):
+    assert _kernel.cpu_pressure(_pressure_file(tmp_path, text)) == expected
+    assert _kernel.cpu_pressure(str(tmp_path / "missing")) is None  # not Linux, or no PSI: never busy
+
+
+def _shown_page(fake_kernel, monkeypatch, tmp_path, avg10, class_size="40"):
+    from widgets.app import AnalyzerApp
+
+    if class_size:
+        monkeypatch.setenv(_kernel.CLASS_ENV, class_size)
+    else:
+        monkeypatch.delenv(_kernel.CLASS_ENV, raising=False)
+    path = _pressure_file(tmp_path, avg10)
+    monkeypatch.setattr(_kernel, "PRESSURE_FILE", path)
+    monkeypatch.setattr(_kernel, "RECHECK_S", 0.02)
+    return AnalyzerApp(lang="en", progressive=True), path
+
+
+def test_on_a_quiet_machine_the_rest_is_built_just_after_the_first_screen(fake_kernel, monkeypatch, tmp_path):
+    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "3.00")
+
+    async def scenario():
+        app.shown_marker.set_state({"_view_count": 1})
+        assert not app.complete  # the browser paints first
+        await asyncio.sleep(0.3)
+        assert app.complete and not _kernel.pending()
+
+    run_loop(scenario())
+
+
+def test_on_a_busy_machine_the_rest_waits_until_it_is_quieter(fake_kernel, monkeypatch, tmp_path):
+    import widgets.app as app_module
+
+    app, path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
+
+    async def scenario():
+        app.shown_marker.set_state({"_view_count": 1})
+        await asyncio.sleep(0.3)
+        assert not app.complete and _kernel.pending()  # a class is loading: its first screens come first
+        _pressure_file(tmp_path, "10.00")
+        for _ in range(100):
+            if app.complete:
+                break
+            await asyncio.sleep(0.02)
+        assert app.complete and not _kernel.pending()
+
+    assert app_module.REST_MAX_WAIT_S >= 30
+    run_loop(scenario())
+
+
+def test_without_a_class_a_busy_machine_does_not_delay_the_rest(fake_kernel, monkeypatch, tmp_path):
+    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00", class_size=None)
+
+    async def scenario():
+        app.shown_marker.set_state({"_view_count": 1})
+        await asyncio.sleep(0.3)
+        assert app.complete and not _kernel.pending()
+
+    run_loop(scenario())
+
+
+def test_serve_class_tells_the_class_pools_kernels(tmp_path):
+    from server.cli import voila_argv
+    from server.settings import CLASS_ENV
+
+    assert CLASS_ENV == _kernel.CLASS_ENV
+    for public in (True, False):
+        argv = voila_argv(8866, public, "127.0.0.1", tmp_path, class_size=40)
+        pools = json.loads(next(a for a in argv if "kernel_pools_config=" in a).split("=", 1)[1])
+        assert pools["analyzer.ipynb"] == {"pool_size": 40, "kernel_env_variables": {CLASS_ENV: "40"}}
+        assert all("kernel_env_variables" not in v for k, v in pools.items() if k != "analyzer.ipynb")
+        plain = voila_argv(8866, public, "127.0.0.1", tmp_path)
+        assert CLASS_ENV not in " ".join(plain)
+
+
+def test_on_a_busy_machine_a_click_builds_the_rest_at_once(fake_kernel, monkeypatch, tmp_path):
+    kernel, seen = fake_kernel
+    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
+    kernel.probe = lambda: app.complete
+
+    async def scenario():
+        app.shown_marker.set_state({"_view_count": 1})
+        await asyncio.sleep(0.1)
+        assert not app.complete
+        kernel.shell_handlers["comm_msg"](None, [], {"content": {}})  # the student clicks
+        assert seen == [True] and not _kernel.pending()
+
+    run_loop(scenario())
+
+
+def test_a_busy_machine_delays_the_rest_no_longer_than_the_limit(fake_kernel, monkeypatch, tmp_path):
+    import widgets.app as app_module
+
+    monkeypatch.setattr(app_module, "REST_MAX_WAIT_S", 0.2)
+    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
+
+    async def scenario():
+        app.shown_marker.set_state({"_view_count": 1})
+        for _ in range(100):
+            if app.complete:
+                break
+            await asyncio.sleep(0.02)
+        assert app.complete and not _kernel.pending()
 
     run_loop(scenario())
 

@@ -145,3 +145,77 @@ def later(key, callback, delay: float = DEFER_S) -> bool:
     _pending[key] = callback
     asyncio.get_running_loop().call_later(delay, flush)
     return True
+
+
+# --- what can wait for a quieter machine ----------------------------------------------------------------------------
+# When a class opens the page together, the server's CPU is what every student's first screen waits on. On a server
+# that expects a class (its pool's kernels have CLASS_ENV), work no student needs yet (the analyzer's views below
+# the first screen) then waits while the machine's CPU is under pressure, up to a limit; a message from the browser
+# (a click, a change) still runs it at once. The measure is Linux's pressure stall information: the share of the
+# last 10 s in which some task waited for a CPU. Measured in the class burst (docs/deploy.md): the server's CPU
+# during the burst fell from 28-29 s to 18-23 s.
+
+CLASS_ENV = "LL_CLASS_SIZE"  # set in the kernels of a pool sized for a class (server/settings.py, pools_flag)
+PRESSURE_FILE = "/proc/pressure/cpu"
+BUSY_PRESSURE = 40.0  # percent of the last 10 s with a task waiting for a CPU
+RECHECK_S = 1.0
+
+
+def cpu_pressure(path: str | None = None) -> float | None:
+    """The ``some avg10`` of Linux's CPU pressure (0-100), or None where it cannot be read (not Linux, no PSI)."""
+    try:
+        with open(path or PRESSURE_FILE, encoding="ascii") as f:
+            first = f.readline()
+    except OSError:
+        return None
+    for part in first.split():
+        if part.startswith("avg10="):
+            try:
+                return float(part[6:])
+            except ValueError:
+                return None
+    return None
+
+
+def class_expected() -> bool:
+    """True in a kernel of a pool the server sized for a class (``serve --class N``)."""
+    import os
+
+    return bool(os.environ.get(CLASS_ENV))
+
+
+def machine_busy() -> bool:
+    pressure = cpu_pressure()
+    return pressure is not None and pressure >= BUSY_PRESSURE
+
+
+def later_when_quiet(key, callback, delay: float, max_wait: float) -> bool:
+    """Like :func:`later` (a message from the browser runs it first), but once ``delay`` has passed it also waits
+    while the machine is busy (:func:`machine_busy`), ``max_wait`` seconds at most. Returns whether it was
+    deferred; where :func:`later` would not defer, ``callback`` runs at once."""
+    if not _defer_here():
+        callback()
+        return False
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    _pending.pop(key, None)
+    _pending[key] = callback
+    deadline = loop.time() + max_wait
+
+    def check() -> None:
+        if _pending.get(key) is not callback:  # already run (a message from the browser flushed it) or replaced
+            return
+        if loop.time() < deadline and machine_busy():
+            loop.call_later(RECHECK_S, check)
+            return
+        del _pending[key]
+        try:
+            callback()
+        except Exception:  # pragma: no cover - as in flush()
+            import logging
+
+            logging.getLogger("liability_lab").exception("deferred update failed")
+
+    loop.call_later(delay, check)
+    return True

@@ -52,7 +52,11 @@ UI = table("app")
 # models in the middle of it; ipywidgets' page then waited 2 s for each model it had not been sent and gave up, one
 # after the other: measured, 9 of 20 pages of a burst showed nothing for two minutes (docs/deploy.md). The page's
 # report comes after it holds every model of the first screen, so the rest then arrives as ordinary new widgets.
+# On a server expecting a class (serve --class N), while the machine is busy (the class opening the page together:
+# widgets/_kernel.py, later_when_quiet), the rest waits up to REST_MAX_WAIT_S more, so that every student's first
+# screen comes before anyone's rest.
 REST_DELAY_S = 0.05
+REST_MAX_WAIT_S = 60.0
 
 # The page's own corrections to ipywidgets' box model, measured at 1280x720 with visible scrollbars: a control or
 # box of width 100% keeps ipywidgets' 2px side margins, so each fact field, the facts column and the share panel
@@ -224,11 +228,15 @@ class AnalyzerApp(FixedVBox):
         # away would reach a comm the kernel no longer knows ("No such comm" in the server's log).
 
     def _on_first_screen_shown(self) -> None:
-        """The page shows the facts and the outcome: build the rest a moment later (the browser paints first; any
-        message from the page, a click, builds it at once: widgets/_kernel.py)."""
-        from ._kernel import later
+        """The page shows the facts and the outcome: build the rest a moment later (the browser paints first), or,
+        on a server expecting a class while the machine is busy, when it is quieter; any message from the page, a
+        click, builds it at once (widgets/_kernel.py)."""
+        from ._kernel import class_expected, later, later_when_quiet
 
-        later((self, "rest"), self._build_rest, delay=REST_DELAY_S)
+        if class_expected():
+            later_when_quiet((self, "rest"), self._build_rest, delay=REST_DELAY_S, max_wait=REST_MAX_WAIT_S)
+        else:
+            later((self, "rest"), self._build_rest, delay=REST_DELAY_S)
 
     # --- construction from the page's URL ----------------------------------------------------------------------
 
