@@ -216,11 +216,11 @@ def _shown_page(fake_kernel, monkeypatch, tmp_path, avg10, class_size="40"):
     path = _pressure_file(tmp_path, avg10)
     monkeypatch.setattr(_kernel, "PRESSURE_FILE", path)
     monkeypatch.setattr(_kernel, "RECHECK_S", 0.02)
-    return AnalyzerApp(lang="en", progressive=True), path
+    return AnalyzerApp(lang="en", progressive=True)
 
 
 def test_on_a_quiet_machine_the_rest_is_built_just_after_the_first_screen(fake_kernel, monkeypatch, tmp_path):
-    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "3.00")
+    app = _shown_page(fake_kernel, monkeypatch, tmp_path, "3.00")
 
     async def scenario():
         app.shown_marker.set_state({"_view_count": 1})
@@ -234,7 +234,7 @@ def test_on_a_quiet_machine_the_rest_is_built_just_after_the_first_screen(fake_k
 def test_on_a_busy_machine_the_rest_waits_until_it_is_quieter(fake_kernel, monkeypatch, tmp_path):
     import widgets.app as app_module
 
-    app, path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
+    app = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
 
     async def scenario():
         app.shown_marker.set_state({"_view_count": 1})
@@ -252,7 +252,7 @@ def test_on_a_busy_machine_the_rest_waits_until_it_is_quieter(fake_kernel, monke
 
 
 def test_without_a_class_a_busy_machine_does_not_delay_the_rest(fake_kernel, monkeypatch, tmp_path):
-    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00", class_size=None)
+    app = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00", class_size=None)
 
     async def scenario():
         app.shown_marker.set_state({"_view_count": 1})
@@ -278,7 +278,7 @@ def test_serve_class_tells_the_class_pools_kernels(tmp_path):
 
 def test_on_a_busy_machine_a_click_builds_the_rest_at_once(fake_kernel, monkeypatch, tmp_path):
     kernel, seen = fake_kernel
-    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
+    app = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
     kernel.probe = lambda: app.complete
 
     async def scenario():
@@ -295,7 +295,7 @@ def test_a_busy_machine_delays_the_rest_no_longer_than_the_limit(fake_kernel, mo
     import widgets.app as app_module
 
     monkeypatch.setattr(app_module, "REST_MAX_WAIT_S", 0.2)
-    app, _path = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
+    app = _shown_page(fake_kernel, monkeypatch, tmp_path, "95.00")
 
     async def scenario():
         app.shown_marker.set_state({"_view_count": 1})

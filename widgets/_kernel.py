@@ -61,13 +61,16 @@ def flush() -> None:
     """Run every pending callback now (in order). A failing one is logged, never raised into the page."""
     while _pending:
         key = next(iter(_pending))
-        callback = _pending.pop(key)
-        try:
-            callback()
-        except Exception:  # pragma: no cover - a view's own bug must not break the next message
-            import logging
+        _run(_pending.pop(key))
 
-            logging.getLogger("liability_lab").exception("deferred update failed")
+
+def _run(callback) -> None:
+    try:
+        callback()
+    except Exception:  # pragma: no cover - a view's own bug must not break the next message
+        import logging
+
+        logging.getLogger("liability_lab").exception("deferred update failed")
 
 
 def pending() -> tuple:
@@ -209,13 +212,7 @@ def later_when_quiet(key, callback, delay: float, max_wait: float) -> bool:
         if loop.time() < deadline and machine_busy():
             loop.call_later(RECHECK_S, check)
             return
-        del _pending[key]
-        try:
-            callback()
-        except Exception:  # pragma: no cover - as in flush()
-            import logging
-
-            logging.getLogger("liability_lab").exception("deferred update failed")
+        _run(_pending.pop(key))
 
     loop.call_later(delay, check)
     return True
