@@ -115,15 +115,20 @@ def _answering_the_browser(kernel) -> bool:
     return isinstance(parent, dict) and (parent.get("header") or {}).get("msg_type") == "comm_msg"
 
 
-def _defer_here() -> bool:
-    """True when :func:`later` may defer: inside a kernel, with a running event loop, answering the browser."""
-    if not in_kernel():
-        return False
+def event_loop_running() -> bool:
+    """True inside a running asyncio event loop (a kernel answering a message, a notebook's cell)."""
     import asyncio
 
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+        return False
+    return True
+
+
+def _defer_here() -> bool:
+    """True when :func:`later` may defer: inside a kernel, with a running event loop, answering the browser."""
+    if not in_kernel() or not event_loop_running():
         return False
     from IPython import get_ipython
 

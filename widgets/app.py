@@ -249,7 +249,7 @@ class AnalyzerApp(FixedVBox):
         ~470 widget models are then created ahead of time instead of in the visitor's second, when a class's
         burst of requests arrives together (measured: benchmarks/run.py, docs/deploy.md).
         """
-        from ._kernel import settle
+        from ._kernel import event_loop_running, settle
         from .query import _preheated
 
         base_url = kwargs.pop("base_url", None)
@@ -261,7 +261,7 @@ class AnalyzerApp(FixedVBox):
             app.apply_query(query, base_url=base_url or _request_url())
         else:
             app = cls.from_query(_query_string(), base_url=base_url or _request_url(), **kwargs)
-        if not app.complete and not _event_loop_running():
+        if not app.complete and not event_loop_running():
             app._build_rest()  # no event loop: no page can report back, so nothing waits for it
         settle()  # the page is built: see widgets/_kernel.py
         return app
@@ -503,16 +503,6 @@ class AnalyzerApp(FixedVBox):
             p["share"].lang = lang
             p["share"].scenario = dict(self.facts)
             p["share"].regime = self.regime
-
-
-def _event_loop_running() -> bool:
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def _progressive_here() -> bool:
